@@ -1,0 +1,106 @@
+//! The edits a team makes to an inspection, as data. Every change to an
+//! inspection document goes through [`Edit`], which is what lets the store
+//! check permissions and state once, record who did it, and know which
+//! projection rows to refresh.
+
+use crate::model::{
+    Department, Finding, FindingId, FindingStatus, InspectionStatus, InterviewId, InterviewRecord, PersonId,
+    QuestionAnswer, Response, SubGroup, TeamMember,
+};
+use crate::rules::deadline::Deadline;
+use crate::rules::permissions::Role;
+
+/// Who is editing: a person in a role. Written into the document's actor
+/// register so every change is attributable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Editor {
+    /// The person.
+    pub person: PersonId,
+    /// Their name (for conflict displays and documents).
+    pub name: String,
+    /// The role they act in.
+    pub role: Role,
+}
+
+/// A change to one field of a finding.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FindingField {
+    /// Description (legally significant).
+    Description(String),
+    /// Location on site.
+    Location(String),
+    /// Grade code (legally significant).
+    Grade(String),
+    /// Deadline (legally significant).
+    Deadline(Deadline),
+    /// Rectification requirement.
+    Requirement(String),
+    /// Referral to another department.
+    ReferredTo(Option<Department>),
+}
+
+/// One edit of an inspection.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    /// Move the inspection to another state.
+    SetStatus(InspectionStatus),
+    /// Add a member or update a member's details.
+    PutMember(TeamMember),
+    /// Remove a member.
+    RemoveMember(PersonId),
+    /// Create or replace a sub-group.
+    PutSubGroup(SubGroup),
+    /// Record (or re-record) a response; see `Response::from_answer`.
+    RecordResponse(Response),
+    /// Record a new hazard.
+    AddFinding(Finding),
+    /// Change one field of a hazard.
+    UpdateFinding {
+        /// Which finding.
+        id: FindingId,
+        /// The new value.
+        field: FindingField,
+    },
+    /// Attach evidence (SHA-256 hex) to a hazard.
+    AttachEvidence {
+        /// Which finding.
+        id: FindingId,
+        /// Blob hash.
+        sha256: String,
+    },
+    /// Move a hazard in its closed loop.
+    SetFindingStatus {
+        /// Which finding.
+        id: FindingId,
+        /// New status.
+        to: FindingStatus,
+    },
+    /// Start an interview record.
+    AddInterview(InterviewRecord),
+    /// Append a question and answer to an interview record.
+    AppendQa {
+        /// Which record.
+        id: InterviewId,
+        /// The exchange.
+        qa: QuestionAnswer,
+    },
+}
+
+impl Edit {
+    /// A short, personal-data-free description for the change message.
+    pub fn summary(&self) -> String {
+        match self {
+            Edit::SetStatus(s) => format!("status {s}"),
+            Edit::PutMember(m) => format!("member {}", m.person),
+            Edit::RemoveMember(p) => format!("remove member {p}"),
+            Edit::PutSubGroup(g) => format!("sub-group {}", g.id),
+            Edit::RecordResponse(r) => format!("response {}", r.item_code),
+            Edit::AddFinding(f) => format!("finding {}", f.id),
+            Edit::UpdateFinding { id, .. } => format!("update finding {id}"),
+            Edit::AttachEvidence { id, .. } => format!("evidence for {id}"),
+            Edit::SetFindingStatus { id, to } => format!("finding {id} {to}"),
+            Edit::AddInterview(i) => format!("interview {}", i.id),
+            Edit::AppendQa { id, .. } => format!("interview {id} qa"),
+        }
+    }
+}

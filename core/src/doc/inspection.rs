@@ -1,0 +1,327 @@
+//! The inspection document: one automerge document per inspection, edited by
+//! every member of the team on their own device and merged without loss.
+//!
+//! Layout (all keys at the root):
+//! `schema, id, plan, enterprise, enterprise_name, industry, grade_scheme,
+//! checklists[], team{person}, subgroups{id}, location, scheduled_at,
+//! started_at, ended_at, status, responses{item/inspector}, findings{id},
+//! interviews{id}, created_at` as mapped from [`Inspection`], plus
+//! `actors{actor hex -> {person, name, role}}` (who each device's changes
+//! belong to) and `resolutions[]` (who resolved which conflict).
+//! Collections are maps keyed by id so concurrent additions never collide.
+
+use automerge::transaction::{CommitOptions, Transactable, Transaction};
+use automerge::{ActorId, Automerge, ChangeHash, ObjType, ReadDoc, ScalarValue, ROOT};
+
+use super::edit::{Edit, Editor, FindingField};
+use super::fields::{append_unique, object, opt_str, put_if_changed, put_significant, root_map, string};
+use crate::error::{Error, Result};
+use crate::model::{FindingStatus, Inspection, InspectionId, InspectionStatus, Timestamp};
+use crate::rules::grades::GradeScheme;
+use crate::rules::permissions::{authorize, Action};
+use crate::rules::transitions::{check_finding_transition, check_inspection_transition, content_editable};
+
+/// The document layout version this build writes and understands.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// An inspection's automerge document with typed operations.
+#[derive(Debug, Clone)]
+pub struct InspectionDoc {
+    doc: Automerge,
+}
+
+impl InspectionDoc {
+    /// Creates the document for a new inspection, authored by `editor`.
+    pub fn create(inspection: &Inspection, actor: ActorId, editor: &Editor, at: Timestamp) -> Result<Self> {
+        authorize(editor.role, Action::CreateInspection)?;
+        if inspection.schema != SCHEMA_VERSION {
+            return Err(Error::validation("schema", format!("new inspections use schema {SCHEMA_VERSION}")));
+        }
+        let actor_hex = actor.to_hex_string();
+        let mut doc = Automerge::new().with_actor(actor);
+        let options = CommitOptions::default().with_time(at.unix_millis()).with_message("create inspection");
+        doc.transact_with(
+            |_| options,
+            |tx| -> Result<()> {
+                autosurgeon::reconcile(tx, inspection)?;
+                tx.put_object(ROOT, "resolutions", ObjType::List)?;
+                tx.put_object(ROOT, "actors", ObjType::Map)?;
+                register_actor(tx, &actor_hex, editor)?;
+                Ok(())
+            },
+        )
+        .map_err(|f| f.error)?;
+        Ok(Self { doc })
+    }
+
+    /// Wraps a loaded document, checking it is an inspection this build understands.
+    pub fn from_automerge(doc: Automerge) -> Result<Self> {
+        let this = Self { doc };
+        match super::fields::scalar(&this.doc, &ROOT, "schema")? {
+            Some(ScalarValue::Uint(v)) if v == SCHEMA_VERSION => {}
+            Some(ScalarValue::Uint(v)) => {
+                return Err(Error::Schema(format!("inspection schema {v} is not supported (this build: {SCHEMA_VERSION})")))
+            }
+            _ => return Err(Error::Schema("not an inspection document".into())),
+        }
+        this.id()?;
+        Ok(this)
+    }
+
+    /// Wraps a document already checked by [`InspectionDoc::from_automerge`].
+    pub(crate) fn from_automerge_unchecked(doc: Automerge) -> Self {
+        Self { doc }
+    }
+
+    /// The underlying automerge document.
+    pub fn automerge(&self) -> &Automerge {
+        &self.doc
+    }
+
+    /// Mutable access for merging and sync.
+    pub fn automerge_mut(&mut self) -> &mut Automerge {
+        &mut self.doc
+    }
+
+    /// Gives up the wrapper.
+    pub fn into_automerge(self) -> Automerge {
+        self.doc
+    }
+
+    /// The inspection id stored in the document.
+    pub fn id(&self) -> Result<InspectionId> {
+        string(&self.doc, &ROOT, "id")?
+            .ok_or_else(|| Error::Schema("inspection has no id".into()))?
+            .parse()
+    }
+
+    /// The current status.
+    pub fn status(&self) -> Result<InspectionStatus> {
+        let s = string(&self.doc, &ROOT, "status")?.ok_or_else(|| Error::Schema("no status".into()))?;
+        InspectionStatus::from_code(&s)
+    }
+
+    /// The whole inspection as typed data.
+    pub fn hydrate(&self) -> Result<Inspection> {
+        Ok(autosurgeon::hydrate(&self.doc)?)
+    }
+
+    /// Current heads.
+    pub fn heads(&self) -> Vec<ChangeHash> {
+        self.doc.get_heads()
+    }
+
+    /// A copy of this document that writes as another actor (another device).
+    pub fn fork(&self, actor: ActorId) -> Self {
+        Self { doc: self.doc.fork().with_actor(actor) }
+    }
+
+    /// Merges another replica into this one.
+    pub fn merge(&mut self, other: &mut InspectionDoc) -> Result<Vec<ChangeHash>> {
+        Ok(self.doc.merge(&mut other.doc)?)
+    }
+
+    /// Applies `edits` atomically as one change by `editor` at `at`.
+    /// Either every edit is valid and allowed and one change is committed, or
+    /// none is and the document is untouched. Returns the change hash (none
+    /// when the edits changed nothing).
+    pub fn apply(&mut self, editor: &Editor, scheme: &GradeScheme, edits: &[Edit], at: Timestamp) -> Result<Option<ChangeHash>> {
+        let message = edits.iter().map(Edit::summary).collect::<Vec<_>>().join("; ");
+        let options = CommitOptions::default().with_time(at.unix_millis()).with_message(message);
+        let mut status = self.status()?;
+        let actor_hex = self.doc.get_actor().to_hex_string();
+        let hash = self
+            .doc
+            .transact_with(
+                |_| options,
+                |tx| -> Result<()> {
+                    let before = tx.pending_ops();
+                    for edit in edits {
+                        apply_one(tx, editor, scheme, &mut status, edit, at)?;
+                    }
+                    if tx.pending_ops() > before {
+                        register_actor(tx, &actor_hex, editor)?;
+                    }
+                    Ok(())
+                },
+            )
+            .map_err(|f| f.error)?
+            .hash;
+        Ok(hash)
+    }
+}
+
+/// Records which person the current actor belongs to (once per actor).
+fn register_actor(tx: &mut Transaction<'_>, actor: &str, editor: &Editor) -> Result<()> {
+    let actors = root_map(tx, "actors")?;
+    let key = actor;
+    if tx.get(&actors, key)?.is_none() {
+        let entry = tx.put_object(&actors, key, ObjType::Map)?;
+        tx.put(&entry, "person", editor.person.to_string())?;
+        tx.put(&entry, "name", editor.name.as_str())?;
+        tx.put(&entry, "role", editor.role.code())?;
+    }
+    Ok(())
+}
+
+fn require_editable(status: InspectionStatus) -> Result<()> {
+    if content_editable(status) {
+        Ok(())
+    } else {
+        Err(Error::validation("status", format!("the record is {}; reopen it for editing first", status.label())))
+    }
+}
+
+fn apply_one(
+    tx: &mut Transaction<'_>,
+    editor: &Editor,
+    scheme: &GradeScheme,
+    status: &mut InspectionStatus,
+    edit: &Edit,
+    at: Timestamp,
+) -> Result<()> {
+    match edit {
+        Edit::SetStatus(to) => {
+            check_inspection_transition(editor.role, *status, *to)?;
+            put_if_changed(tx, &ROOT, "status", to.code().into())?;
+            match to {
+                InspectionStatus::InProgress if string(tx, &ROOT, "started_at")?.is_none() => {
+                    tx.put(ROOT, "started_at", at.to_string())?;
+                }
+                InspectionStatus::AwaitingSignature => {
+                    tx.put(ROOT, "ended_at", at.to_string())?;
+                }
+                _ => {}
+            }
+            *status = *to;
+        }
+        Edit::PutMember(member) => {
+            authorize(editor.role, Action::ManageTeam)?;
+            let team = root_map(tx, "team")?;
+            autosurgeon::reconcile_prop(tx, &team, member.person.to_string().as_str(), member)?;
+        }
+        Edit::RemoveMember(person) => {
+            authorize(editor.role, Action::ManageTeam)?;
+            let team = root_map(tx, "team")?;
+            object(tx, &team, &person.to_string(), "team member")?;
+            tx.delete(&team, person.to_string().as_str())?;
+        }
+        Edit::PutSubGroup(group) => {
+            authorize(editor.role, Action::ManageTeam)?;
+            let groups = root_map(tx, "subgroups")?;
+            autosurgeon::reconcile_prop(tx, &groups, group.id.to_string().as_str(), group)?;
+        }
+        Edit::RecordResponse(r) => {
+            authorize(editor.role, Action::RecordResponse)?;
+            require_editable(*status)?;
+            if r.inspector != editor.person && editor.role != crate::rules::permissions::Role::TeamLead {
+                return Err(Error::validation("inspector", "only the team lead may record for another inspector"));
+            }
+            let responses = root_map(tx, "responses")?;
+            let key = r.key();
+            match tx.get(&responses, key.as_str())? {
+                None => autosurgeon::reconcile_prop(tx, &responses, key.as_str(), r)?,
+                Some(_) => {
+                    let obj = object(tx, &responses, &key, "response")?;
+                    put_significant(tx, &obj, "verdict", r.verdict.code().into())?;
+                    put_significant(tx, &obj, "measured", r.measured.map(ScalarValue::F64).unwrap_or(ScalarValue::Null))?;
+                    put_if_changed(tx, &obj, "text", opt_str(r.text.as_deref()))?;
+                    put_if_changed(tx, &obj, "note", r.note.as_str().into())?;
+                    let current: Vec<String> = autosurgeon::hydrate_prop(&*tx, &obj, "choices")?;
+                    if current != r.choices {
+                        autosurgeon::reconcile_prop(tx, &obj, "choices", &r.choices)?;
+                    }
+                    for sha in &r.evidence {
+                        append_unique(tx, &obj, "evidence", sha)?;
+                    }
+                    put_if_changed(tx, &obj, "recorded_at", r.recorded_at.to_string().into())?;
+                }
+            }
+        }
+        Edit::AddFinding(f) => {
+            authorize(editor.role, Action::RecordFinding)?;
+            require_editable(*status)?;
+            scheme.grade(&f.grade)?;
+            if f.description.trim().is_empty() {
+                return Err(Error::validation("description", "a hazard needs a description"));
+            }
+            let findings = root_map(tx, "findings")?;
+            let key = f.id.to_string();
+            if tx.get(&findings, key.as_str())?.is_some() {
+                return Err(Error::validation("finding", "a finding with this id already exists"));
+            }
+            autosurgeon::reconcile_prop(tx, &findings, key.as_str(), f)?;
+        }
+        Edit::UpdateFinding { id, field } => {
+            let action = match field {
+                FindingField::Grade(_) | FindingField::Deadline(_) => Action::GradeFinding,
+                _ => Action::RecordFinding,
+            };
+            authorize(editor.role, action)?;
+            require_editable(*status)?;
+            let findings = root_map(tx, "findings")?;
+            let obj = object(tx, &findings, &id.to_string(), "finding")?;
+            match field {
+                FindingField::Description(d) => {
+                    if d.trim().is_empty() {
+                        return Err(Error::validation("description", "a hazard needs a description"));
+                    }
+                    put_significant(tx, &obj, "description", d.as_str().into())?;
+                }
+                FindingField::Location(l) => {
+                    put_if_changed(tx, &obj, "location", l.as_str().into())?;
+                }
+                FindingField::Grade(g) => {
+                    scheme.grade(g)?;
+                    put_significant(tx, &obj, "grade", g.as_str().into())?;
+                }
+                FindingField::Deadline(d) => {
+                    put_significant(tx, &obj, "deadline", d.code().into())?;
+                }
+                FindingField::Requirement(r) => {
+                    put_if_changed(tx, &obj, "requirement", r.as_str().into())?;
+                }
+                FindingField::ReferredTo(d) => {
+                    put_if_changed(tx, &obj, "referred_to", opt_str(d.map(|d| d.code())))?;
+                }
+            }
+        }
+        Edit::AttachEvidence { id, sha256 } => {
+            authorize(editor.role, Action::RecordFinding)?;
+            if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(Error::validation("sha256", "must be 64 hexadecimal characters"));
+            }
+            let findings = root_map(tx, "findings")?;
+            let obj = object(tx, &findings, &id.to_string(), "finding")?;
+            append_unique(tx, &obj, "evidence", &sha256.to_ascii_lowercase())?;
+        }
+        Edit::SetFindingStatus { id, to } => {
+            let findings = root_map(tx, "findings")?;
+            let obj = object(tx, &findings, &id.to_string(), "finding")?;
+            let from = string(tx, &obj, "status")?.ok_or_else(|| Error::Schema("finding without status".into()))?;
+            let from = FindingStatus::from_code(&from)?;
+            check_finding_transition(editor.role, from, *to)?;
+            put_significant(tx, &obj, "status", to.code().into())?;
+        }
+        Edit::AddInterview(record) => {
+            authorize(editor.role, Action::RecordInterview)?;
+            require_editable(*status)?;
+            let interviews = root_map(tx, "interviews")?;
+            let key = record.id.to_string();
+            if tx.get(&interviews, key.as_str())?.is_some() {
+                return Err(Error::validation("interview", "an interview with this id already exists"));
+            }
+            autosurgeon::reconcile_prop(tx, &interviews, key.as_str(), record)?;
+        }
+        Edit::AppendQa { id, qa } => {
+            authorize(editor.role, Action::RecordInterview)?;
+            require_editable(*status)?;
+            let interviews = root_map(tx, "interviews")?;
+            let obj = object(tx, &interviews, &id.to_string(), "interview")?;
+            let list = object(tx, &obj, "qa", "interview qa")?;
+            let n = tx.length(&list);
+            autosurgeon::reconcile_insert(tx, list, n, qa)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,14 @@
+//! The mapping between domain types and automerge documents: what is stored
+//! where, how edits become minimal automerge ops, and how conflicts on legally
+//! significant fields are surfaced and resolved.
+
+pub mod catalog;
+pub mod conflicts;
+pub mod edit;
+pub mod fields;
+pub mod inspection;
+mod scalar;
+
+pub use conflicts::{Candidate, Conflict, ConflictTarget, FieldValue, Resolution};
+pub use edit::{Edit, Editor, FindingField};
+pub use inspection::{InspectionDoc, SCHEMA_VERSION};

@@ -1,0 +1,122 @@
+//! The core's one error type. Each variant is something a caller can act on;
+//! messages never carry personal data (names, phone numbers), only ids, field
+//! names and codes, because they end up in logs and crash reports.
+
+use thiserror::Error;
+
+/// Everything that can go wrong in the core.
+#[derive(Debug, Error)]
+pub enum Error {
+    /// A value failed validation; `field` names the input that was wrong.
+    #[error("invalid {field}: {reason}")]
+    Validation {
+        /// The field (or input) that was rejected.
+        field: &'static str,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// A string that should have been an id of the given kind was not.
+    #[error("invalid {kind} id {value:?}")]
+    InvalidId {
+        /// Which kind of id was expected.
+        kind: &'static str,
+        /// The rejected text (truncated).
+        value: String,
+    },
+    /// A unified social credit code failed the GB 32100-2015 rules.
+    #[error("invalid unified social credit code: {0}")]
+    CreditCode(#[from] crate::rules::credit_code::CreditCodeError),
+    /// A date falls outside the years the holiday calendar knows.
+    #[error("no official holiday calendar for {year}; known years: {known:?}")]
+    CalendarYearUnknown {
+        /// The year that was asked about.
+        year: i32,
+        /// The years the loaded calendar covers.
+        known: Vec<i32>,
+    },
+    /// A state machine refused a transition.
+    #[error("{entity} cannot go from {from} to {to}")]
+    InvalidTransition {
+        /// "inspection" or "finding".
+        entity: &'static str,
+        /// Current state code.
+        from: String,
+        /// Requested state code.
+        to: String,
+    },
+    /// The acting role may not perform the action.
+    #[error("role {role} may not {action}")]
+    Forbidden {
+        /// The acting role's code.
+        role: String,
+        /// The action's code.
+        action: String,
+    },
+    /// A referenced object does not exist.
+    #[error("{kind} {id} not found")]
+    NotFound {
+        /// What was looked for.
+        kind: &'static str,
+        /// Its id or key.
+        id: String,
+    },
+    /// Stored document bytes could not be decoded; nothing was changed.
+    #[error("document {doc} is corrupt in storage: {reason}")]
+    CorruptDocument {
+        /// The document id.
+        doc: String,
+        /// What the decoder said.
+        reason: String,
+    },
+    /// The database was written by a newer version of Lianjian.
+    #[error("database schema version {found} is newer than this build supports ({supported}); it was left untouched")]
+    UnsupportedSchemaVersion {
+        /// `PRAGMA user_version` found on disk.
+        found: i64,
+        /// Highest version this build knows.
+        supported: i64,
+    },
+    /// A legally significant field has concurrent values that a person must
+    /// resolve (see `conflicts()`) before it can be edited again.
+    #[error("{field} has conflicting values; resolve the conflict first")]
+    Conflicted {
+        /// The conflicted field.
+        field: &'static str,
+    },
+    /// A document's contents do not match the expected schema.
+    #[error("document does not match the schema: {0}")]
+    Schema(String),
+    /// A fixture or import file could not be read or parsed.
+    #[error("cannot load {path}: {reason}")]
+    Import {
+        /// The file.
+        path: String,
+        /// The parser's complaint.
+        reason: String,
+    },
+    /// SQLite failed.
+    #[error("storage: {0}")]
+    Storage(#[from] rusqlite::Error),
+    /// Automerge failed.
+    #[error("document engine: {0}")]
+    Automerge(#[from] automerge::AutomergeError),
+    /// Writing a domain value into a document failed.
+    #[error("document mapping: {0}")]
+    Reconcile(#[from] autosurgeon::ReconcileError),
+    /// Reading a domain value out of a document failed.
+    #[error("document mapping: {0}")]
+    Hydrate(#[from] autosurgeon::HydrateError),
+    /// File system access failed.
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl Error {
+    /// Shorthand for a validation error.
+    pub fn validation(field: &'static str, reason: impl Into<String>) -> Self {
+        Error::Validation { field, reason: reason.into() }
+    }
+}
+
+/// Result with the core's error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

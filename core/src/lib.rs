@@ -1,0 +1,13 @@
+//! Lianjian core: the offline-first heart of the joint work-safety inspection
+//! app. Domain model, legal rules, inspection documents (automerge) and the
+//! SQLite store they live in. No UI, no network framework: the apps reach it
+//! through `lianjian-ffi`, the sync server links it directly.
+
+pub mod doc;
+pub mod error;
+pub mod import;
+pub mod model;
+pub mod rules;
+pub mod store;
+
+pub use error::{Error, Result};

@@ -1,0 +1,65 @@
+//! A hazard (隐患) found during an inspection, and its closed loop
+//! (发现 -> 整改 -> 复查 -> 销号).
+
+use autosurgeon::{Hydrate, Reconcile};
+
+use super::checklist::LegalBasis;
+use super::codes::code_enum;
+use super::ids::{FindingId, PersonId};
+use super::inspection::Department;
+use super::time::Timestamp;
+use crate::rules::deadline::Deadline;
+
+code_enum!(
+    /// Where a finding stands in the closed loop.
+    FindingStatus {
+        /// 待整改: found, nothing done yet.
+        Open = ("open", "待整改"),
+        /// 整改中: the enterprise is rectifying.
+        Rectifying = ("rectifying", "整改中"),
+        /// 待复查: the enterprise reports it done.
+        AwaitingReinspection = ("awaiting_reinspection", "待复查"),
+        /// 已销号: verified and closed.
+        Closed = ("closed", "已销号"),
+        /// 重新整改: re-inspection found it not fixed.
+        Reopened = ("reopened", "重新整改"),
+    }
+);
+
+impl FindingStatus {
+    /// Whether the hazard still needs action (counts towards overdue lists).
+    pub fn is_open(&self) -> bool {
+        *self != FindingStatus::Closed
+    }
+}
+
+/// One hazard.
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+pub struct Finding {
+    /// Id.
+    pub id: FindingId,
+    /// What is wrong (legally significant).
+    pub description: String,
+    /// Where on site.
+    pub location: String,
+    /// The checklist item it fails, if any.
+    pub item_code: Option<String>,
+    /// Legal basis.
+    pub legal_basis: Option<LegalBasis>,
+    /// Grade code from the inspection's scheme (legally significant).
+    pub grade: String,
+    /// Rectification deadline (legally significant).
+    pub deadline: Deadline,
+    /// 整改要求.
+    pub requirement: String,
+    /// Department the issue is referred to, if not the finder's.
+    pub referred_to: Option<Department>,
+    /// Evidence (SHA-256 of photos and other blobs).
+    pub evidence: Vec<String>,
+    /// Closed-loop status.
+    pub status: FindingStatus,
+    /// Who found it.
+    pub found_by: PersonId,
+    /// When.
+    pub found_at: Timestamp,
+}

@@ -1,0 +1,213 @@
+//! One inspection (联合检查) as the team sees it: who is on the team, which
+//! checklist versions they use, their responses, the hazards found and the
+//! interview records. This is the shape hydrated from (and written into) the
+//! inspection's automerge document.
+
+use std::collections::BTreeMap;
+
+use autosurgeon::{Hydrate, Reconcile};
+
+use super::codes::code_enum;
+use super::finding::Finding;
+use super::ids::{ChecklistId, EnterpriseId, InspectionId, PersonId, PlanId, SubGroupId};
+use super::interview::InterviewRecord;
+use super::time::Timestamp;
+
+code_enum!(
+    /// The inspection's lifecycle. Transitions are checked by
+    /// `rules::transitions`.
+    InspectionStatus {
+        /// Planned, not started.
+        Draft = ("draft", "草稿"),
+        /// The team is on site.
+        InProgress = ("in_progress", "检查中"),
+        /// Findings are complete and shown to the enterprise.
+        AwaitingSignature = ("awaiting_signature", "待签字"),
+        /// Signed by the responsible person, or refusal recorded.
+        Signed = ("signed", "已签字"),
+        /// Documents issued, record closed.
+        Closed = ("closed", "已办结"),
+    }
+);
+
+code_enum!(
+    /// The departments that take part in joint inspections.
+    Department {
+        /// 应急管理 (usually leads).
+        EmergencyManagement = ("emergency_management", "应急管理"),
+        /// 公安.
+        PublicSecurity = ("public_security", "公安"),
+        /// 住建.
+        HousingConstruction = ("housing_construction", "住建"),
+        /// 交通运输.
+        Transport = ("transport", "交通运输"),
+        /// 市场监管 (special equipment).
+        MarketRegulation = ("market_regulation", "市场监管"),
+        /// 卫健 (occupational health).
+        Health = ("health", "卫健"),
+        /// 消防.
+        FireRescue = ("fire_rescue", "消防"),
+        /// 自然资源 (mining boundaries).
+        NaturalResources = ("natural_resources", "自然资源"),
+    }
+);
+
+code_enum!(
+    /// A member's role in the team.
+    TeamRole {
+        /// 组长: assigns sub-groups, decides grades, resolves conflicts.
+        Lead = ("lead", "组长"),
+        /// 组员 with enforcement powers.
+        Inspector = ("inspector", "组员"),
+        /// 专家: advises, no enforcement powers.
+        Expert = ("expert", "专家"),
+    }
+);
+
+code_enum!(
+    /// What a sub-group does on site.
+    SubGroupKind {
+        /// 资料检查组.
+        Documents = ("documents", "资料检查组"),
+        /// 现场检查组.
+        Site = ("site", "现场检查组"),
+        /// 询问组.
+        Interviews = ("interviews", "询问组"),
+    }
+);
+
+code_enum!(
+    /// The verdict on one checklist item.
+    Verdict {
+        /// 符合.
+        Pass = ("pass", "符合"),
+        /// 不符合.
+        Fail = ("fail", "不符合"),
+        /// 不适用.
+        NotApplicable = ("not_applicable", "不适用"),
+    }
+);
+
+/// A member of the inspection team.
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+pub struct TeamMember {
+    /// The person.
+    pub person: PersonId,
+    /// Name as printed on documents.
+    pub name: String,
+    /// Department.
+    pub department: Department,
+    /// Role in this team.
+    pub role: TeamRole,
+    /// 执法证号; experts have none.
+    pub certificate_no: Option<String>,
+    /// Industry qualifications (industry codes) held.
+    pub qualifications: Vec<String>,
+}
+
+impl TeamMember {
+    /// Whether this member can act as an enforcement officer.
+    pub fn is_enforcement_officer(&self) -> bool {
+        self.role != TeamRole::Expert && self.certificate_no.as_deref().is_some_and(|c| !c.trim().is_empty())
+    }
+}
+
+/// A sub-group of the team.
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+pub struct SubGroup {
+    /// Id.
+    pub id: SubGroupId,
+    /// Name, e.g. 现场检查一组.
+    pub name: String,
+    /// What it does.
+    pub kind: SubGroupKind,
+    /// Members (person ids).
+    pub members: Vec<PersonId>,
+}
+
+/// The exact checklist version an inspection uses.
+#[derive(Clone, Debug, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct ChecklistRef {
+    /// Template id.
+    pub id: ChecklistId,
+    /// Version.
+    pub version: u32,
+}
+
+/// One inspector's response to one checklist item.
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+pub struct Response {
+    /// Item code.
+    pub item_code: String,
+    /// Who answered.
+    pub inspector: PersonId,
+    /// The verdict (computed for measurements).
+    pub verdict: Verdict,
+    /// Measured value, for measurement items.
+    pub measured: Option<f64>,
+    /// Chosen options, for choice items.
+    pub choices: Vec<String>,
+    /// Free text answer, for text items.
+    pub text: Option<String>,
+    /// Inspector's note.
+    pub note: String,
+    /// Evidence (SHA-256 of photos) for this item.
+    pub evidence: Vec<String>,
+    /// When it was recorded.
+    pub recorded_at: Timestamp,
+}
+
+impl Response {
+    /// The key of this response in the inspection: one per item per inspector.
+    pub fn key(&self) -> String {
+        response_key(&self.item_code, &self.inspector)
+    }
+}
+
+/// The key of a response: `item code / inspector id`.
+pub fn response_key(item_code: &str, inspector: &PersonId) -> String {
+    format!("{item_code}/{inspector}")
+}
+
+/// A whole inspection.
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+pub struct Inspection {
+    /// Document schema version (see `doc::SCHEMA_VERSION`).
+    pub schema: u64,
+    /// Id.
+    pub id: InspectionId,
+    /// The plan it belongs to, if any.
+    pub plan: Option<PlanId>,
+    /// The enterprise inspected.
+    pub enterprise: EnterpriseId,
+    /// Enterprise name at the time (documents print it).
+    pub enterprise_name: String,
+    /// Industry inspected (selects qualifications and checklists).
+    pub industry: String,
+    /// Grade scheme id used for findings.
+    pub grade_scheme: String,
+    /// Checklist versions used.
+    pub checklists: Vec<ChecklistRef>,
+    /// Team, by person id.
+    pub team: BTreeMap<String, TeamMember>,
+    /// Sub-groups, by id.
+    pub subgroups: BTreeMap<String, SubGroup>,
+    /// Where the inspection takes place.
+    pub location: String,
+    /// Planned date/time.
+    pub scheduled_at: Option<Timestamp>,
+    /// When the team started on site.
+    pub started_at: Option<Timestamp>,
+    /// When it ended.
+    pub ended_at: Option<Timestamp>,
+    /// Lifecycle state.
+    pub status: InspectionStatus,
+    /// Responses, by [`response_key`].
+    pub responses: BTreeMap<String, Response>,
+    /// Findings, by finding id.
+    pub findings: BTreeMap<String, Finding>,
+    /// Interview records, by id.
+    pub interviews: BTreeMap<String, InterviewRecord>,
+    /// When the record was created.
+    pub created_at: Timestamp,
+}

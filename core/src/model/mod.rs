@@ -1,0 +1,24 @@
+//! The typed domain: enterprises, checklists, inspections, findings and
+//! interview records. Plain data with validation at construction; the rules
+//! that move it (deadlines, transitions, permissions) live in `rules`.
+
+mod codes;
+pub(crate) use codes::code_enum;
+pub mod checklist;
+pub mod enterprise;
+pub mod finding;
+pub mod ids;
+pub mod inspection;
+pub mod interview;
+pub mod time;
+
+pub use checklist::{ChecklistItem, ChecklistSection, ChecklistTemplate, ItemKind, LegalBasis, Threshold};
+pub use enterprise::{Contact, Coordinates, Enterprise, RiskColour};
+pub use finding::{Finding, FindingStatus};
+pub use ids::*;
+pub use inspection::{
+    response_key, ChecklistRef, Department, Inspection, InspectionStatus, Response, SubGroup, SubGroupKind, TeamMember,
+    TeamRole, Verdict,
+};
+pub use interview::{InterviewRecord, Interviewee, QuestionAnswer};
+pub use time::Timestamp;

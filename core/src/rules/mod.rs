@@ -1,0 +1,13 @@
+//! Pure functions that encode the legal rules: credit codes, the holiday
+//! calendar and deadlines, hazard grades, verdicts, state transitions, team
+//! composition and permissions. No I/O, no clocks: everything they need is
+//! passed in, so they are tested with tables.
+
+pub mod calendar;
+pub mod credit_code;
+pub mod deadline;
+pub mod grades;
+pub mod permissions;
+pub mod team;
+pub mod transitions;
+pub mod verdict;

@@ -1,0 +1,117 @@
+//! Who may do what. The same table is used by the device (to grey out what a
+//! user cannot do) and, in the sync issue, by the server (to refuse it).
+
+use crate::error::{Error, Result};
+use crate::model::code_enum;
+
+code_enum!(
+    /// The roles of the system's users.
+    Role {
+        /// 检查组成员 with enforcement powers.
+        Inspector = ("inspector", "检查人员"),
+        /// 检查组组长.
+        TeamLead = ("team_lead", "检查组组长"),
+        /// The enterprise's responsible person or safety manager.
+        Enterprise = ("enterprise", "企业"),
+        /// 联合检查办公室.
+        Office = ("office", "联检办"),
+    }
+);
+
+code_enum!(
+    /// Actions that need a permission check.
+    Action {
+        /// Create an inspection (from a plan or ad hoc).
+        CreateInspection = ("create_inspection", "创建检查"),
+        /// Start the on-site inspection.
+        StartInspection = ("start_inspection", "开始检查"),
+        /// Change team membership and sub-groups.
+        ManageTeam = ("manage_team", "分组"),
+        /// Record or change checklist responses.
+        RecordResponse = ("record_response", "填写检查表"),
+        /// Record a new hazard or edit its description, location, evidence.
+        RecordFinding = ("record_finding", "记录隐患"),
+        /// Change a hazard's grade or deadline.
+        GradeFinding = ("grade_finding", "确定隐患等级"),
+        /// Write interview records.
+        RecordInterview = ("record_interview", "制作询问笔录"),
+        /// Resolve a conflict between team members' edits.
+        ResolveConflict = ("resolve_conflict", "处理冲突"),
+        /// Present findings for signature.
+        SubmitForSignature = ("submit_for_signature", "提交签字"),
+        /// Take an inspection back from signature for corrections.
+        ReopenForEditing = ("reopen_for_editing", "退回修改"),
+        /// Mark the record signed (signatures or a complete refusal collected).
+        MarkSigned = ("mark_signed", "确认签字"),
+        /// Close the inspection record.
+        CloseInspection = ("close_inspection", "办结"),
+        /// Report rectification started.
+        StartRectification = ("start_rectification", "开始整改"),
+        /// Submit rectification for re-inspection.
+        SubmitRectification = ("submit_rectification", "提交整改"),
+        /// Re-inspect: close or reopen a hazard.
+        Reinspect = ("reinspect", "复查"),
+        /// Close a hazard rectified on the spot (当场整改).
+        CloseOnSite = ("close_on_site", "当场整改销号"),
+        /// Edit enterprise files, checklists and plans.
+        ManageCatalog = ("manage_catalog", "维护基础数据"),
+        /// Read an inspection.
+        ReadInspection = ("read_inspection", "查看检查"),
+    }
+);
+
+/// Whether `role` may perform `action`.
+pub fn allows(role: Role, action: Action) -> bool {
+    use Action::*;
+    use Role::*;
+    match action {
+        CreateInspection => matches!(role, Office | TeamLead),
+        StartInspection | ManageTeam | ResolveConflict | SubmitForSignature | ReopenForEditing | MarkSigned => {
+            role == TeamLead
+        }
+        RecordResponse | RecordFinding | GradeFinding | RecordInterview | Reinspect | CloseOnSite => {
+            matches!(role, Inspector | TeamLead)
+        }
+        CloseInspection => matches!(role, TeamLead | Office),
+        StartRectification | SubmitRectification => role == Enterprise,
+        ManageCatalog => role == Office,
+        ReadInspection => true,
+    }
+}
+
+/// `Ok` if allowed, otherwise [`Error::Forbidden`].
+pub fn authorize(role: Role, action: Action) -> Result<()> {
+    if allows(role, action) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden { role: role.code().into(), action: action.code().into() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table() {
+        use Action::*;
+        // (action, inspector, team lead, enterprise, office)
+        let table = [
+            (CreateInspection, false, true, false, true),
+            (RecordResponse, true, true, false, false),
+            (GradeFinding, true, true, false, false),
+            (ResolveConflict, false, true, false, false),
+            (MarkSigned, false, true, false, false),
+            (SubmitRectification, false, false, true, false),
+            (Reinspect, true, true, false, false),
+            (ManageCatalog, false, false, false, true),
+            (CloseInspection, false, true, false, true),
+            (ReadInspection, true, true, true, true),
+        ];
+        for (action, i, l, e, o) in table {
+            let got = [Role::Inspector, Role::TeamLead, Role::Enterprise, Role::Office].map(|r| allows(r, action));
+            assert_eq!(got, [i, l, e, o], "{action}");
+        }
+        assert!(matches!(authorize(Role::Enterprise, RecordFinding), Err(Error::Forbidden { .. })));
+    }
+}

@@ -1,0 +1,80 @@
+//! Schema migrations: numbered SQL files applied in order by a
+//! `PRAGMA user_version` ladder, each in its own transaction. A database
+//! from a newer build is refused untouched; a database is never deleted.
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+
+/// The migrations, in order; `user_version` N means the first N are applied.
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("001_documents", include_str!("migrations/001_documents.sql")),
+    ("002_projections", include_str!("migrations/002_projections.sql")),
+];
+
+/// The schema version this build writes.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// The version recorded in the database.
+pub fn current_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Brings the database up to `target` (at most [`latest_version`]).
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
+    let found = current_version(conn)?;
+    if found > latest_version() {
+        return Err(Error::UnsupportedSchemaVersion { found, supported: latest_version() });
+    }
+    for version in found..target.min(latest_version()) {
+        let (_, sql) = MIGRATIONS[version as usize];
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Brings the database up to the latest version.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    migrate_to(conn, latest_version())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(conn: &Connection) -> Vec<(String, String, String)> {
+        let mut stmt = conn
+            .prepare("SELECT type, name, COALESCE(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()
+    }
+
+    #[test]
+    fn upgrade_equals_fresh() {
+        let mut fresh = Connection::open_in_memory().unwrap();
+        migrate(&mut fresh).unwrap();
+        for start in 0..latest_version() {
+            let mut old = Connection::open_in_memory().unwrap();
+            migrate_to(&mut old, start).unwrap();
+            assert_eq!(current_version(&old).unwrap(), start);
+            migrate(&mut old).unwrap();
+            assert_eq!(schema(&old), schema(&fresh), "upgrade from {start}");
+            assert_eq!(current_version(&old).unwrap(), latest_version());
+        }
+    }
+
+    #[test]
+    fn newer_database_is_refused_untouched() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (x); PRAGMA user_version = 99;").unwrap();
+        let err = migrate(&mut conn).unwrap_err();
+        assert!(matches!(err, Error::UnsupportedSchemaVersion { found: 99, .. }));
+        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).unwrap();
+        assert_eq!(tables, 1);
+    }
+}

@@ -1,0 +1,419 @@
+//! The on-device store: SQLite (WAL, `synchronous=FULL`) holding document
+//! chunks, the projections the apps list from, and this install's identity.
+//!
+//! Every change follows one path: apply it to the in-memory document, then in
+//! a single SQLite transaction write its incremental chunk, the new saved
+//! heads and the projection rows it reaches. If the transaction fails the
+//! cached document is dropped and reloaded from disk, so memory never claims
+//! more than the disk holds. Errors never delete or rewrite stored data.
+
+pub mod chunks;
+mod catalog;
+pub mod migrations;
+pub mod projections;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use automerge::{ActorId, Automerge, ChangeHash};
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+
+pub use chunks::DocKind;
+use chunks::LoadedDoc;
+pub use projections::{FindingRow, HistoryRow, InspectionRow};
+
+use crate::doc::{Conflict, Edit, Editor, FieldValue, InspectionDoc};
+use crate::error::{Error, Result};
+use crate::model::{Inspection, InspectionId, InspectionStatus, Timestamp};
+use crate::rules::grades::GradeScheme;
+
+/// How many documents stay loaded in memory.
+pub const DEFAULT_CACHE_SIZE: usize = 8;
+
+/// The local store of one device.
+pub struct Store {
+    conn: Connection,
+    actor: ActorId,
+    scheme: GradeScheme,
+    cache: HashMap<String, (u64, LoadedDoc)>,
+    tick: u64,
+    cache_size: usize,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("actor", &self.actor.to_hex_string()).finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path`, migrating its schema.
+    /// A database from a newer build is refused and left untouched.
+    pub fn open(path: &Path) -> Result<Self> {
+        Self::init(Connection::open(path)?)
+    }
+
+    /// A store in memory (tests, previews).
+    pub fn open_in_memory() -> Result<Self> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(mut conn: Connection) -> Result<Self> {
+        // Check the version before anything writes (WAL switch included).
+        let found = migrations::current_version(&conn)?;
+        if found > migrations::latest_version() {
+            return Err(Error::UnsupportedSchemaVersion { found, supported: migrations::latest_version() });
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrations::migrate(&mut conn)?;
+        let actor = Self::device_actor(&conn)?;
+        Ok(Store { conn, actor, scheme: GradeScheme::three_level(), cache: HashMap::new(), tick: 0, cache_size: DEFAULT_CACHE_SIZE })
+    }
+
+    /// This install's automerge actor id, created once and kept.
+    fn device_actor(conn: &Connection) -> Result<ActorId> {
+        let existing: Option<Vec<u8>> =
+            conn.query_row("SELECT value FROM device WHERE key = 'actor'", [], |r| r.get(0)).optional()?;
+        if let Some(bytes) = existing {
+            return Ok(ActorId::from(bytes));
+        }
+        let actor = ActorId::from(uuid::Uuid::now_v7().as_bytes().as_slice());
+        conn.execute("INSERT INTO device (key, value) VALUES ('actor', ?1)", [actor.to_bytes()])?;
+        Ok(actor)
+    }
+
+    /// Uses a region's grade scheme instead of the default 一级/二级/三级.
+    pub fn set_grade_scheme(&mut self, scheme: GradeScheme) {
+        self.scheme = scheme;
+    }
+
+    /// The grade scheme in force.
+    pub fn grade_scheme(&self) -> &GradeScheme {
+        &self.scheme
+    }
+
+    /// Sets how many documents stay loaded in memory (at least one).
+    pub fn set_cache_size(&mut self, n: usize) {
+        self.cache_size = n.max(1);
+    }
+
+    /// This device's actor id.
+    pub fn actor(&self) -> &ActorId {
+        &self.actor
+    }
+
+    /// The SQLite connection, for read-only diagnostics.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Loads `id` into the cache if needed; `Ok(false)` if it is not stored.
+    fn ensure_loaded(&mut self, id: &str) -> Result<bool> {
+        self.tick += 1;
+        if let Some(entry) = self.cache.get_mut(id) {
+            entry.0 = self.tick;
+            return Ok(true);
+        }
+        let Some(mut loaded) = chunks::load(&self.conn, id)? else { return Ok(false) };
+        if loaded.kind == DocKind::Inspection {
+            // Check the layout once, at load.
+            InspectionDoc::from_automerge(std::mem::take(&mut loaded.doc)).map(|d| loaded.doc = d.into_automerge())?;
+        }
+        loaded.doc.set_actor(self.actor.clone());
+        self.insert_cached(loaded);
+        Ok(true)
+    }
+
+    fn insert_cached(&mut self, loaded: LoadedDoc) {
+        while self.cache.len() >= self.cache_size {
+            let oldest = self.cache.iter().min_by_key(|(_, (t, _))| *t).map(|(k, _)| k.clone());
+            match oldest {
+                Some(k) => self.cache.remove(&k),
+                None => break,
+            };
+        }
+        self.tick += 1;
+        self.cache.insert(loaded.id.clone(), (self.tick, loaded));
+    }
+
+    fn loaded(&mut self, id: &str, kind: &'static str) -> Result<&mut LoadedDoc> {
+        if !self.ensure_loaded(id)? {
+            return Err(Error::NotFound { kind, id: id.to_string() });
+        }
+        Ok(&mut self.cache.get_mut(id).expect("just loaded").1)
+    }
+
+    /// Writes what changed in the cached document `id` since `before` (its
+    /// saved heads), with projections, in one transaction.
+    fn persist(&mut self, id: &str, before: &[ChangeHash], recount_conflicts: bool, at: Timestamp) -> Result<()> {
+        let result = (|| -> Result<()> {
+            let (_, loaded) = self.cache.get_mut(id).expect("persist of a loaded document");
+            let tx = self.conn.transaction()?;
+            let Some(appended) = chunks::append(&tx, loaded, at)? else { return Ok(()) };
+            refresh(&tx, loaded, before, recount_conflicts)?;
+            loaded.appended(appended);
+            let compacted = if loaded.needs_compaction() { Some(chunks::compact(&tx, loaded, at)?) } else { None };
+            tx.commit()?;
+            if let Some(c) = compacted {
+                loaded.compacted(c);
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            // Memory may be ahead of disk now; reload from disk next time.
+            self.cache.remove(id);
+        }
+        result
+    }
+
+    /// Stores a new inspection created by `editor`.
+    pub fn create_inspection(&mut self, inspection: &Inspection, editor: &Editor, at: Timestamp) -> Result<()> {
+        let id = inspection.id.to_string();
+        if self.ensure_loaded(&id)? {
+            return Err(Error::validation("inspection", "an inspection with this id already exists"));
+        }
+        let doc = InspectionDoc::create(inspection, self.actor.clone(), editor, at)?.into_automerge();
+        let tx = self.conn.transaction()?;
+        let loaded = chunks::insert(&tx, &id, DocKind::Inspection, doc, at)?;
+        refresh(&tx, &loaded, &[], true)?;
+        tx.commit()?;
+        self.insert_cached(loaded);
+        Ok(())
+    }
+
+    /// Applies `edits` by `editor` to inspection `id` as one durable change.
+    /// Returns the change hash, or `None` when nothing changed. On any error
+    /// nothing is written.
+    pub fn edit(&mut self, id: &InspectionId, editor: &Editor, edits: &[Edit], at: Timestamp) -> Result<Option<ChangeHash>> {
+        let key = id.to_string();
+        if !self.ensure_loaded(&key)? {
+            return Err(Error::NotFound { kind: "inspection", id: key });
+        }
+        let scheme = &self.scheme;
+        let (_, loaded) = self.cache.get_mut(&key).expect("loaded");
+        let before = loaded.saved_heads.clone();
+        let mut idoc = InspectionDoc::from_automerge_unchecked(std::mem::take(&mut loaded.doc));
+        let result = idoc.apply(editor, scheme, edits, at);
+        loaded.doc = idoc.into_automerge();
+        let hash = result?;
+        if hash.is_some() {
+            self.persist(&key, &before, false, at)?;
+        }
+        Ok(hash)
+    }
+
+    /// The inspection as typed data.
+    pub fn inspection(&mut self, id: &InspectionId) -> Result<Inspection> {
+        let loaded = self.loaded(&id.to_string(), "inspection")?;
+        Ok(autosurgeon::hydrate(&loaded.doc)?)
+    }
+
+    /// A copy of the inspection's document (to fork, inspect or send).
+    pub fn inspection_doc(&mut self, id: &InspectionId) -> Result<InspectionDoc> {
+        let loaded = self.loaded(&id.to_string(), "inspection")?;
+        Ok(InspectionDoc::from_automerge_unchecked(loaded.doc.clone()))
+    }
+
+    /// The full saved form of any stored document.
+    pub fn export(&mut self, id: &str) -> Result<Vec<u8>> {
+        Ok(self.loaded(id, "document")?.doc.save())
+    }
+
+    /// The current heads of a stored document.
+    pub fn heads(&mut self, id: &str) -> Result<Vec<ChangeHash>> {
+        Ok(self.loaded(id, "document")?.doc.get_heads())
+    }
+
+    /// Merges document bytes from another replica (a full save or changes).
+    /// Creates the document if it is new here. Returns whether anything
+    /// changed. Bytes that do not decode are refused before anything is
+    /// touched.
+    pub fn receive(&mut self, id: &str, bytes: &[u8], at: Timestamp) -> Result<bool> {
+        let mut incoming = Automerge::load(bytes).map_err(|e| Error::CorruptDocument { doc: id.to_string(), reason: e.to_string() })?;
+        if !self.ensure_loaded(id)? {
+            let kind = match crate::doc::catalog::kind_of(&incoming)?.as_deref() {
+                None => {
+                    incoming = InspectionDoc::from_automerge(incoming)?.into_automerge();
+                    DocKind::Inspection
+                }
+                Some(crate::doc::catalog::KIND_ENTERPRISE) => DocKind::Enterprise,
+                Some(crate::doc::catalog::KIND_CHECKLIST) => DocKind::Checklist,
+                Some(other) => return Err(Error::Schema(format!("unknown document kind {other:?}"))),
+            };
+            incoming.set_actor(self.actor.clone());
+            let tx = self.conn.transaction()?;
+            let loaded = chunks::insert(&tx, id, kind, incoming, at)?;
+            refresh(&tx, &loaded, &[], true)?;
+            tx.commit()?;
+            self.insert_cached(loaded);
+            return Ok(true);
+        }
+        let (_, loaded) = self.cache.get_mut(id).expect("loaded");
+        let before = loaded.saved_heads.clone();
+        if let Err(e) = loaded.doc.merge(&mut incoming) {
+            self.cache.remove(id);
+            return Err(e.into());
+        }
+        if loaded.doc.get_heads() == before {
+            return Ok(false);
+        }
+        self.persist(id, &before, true, at)?;
+        Ok(true)
+    }
+
+    /// Conflicts on legally significant fields of an inspection.
+    pub fn conflicts(&mut self, id: &InspectionId) -> Result<Vec<Conflict>> {
+        self.inspection_doc(id)?.conflicts()
+    }
+
+    /// Resolves a conflict (team lead), durably, recording who resolved it.
+    pub fn resolve(&mut self, id: &InspectionId, editor: &Editor, conflict: &Conflict, chosen: FieldValue, at: Timestamp) -> Result<()> {
+        let key = id.to_string();
+        let loaded = self.loaded(&key, "inspection")?;
+        let before = loaded.saved_heads.clone();
+        let mut idoc = InspectionDoc::from_automerge_unchecked(std::mem::take(&mut loaded.doc));
+        let result = idoc.resolve(editor, conflict, chosen, at);
+        loaded.doc = idoc.into_automerge();
+        result?;
+        self.persist(&key, &before, true, at)
+    }
+
+    /// Inspections in a status, most recently changed first.
+    pub fn inspections_by_status(&self, status: InspectionStatus) -> Result<Vec<InspectionRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, enterprise_id, enterprise_name, status, updated_at, conflicts FROM inspections
+             WHERE status = ?1 ORDER BY updated_at DESC, id",
+        )?;
+        let rows = stmt.query_map([status.code()], |r| {
+            Ok(InspectionRow {
+                id: r.get(0)?,
+                enterprise_id: r.get(1)?,
+                enterprise_name: r.get(2)?,
+                status: r.get(3)?,
+                updated_at: r.get(4)?,
+                conflicts: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Open hazards due on or before `date` (overdue ones included), earliest first.
+    pub fn findings_due_by(&self, date: NaiveDate) -> Result<Vec<FindingRow>> {
+        self.finding_rows("f.status != 'closed' AND f.due_date <= ?1", &date.to_string())
+    }
+
+    /// Open hazards whose deadline passed before `today`.
+    pub fn overdue_findings(&self, today: NaiveDate) -> Result<Vec<FindingRow>> {
+        self.finding_rows("f.status != 'closed' AND f.due_date < ?1", &today.to_string())
+    }
+
+    /// Every hazard of one enterprise, earliest due first.
+    pub fn enterprise_findings(&self, enterprise_id: &str) -> Result<Vec<FindingRow>> {
+        self.finding_rows("f.enterprise_id = ?1", enterprise_id)
+    }
+
+    fn finding_rows(&self, filter: &str, arg: &str) -> Result<Vec<FindingRow>> {
+        let sql = format!(
+            "SELECT f.id, f.inspection_id, f.enterprise_id, i.enterprise_name, f.grade, f.due_date, f.immediate, f.status,
+                    f.description, f.conflicted
+             FROM findings f JOIN inspections i ON i.id = f.inspection_id
+             WHERE {filter} ORDER BY f.due_date, f.id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([arg], |r| {
+            let due: String = r.get(5)?;
+            Ok(FindingRow {
+                id: r.get(0)?,
+                inspection_id: r.get(1)?,
+                enterprise_id: r.get(2)?,
+                enterprise_name: r.get(3)?,
+                grade: r.get(4)?,
+                due_date: due.parse().map_err(|e| rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e)))?,
+                immediate: r.get(6)?,
+                status: r.get(7)?,
+                description: r.get(8)?,
+                conflicted: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The inspections of one enterprise, newest first.
+    pub fn enterprise_history(&self, enterprise_id: &str) -> Result<Vec<HistoryRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT inspection_id, inspected_on, status, findings_total, findings_open FROM enterprise_history
+             WHERE enterprise_id = ?1 ORDER BY inspected_on DESC, inspection_id",
+        )?;
+        let rows = stmt.query_map([enterprise_id], |r| {
+            let on: Option<String> = r.get(1)?;
+            Ok(HistoryRow {
+                inspection_id: r.get(0)?,
+                inspected_on: on.and_then(|s| s.parse().ok()),
+                status: r.get(2)?,
+                findings_total: r.get(3)?,
+                findings_open: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Ids of every stored document of a kind.
+    pub fn document_ids(&self, kind: DocKind) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached("SELECT id FROM documents WHERE kind = ?1 ORDER BY id")?;
+        let rows = stmt.query_map([kind.code()], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Rebuilds every projection from the documents, in one transaction.
+    pub fn rebuild_projections(&mut self) -> Result<()> {
+        let ids: Vec<String> = {
+            let mut stmt = self.conn.prepare("SELECT id FROM documents ORDER BY kind, id")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let tx = self.conn.transaction()?;
+        projections::clear(&tx)?;
+        for id in ids {
+            let loaded = chunks::load(&tx, &id)?.ok_or_else(|| Error::NotFound { kind: "document", id: id.clone() })?;
+            refresh(&tx, &loaded, &[], true)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every projection row as text, in a fixed order: for tests that
+    /// compare replicas and rebuilds.
+    pub fn projection_dump(&self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for table in ["inspections", "findings", "enterprise_history", "enterprises", "checklists"] {
+            let mut stmt = self.conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))?;
+            let n = stmt.column_count();
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let cols = (0..n)
+                    .map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}")))
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                out.push(format!("{table}: {}", cols.join(" | ")));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Number of chunk rows stored for a document (diagnostics, tests).
+    pub fn chunk_count(&self, id: &str) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT count(*) FROM chunks WHERE doc_id = ?1", params![id], |r| r.get(0))?)
+    }
+}
+
+/// Refreshes the projection rows of a loaded document.
+fn refresh(tx: &rusqlite::Transaction<'_>, loaded: &LoadedDoc, before: &[ChangeHash], recount: bool) -> Result<()> {
+    match loaded.kind {
+        DocKind::Inspection => projections::refresh_inspection(tx, &loaded.id, &loaded.doc, before, recount),
+        DocKind::Enterprise => catalog::refresh_enterprise(tx, &loaded.id, &loaded.doc),
+        DocKind::Checklist => catalog::refresh_checklist(tx, &loaded.id, &loaded.doc),
+    }
+}

@@ -1,0 +1,260 @@
+//! Projections: the lists the apps show (inspections by status, hazards by
+//! deadline, an enterprise's history) as plain indexed tables.
+//!
+//! They are derived from the documents only, never from local clocks or who
+//! happened to merge, so every replica that holds the same documents holds
+//! the same rows. They are refreshed in the same SQLite transaction as the
+//! change that affects them, using the automerge diff to touch only the rows
+//! a change reaches, and can be rebuilt from the documents at any time.
+
+use std::collections::BTreeSet;
+
+use automerge::{Automerge, ChangeHash, Prop, ReadDoc, Value, ROOT};
+use chrono::NaiveDate;
+use rusqlite::{params, Transaction};
+
+use crate::doc::conflicts::{SIGNIFICANT_FINDING_FIELDS, SIGNIFICANT_RESPONSE_FIELDS};
+use crate::doc::fields::{object, root_map, string};
+use crate::error::{Error, Result};
+use crate::model::Timestamp;
+use crate::rules::deadline::{local_date, Deadline};
+
+/// What a set of changes touched.
+#[derive(Debug, Default)]
+struct Touched {
+    findings: BTreeSet<String>,
+    all_findings: bool,
+}
+
+fn touched(doc: &Automerge, before: &[ChangeHash]) -> Touched {
+    let mut t = Touched::default();
+    if before.is_empty() {
+        t.all_findings = true;
+        return t;
+    }
+    for patch in doc.diff(before, &doc.get_heads()) {
+        let in_findings = matches!(patch.path.first(), Some((_, Prop::Map(k))) if k == "findings");
+        if patch.obj == ROOT {
+            if let automerge::PatchAction::PutMap { key, .. } = &patch.action {
+                if key == "findings" {
+                    t.all_findings = true;
+                }
+            }
+        } else if in_findings {
+            match patch.path.get(1) {
+                Some((_, Prop::Map(id))) => {
+                    t.findings.insert(id.clone());
+                }
+                _ => match &patch.action {
+                    automerge::PatchAction::PutMap { key, .. } | automerge::PatchAction::DeleteMap { key } => {
+                        t.findings.insert(key.clone());
+                    }
+                    _ => t.all_findings = true,
+                },
+            }
+        }
+    }
+    t
+}
+
+/// The time of the latest change among the heads: the "last edited" shown in
+/// lists, the same on every replica.
+fn updated_at(doc: &Automerge) -> String {
+    let ms = doc
+        .get_heads()
+        .iter()
+        .filter_map(|h| doc.get_change_meta_by_hash(h).map(|m| m.timestamp))
+        .max()
+        .unwrap_or(0);
+    Timestamp::from_unix_millis(ms).to_string()
+}
+
+fn count_conflicts(doc: &Automerge) -> Result<i64> {
+    let mut n = 0;
+    for (map, fields) in [("findings", SIGNIFICANT_FINDING_FIELDS), ("responses", SIGNIFICANT_RESPONSE_FIELDS)] {
+        let parent = root_map(doc, map)?;
+        for key in doc.keys(&parent) {
+            if doc.get_all(&parent, key.as_str())?.len() > 1 {
+                n += 1;
+                continue;
+            }
+            let obj = object(doc, &parent, &key, map)?;
+            for f in fields {
+                if doc.get_all(&obj, *f)?.len() > 1 {
+                    n += 1;
+                }
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// Refreshes the rows of inspection `id` reached by the changes since `before`
+/// (all rows when `before` is empty). Only changes from other replicas (and
+/// resolutions) can add or remove conflicts, so local edits pass
+/// `recount_conflicts = false` and skip the scan of every field.
+pub fn refresh_inspection(
+    tx: &Transaction<'_>,
+    id: &str,
+    doc: &Automerge,
+    before: &[ChangeHash],
+    recount_conflicts: bool,
+) -> Result<()> {
+    let req = |k: &str| -> Result<String> {
+        string(doc, &ROOT, k)?.ok_or_else(|| Error::Schema(format!("inspection {id} has no {k}")))
+    };
+    let enterprise = req("enterprise")?;
+    let status = req("status")?;
+    let started = string(doc, &ROOT, "started_at")?;
+    let conflicts = if recount_conflicts || before.is_empty() { Some(count_conflicts(doc)?) } else { None };
+    tx.prepare_cached(
+        "INSERT INTO inspections (id, enterprise_id, enterprise_name, status, plan_id, started_at, updated_at, conflicts)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, COALESCE(?8, 0))
+         ON CONFLICT(id) DO UPDATE SET enterprise_id = excluded.enterprise_id, enterprise_name = excluded.enterprise_name,
+           status = excluded.status, plan_id = excluded.plan_id, started_at = excluded.started_at,
+           updated_at = excluded.updated_at, conflicts = COALESCE(?8, inspections.conflicts)",
+    )?
+    .execute(params![id, enterprise, req("enterprise_name")?, status, string(doc, &ROOT, "plan")?, started, updated_at(doc), conflicts])?;
+
+    let touched = touched(doc, before);
+    let findings = root_map(doc, "findings")?;
+    if touched.all_findings {
+        tx.prepare_cached("DELETE FROM findings WHERE inspection_id = ?1")?.execute([id])?;
+        for key in doc.keys(&findings) {
+            refresh_finding(tx, doc, id, &enterprise, &findings, &key)?;
+        }
+    } else {
+        for key in &touched.findings {
+            refresh_finding(tx, doc, id, &enterprise, &findings, key)?;
+        }
+    }
+
+    let (total, open): (i64, i64) = tx.prepare_cached(
+        "SELECT count(*), count(*) FILTER (WHERE status != 'closed') FROM findings WHERE inspection_id = ?1",
+    )?
+    .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let inspected_on = match started.or(string(doc, &ROOT, "scheduled_at")?) {
+        Some(t) => Some(local_date(&Timestamp::parse(&t)?.0).to_string()),
+        None => None,
+    };
+    tx.prepare_cached(
+        "INSERT INTO enterprise_history (enterprise_id, inspection_id, inspected_on, status, findings_total, findings_open)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(enterprise_id, inspection_id) DO UPDATE SET inspected_on = excluded.inspected_on,
+           status = excluded.status, findings_total = excluded.findings_total, findings_open = excluded.findings_open",
+    )?
+    .execute(params![enterprise, id, inspected_on, status, total, open])?;
+    Ok(())
+}
+
+fn refresh_finding(
+    tx: &Transaction<'_>,
+    doc: &Automerge,
+    inspection: &str,
+    enterprise: &str,
+    findings: &automerge::ObjId,
+    key: &str,
+) -> Result<()> {
+    let all = doc.get_all(findings, key)?;
+    let Some((Value::Object(_), obj)) = all.last().cloned() else {
+        tx.prepare_cached("DELETE FROM findings WHERE id = ?1")?.execute([key])?;
+        return Ok(());
+    };
+    let field = |k: &str| -> Result<String> {
+        string(doc, &obj, k)?.ok_or_else(|| Error::Schema(format!("finding {key} has no {k}")))
+    };
+    let found_at = field("found_at")?;
+    let set_on = local_date(&Timestamp::parse(&found_at)?.0);
+    let deadline = Deadline::parse(&field("deadline")?)?;
+    let mut conflicted = all.len() > 1;
+    for f in SIGNIFICANT_FINDING_FIELDS {
+        conflicted |= doc.get_all(&obj, *f)?.len() > 1;
+    }
+    tx.prepare_cached(
+        "INSERT INTO findings (id, inspection_id, enterprise_id, grade, due_date, immediate, status, description, found_at, conflicted)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT(id) DO UPDATE SET grade = excluded.grade, due_date = excluded.due_date, immediate = excluded.immediate,
+           status = excluded.status, description = excluded.description, found_at = excluded.found_at,
+           conflicted = excluded.conflicted",
+    )?
+    .execute(params![
+        key,
+        inspection,
+        enterprise,
+        field("grade")?,
+        deadline.due_date(set_on).to_string(),
+        deadline == Deadline::Immediate,
+        field("status")?,
+        field("description")?,
+        found_at,
+        conflicted,
+    ])?;
+    Ok(())
+}
+
+/// A hazard as listed (one row of the `findings` projection).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FindingRow {
+    /// Finding id.
+    pub id: String,
+    /// Inspection it belongs to.
+    pub inspection_id: String,
+    /// Enterprise.
+    pub enterprise_id: String,
+    /// Enterprise name.
+    pub enterprise_name: String,
+    /// Grade code.
+    pub grade: String,
+    /// Due date (the day set, for immediate deadlines).
+    pub due_date: NaiveDate,
+    /// Whether production must stop immediately.
+    pub immediate: bool,
+    /// Status code.
+    pub status: String,
+    /// Description.
+    pub description: String,
+    /// Whether a significant field is in conflict.
+    pub conflicted: bool,
+}
+
+/// One line of an enterprise's history.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryRow {
+    /// Inspection id.
+    pub inspection_id: String,
+    /// Local date inspected (or scheduled).
+    pub inspected_on: Option<NaiveDate>,
+    /// Inspection status code.
+    pub status: String,
+    /// Hazards found.
+    pub findings_total: i64,
+    /// Hazards not yet closed.
+    pub findings_open: i64,
+}
+
+/// An inspection as listed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InspectionRow {
+    /// Id.
+    pub id: String,
+    /// Enterprise id.
+    pub enterprise_id: String,
+    /// Enterprise name.
+    pub enterprise_name: String,
+    /// Status code.
+    pub status: String,
+    /// Last change (RFC 3339).
+    pub updated_at: String,
+    /// Unresolved conflicts on significant fields.
+    pub conflicts: i64,
+}
+
+/// Deletes every projection row (before a rebuild).
+pub fn clear(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(
+        "DELETE FROM enterprise_history; DELETE FROM findings; DELETE FROM inspections;
+         DELETE FROM enterprises; DELETE FROM checklists;",
+    )?;
+    Ok(())
+}
+

@@ -1,1 +1,217 @@
-fn main(){}
+//! Store benchmarks (issue 2). Workload: one inspection with 300 findings and
+//! 1,000 responses in Chinese, each written as its own change, on a file
+//! database in WAL mode with synchronous=FULL. References measured in the
+//! same run: a bare automerge commit, a bare SQLite WAL FULL commit, and a
+//! bare automerge load of the same document.
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+
+use automerge::transaction::Transactable;
+use criterion::{criterion_group, criterion_main, Criterion};
+use lianjian_core::doc::{Edit, Editor};
+use lianjian_core::import::{fixtures_dir, load_checklists, load_enterprises};
+use lianjian_core::model::*;
+use lianjian_core::rules::deadline::Deadline;
+use lianjian_core::rules::grades::GradeScheme;
+use lianjian_core::rules::permissions::Role;
+use lianjian_core::store::Store;
+
+fn ts(ms_offset: i64) -> Timestamp {
+    Timestamp::from_unix_millis(Timestamp::parse("2026-03-02T09:00:00+08:00").unwrap().unix_millis() + ms_offset)
+}
+
+struct Fixture {
+    enterprises: Vec<Enterprise>,
+    items: Vec<ChecklistItem>,
+    checklist: ChecklistTemplate,
+}
+
+fn fixture() -> Fixture {
+    let checklists = load_checklists(&fixtures_dir().join("checklists"), &GradeScheme::three_level()).unwrap();
+    let items = checklists.iter().flat_map(|c| c.items().cloned()).collect();
+    Fixture { enterprises: load_enterprises(&fixtures_dir().join("enterprises.json")).unwrap(), items, checklist: checklists[0].clone() }
+}
+
+fn team(n: usize) -> (Editor, Vec<TeamMember>) {
+    let members: Vec<TeamMember> = (0..n)
+        .map(|i| TeamMember {
+            person: PersonId::new(),
+            name: format!("检查员{i}"),
+            department: Department::EmergencyManagement,
+            role: if i == 0 { TeamRole::Lead } else { TeamRole::Inspector },
+            certificate_no: Some(format!("4212000{i:04}")),
+            qualifications: vec!["hazardous_chemicals".into()],
+        })
+        .collect();
+    (Editor { person: members[0].person, name: members[0].name.clone(), role: Role::TeamLead }, members)
+}
+
+fn inspection(f: &Fixture, e: &Enterprise, members: &[TeamMember], at: Timestamp) -> Inspection {
+    Inspection {
+        schema: lianjian_core::doc::SCHEMA_VERSION,
+        id: InspectionId::new(),
+        plan: None,
+        enterprise: e.id,
+        enterprise_name: e.name.clone(),
+        industry: e.industry.clone(),
+        grade_scheme: "three-level".into(),
+        checklists: vec![ChecklistRef { id: f.checklist.id, version: 1 }],
+        team: members.iter().map(|m| (m.person.to_string(), m.clone())).collect(),
+        subgroups: BTreeMap::new(),
+        location: e.address.clone(),
+        scheduled_at: Some(at),
+        started_at: None,
+        ended_at: None,
+        status: InspectionStatus::Draft,
+        responses: BTreeMap::new(),
+        findings: BTreeMap::new(),
+        interviews: BTreeMap::new(),
+        created_at: at,
+    }
+}
+
+fn hazard(item: &ChecklistItem, by: PersonId, i: usize, at: Timestamp, due: Deadline) -> Finding {
+    Finding {
+        id: FindingId::new(),
+        description: format!("第{i}处隐患：{}，现场未整改到位，存在较大安全风险", item.text),
+        location: format!("{}号车间东侧", i % 40),
+        item_code: Some(item.code.clone()),
+        legal_basis: Some(item.legal_basis.clone()),
+        grade: "二级".into(),
+        deadline: due,
+        requirement: "限期整改，整改完成后书面报告检查组并申请复查".into(),
+        referred_to: None,
+        evidence: vec![format!("{:064x}", i)],
+        status: FindingStatus::Open,
+        found_by: by,
+        found_at: at,
+    }
+}
+
+fn answer(item: &ChecklistItem, by: PersonId, v: f64, at: Timestamp) -> Response {
+    Response {
+        item_code: item.code.clone(),
+        inspector: by,
+        verdict: Verdict::Pass,
+        measured: Some(v),
+        choices: vec![],
+        text: None,
+        note: format!("现场核查：{}，符合要求，已拍照留存", item.text),
+        evidence: vec![],
+        recorded_at: at,
+    }
+}
+
+/// A store with the big inspection (300 findings, 1,000 responses).
+fn big_store(f: &Fixture, path: &std::path::Path) -> (Store, InspectionId, Editor, Vec<TeamMember>) {
+    let mut store = Store::open(path).unwrap();
+    let (lead, members) = team(9);
+    let insp = inspection(f, &f.enterprises[0], &members, ts(0));
+    store.create_inspection(&insp, &lead, ts(0)).unwrap();
+    store.edit(&insp.id, &lead, &[Edit::SetStatus(InspectionStatus::InProgress)], ts(1)).unwrap();
+    let mut n = 0;
+    'outer: for m in &members {
+        for item in &f.items {
+            if n == 1000 {
+                break 'outer;
+            }
+            n += 1;
+            store.edit(&insp.id, &lead, &[Edit::RecordResponse(answer(item, m.person, n as f64, ts(n)))], ts(n as i64)).unwrap();
+        }
+    }
+    for i in 0..300 {
+        let due = Deadline::By(chrono::NaiveDate::from_ymd_opt(2026, 3, 2 + (i % 25) as u32).unwrap());
+        store.edit(&insp.id, &lead, &[Edit::AddFinding(hazard(&f.items[i % f.items.len()], lead.person, i, ts(2000), due))], ts(2000 + i as i64)).unwrap();
+    }
+    (store, insp.id, lead, members)
+}
+
+fn benches(c: &mut Criterion) {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.db");
+    let (mut store, id, lead, members) = big_store(&f, &path);
+
+    let mut g = c.benchmark_group("record_response");
+    g.sample_size(200);
+    let item = &f.items[3];
+    let mut v = 0.0;
+    g.bench_function("store.edit (automerge commit + chunk + projections, WAL FULL)", |b| {
+        b.iter(|| {
+            v += 1.0;
+            store.edit(&id, &lead, &[Edit::RecordResponse(answer(item, members[1].person, v, ts(9000)))], ts(9000)).unwrap();
+        })
+    });
+    // Reference 1: the automerge commit alone, on a copy of the same document.
+    let mut am = store.inspection_doc(&id).unwrap().into_automerge();
+    let responses = match automerge::ReadDoc::get(&am, automerge::ROOT, "responses").unwrap() {
+        Some((_, obj)) => obj,
+        None => unreachable!(),
+    };
+    let key = response_key(&item.code, &members[1].person);
+    let robj = automerge::ReadDoc::get(&am, &responses, key.as_str()).unwrap().unwrap().1;
+    g.bench_function("reference: automerge commit of one put", |b| {
+        b.iter(|| {
+            v += 1.0;
+            let mut tx = am.transaction();
+            tx.put(&robj, "measured", v).unwrap();
+            tx.commit();
+        })
+    });
+    // Reference 2: a bare SQLite WAL FULL commit of a small row.
+    let raw = rusqlite::Connection::open(dir.path().join("raw.db")).unwrap();
+    raw.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB);").unwrap();
+    let blob = vec![7u8; 300];
+    g.bench_function("reference: SQLite WAL FULL commit of one 300-byte row", |b| {
+        b.iter(|| {
+            raw.execute("INSERT INTO t (b) VALUES (?1)", [&blob]).unwrap();
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("open_inspection");
+    g.sample_size(30);
+    drop(store);
+    g.bench_function("Store::open + load chunks + hydrate (300 findings, 1000 responses)", |b| {
+        b.iter(|| {
+            let mut s = Store::open(&path).unwrap();
+            black_box(s.inspection(&id).unwrap());
+        })
+    });
+    let mut s = Store::open(&path).unwrap();
+    let bytes = s.export(&id.to_string()).unwrap();
+    g.bench_function("reference: automerge load of the same document", |b| {
+        b.iter(|| black_box(automerge::Automerge::load(&bytes).unwrap()))
+    });
+    g.finish();
+    println!("document size: {} bytes, chunks: {}", bytes.len(), s.chunk_count(&id.to_string()).unwrap());
+
+    // 1,000 inspections with 3 findings each, due dates spread over March.
+    let many_path = dir.path().join("many.db");
+    let mut many = Store::open(&many_path).unwrap();
+    let (lead, members) = team(3);
+    for i in 0..1000 {
+        let e = &f.enterprises[i % f.enterprises.len()];
+        let insp = inspection(&f, e, &members, ts(0));
+        many.create_inspection(&insp, &lead, ts(0)).unwrap();
+        let edits: Vec<Edit> = std::iter::once(Edit::SetStatus(InspectionStatus::InProgress))
+            .chain((0..3).map(|k| {
+                let day = 1 + ((i * 3 + k) % 31) as u32;
+                let due = Deadline::By(chrono::NaiveDate::from_ymd_opt(2026, 3, day).unwrap());
+                Edit::AddFinding(hazard(&f.items[(i + k) % f.items.len()], lead.person, k, ts(10), due))
+            }))
+            .collect();
+        many.edit(&insp.id, &lead, &edits, ts(10)).unwrap();
+    }
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+    let mut g = c.benchmark_group("findings_due");
+    g.bench_function("due within 7 days across 1,000 inspections (3,000 findings)", |b| {
+        b.iter(|| black_box(many.findings_due_by(today + chrono::Days::new(7)).unwrap()))
+    });
+    g.finish();
+    println!("due within 7 days: {} rows", many.findings_due_by(today + chrono::Days::new(7)).unwrap().len());
+}
+
+criterion_group!(store_benches, benches);
+criterion_main!(store_benches);

@@ -3,7 +3,7 @@
 //! 符合 by mistake; choice items fail when a failing option is chosen.
 
 use crate::error::{Error, Result};
-use crate::model::{ChecklistItem, ItemKind, Verdict};
+use crate::model::{ChecklistItem, ItemKind, PersonId, Response, Timestamp, Verdict};
 
 /// What an inspector entered for an item.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,6 +39,28 @@ pub fn verdict_for(item: &ChecklistItem, answer: &Answer) -> Result<Verdict> {
         (ItemKind::YesNo | ItemKind::Text | ItemKind::Photo, Answer::Verdict(v)) => Ok(*v),
         (kind, _) => Err(Error::validation("answer", format!("does not fit item {} of kind {}", item.code, kind_name(kind)))),
     }
+}
+
+/// Builds the response `inspector` gives with `answer` on `item`, with the
+/// verdict computed by [`verdict_for`].
+pub fn response_for(item: &ChecklistItem, inspector: PersonId, answer: &Answer, note: String, at: Timestamp) -> Result<Response> {
+    let verdict = verdict_for(item, answer)?;
+    let (measured, choices) = match answer {
+        Answer::Measured(v) => (Some(*v), vec![]),
+        Answer::Choices(c) => (None, c.clone()),
+        _ => (None, vec![]),
+    };
+    Ok(Response {
+        item_code: item.code.clone(),
+        inspector,
+        verdict,
+        measured,
+        choices,
+        text: None,
+        note,
+        evidence: vec![],
+        recorded_at: at,
+    })
 }
 
 fn choice_verdict(options: &[String], failing: &[String], chosen: &[String]) -> Result<Verdict> {

@@ -1,0 +1,8 @@
+//! Integration tests of lianjian-core: one binary, one module per concern.
+
+mod bad_input;
+mod conflicts;
+mod durability;
+mod flow;
+mod merge_props;
+mod support;

@@ -1,0 +1,158 @@
+//! Builders shared by the integration tests: everything comes from fixtures/.
+
+use std::collections::BTreeMap;
+
+use lianjian_core::doc::{Edit, Editor};
+use lianjian_core::import::{fixtures_dir, load_checklists, load_enterprises};
+use lianjian_core::model::*;
+use lianjian_core::rules::deadline::Deadline;
+use lianjian_core::rules::grades::GradeScheme;
+use lianjian_core::rules::permissions::Role;
+use lianjian_core::rules::verdict::{response_for, Answer};
+use lianjian_core::store::Store;
+
+/// A small deterministic PRNG (xorshift64*), so a failing seed reproduces.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+    pub fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+pub fn at(s: &str) -> Timestamp {
+    Timestamp::parse(s).unwrap()
+}
+
+pub fn enterprises() -> Vec<Enterprise> {
+    load_enterprises(&fixtures_dir().join("enterprises.json")).unwrap()
+}
+
+pub fn checklist(industry: &str) -> ChecklistTemplate {
+    load_checklists(&fixtures_dir().join("checklists"), &GradeScheme::three_level())
+        .unwrap()
+        .into_iter()
+        .find(|c| c.industry == industry)
+        .unwrap()
+}
+
+pub fn enterprise(industry: &str) -> Enterprise {
+    enterprises().into_iter().find(|e| e.industry == industry).unwrap()
+}
+
+/// A team: the lead (应急管理) and two inspectors (住建, 市场监管).
+pub struct Team {
+    pub lead: Editor,
+    pub a: Editor,
+    pub b: Editor,
+    pub members: Vec<TeamMember>,
+}
+
+pub fn team(industry: &str) -> Team {
+    let mk = |name: &str, dept: Department, role: TeamRole, cert: &str| TeamMember {
+        person: PersonId::new(),
+        name: name.into(),
+        department: dept,
+        role,
+        certificate_no: Some(cert.into()),
+        qualifications: vec![industry.into()],
+    };
+    let members = vec![
+        mk("陈立新", Department::EmergencyManagement, TeamRole::Lead, "42120001001"),
+        mk("刘海燕", Department::HousingConstruction, TeamRole::Inspector, "42120002017"),
+        mk("赵德胜", Department::MarketRegulation, TeamRole::Inspector, "42120005033"),
+    ];
+    let ed = |m: &TeamMember, role| Editor { person: m.person, name: m.name.clone(), role };
+    Team { lead: ed(&members[0], Role::TeamLead), a: ed(&members[1], Role::Inspector), b: ed(&members[2], Role::Inspector), members }
+}
+
+pub fn new_inspection(e: &Enterprise, c: &ChecklistTemplate, team: &Team, created: Timestamp) -> Inspection {
+    Inspection {
+        schema: lianjian_core::doc::SCHEMA_VERSION,
+        id: InspectionId::new(),
+        plan: None,
+        enterprise: e.id,
+        enterprise_name: e.name.clone(),
+        industry: e.industry.clone(),
+        grade_scheme: "three-level".into(),
+        checklists: vec![ChecklistRef { id: c.id, version: c.version }],
+        team: team.members.iter().map(|m| (m.person.to_string(), m.clone())).collect(),
+        subgroups: BTreeMap::new(),
+        location: e.address.clone(),
+        scheduled_at: Some(created),
+        started_at: None,
+        ended_at: None,
+        status: InspectionStatus::Draft,
+        responses: BTreeMap::new(),
+        findings: BTreeMap::new(),
+        interviews: BTreeMap::new(),
+        created_at: created,
+    }
+}
+
+/// A finding on `item` found by `by`, with the item's default grade and a
+/// deadline from the grade's rule.
+pub fn finding(item: &ChecklistItem, by: &Editor, found: Timestamp, description: &str) -> Finding {
+    let scheme = GradeScheme::three_level();
+    let cal = lianjian_core::rules::calendar::HolidayCalendar::bundled();
+    let rule = scheme.grade(&item.default_grade).unwrap().deadline;
+    Finding {
+        id: FindingId::new(),
+        description: description.into(),
+        location: "储罐区".into(),
+        item_code: Some(item.code.clone()),
+        legal_basis: Some(item.legal_basis.clone()),
+        grade: item.default_grade.clone(),
+        deadline: lianjian_core::rules::deadline::deadline_for(&cal, rule, &found.0).unwrap_or(Deadline::Immediate),
+        requirement: "立即整改，整改完成后报检查组复查".into(),
+        referred_to: None,
+        evidence: vec![],
+        status: FindingStatus::Open,
+        found_by: by.person,
+        found_at: found,
+    }
+}
+
+/// A response to `item` by `by`: measurements get a value, others 符合.
+pub fn response(item: &ChecklistItem, by: &Editor, value: f64, when: Timestamp) -> Response {
+    let answer = match &item.kind {
+        ItemKind::Measurement { .. } => Answer::Measured(value),
+        ItemKind::SingleChoice { options, .. } | ItemKind::MultipleChoice { options, .. } => Answer::Choices(vec![options[0].clone()]),
+        _ => Answer::Verdict(Verdict::Pass),
+    };
+    response_for(item, by.person, &answer, "现场核查".into(), when).unwrap()
+}
+
+/// A store holding the fixtures' catalogue and one started inspection.
+pub fn started_store(industry: &str) -> (Store, Inspection, ChecklistTemplate, Team) {
+    let mut store = Store::open_in_memory().unwrap();
+    let e = enterprise(industry);
+    let c = checklist(industry);
+    let t = team(industry);
+    let created = at("2026-03-02T08:30:00+08:00");
+    store.put_enterprise(&e, created).unwrap();
+    store.put_checklist(&c, created).unwrap();
+    let insp = new_inspection(&e, &c, &t, created);
+    store.create_inspection(&insp, &t.lead, created).unwrap();
+    store
+        .edit(&insp.id, &t.lead, &[Edit::SetStatus(InspectionStatus::InProgress)], at("2026-03-02T09:00:00+08:00"))
+        .unwrap();
+    (store, insp, c, t)
+}
+
+/// Sends every document of `from` to `to` (what sync will do over HTTP).
+pub fn sync_into(from: &mut Store, to: &mut Store, id: &InspectionId) {
+    let bytes = from.export(&id.to_string()).unwrap();
+    to.receive(&id.to_string(), &bytes, at("2026-03-02T18:00:00+08:00")).unwrap();
+}

@@ -30,7 +30,11 @@ struct Fixture {
 fn fixture() -> Fixture {
     let checklists = load_checklists(&fixtures_dir().join("checklists"), &GradeScheme::three_level()).unwrap();
     let items = checklists.iter().flat_map(|c| c.items().cloned()).collect();
-    Fixture { enterprises: load_enterprises(&fixtures_dir().join("enterprises.json")).unwrap(), items, checklist: checklists[0].clone() }
+    Fixture {
+        enterprises: load_enterprises(&fixtures_dir().join("enterprises.json")).unwrap(),
+        items,
+        checklist: checklists[0].clone(),
+    }
 }
 
 fn team(n: usize) -> (Editor, Vec<TeamMember>) {
@@ -117,12 +121,21 @@ fn big_store(f: &Fixture, path: &std::path::Path) -> (Store, InspectionId, Edito
                 break 'outer;
             }
             n += 1;
-            store.edit(&insp.id, &lead, &[Edit::RecordResponse(answer(item, m.person, n as f64, ts(n)))], ts(n as i64)).unwrap();
+            store
+                .edit(&insp.id, &lead, &[Edit::RecordResponse(answer(item, m.person, n as f64, ts(n)))], ts(n))
+                .unwrap();
         }
     }
     for i in 0..300 {
         let due = Deadline::By(chrono::NaiveDate::from_ymd_opt(2026, 3, 2 + (i % 25) as u32).unwrap());
-        store.edit(&insp.id, &lead, &[Edit::AddFinding(hazard(&f.items[i % f.items.len()], lead.person, i, ts(2000), due))], ts(2000 + i as i64)).unwrap();
+        store
+            .edit(
+                &insp.id,
+                &lead,
+                &[Edit::AddFinding(hazard(&f.items[i % f.items.len()], lead.person, i, ts(2000), due))],
+                ts(2000 + i as i64),
+            )
+            .unwrap();
     }
     (store, insp.id, lead, members)
 }
@@ -140,7 +153,9 @@ fn benches(c: &mut Criterion) {
     g.bench_function("store.edit (automerge commit + chunk + projections, WAL FULL)", |b| {
         b.iter(|| {
             v += 1.0;
-            store.edit(&id, &lead, &[Edit::RecordResponse(answer(item, members[1].person, v, ts(9000)))], ts(9000)).unwrap();
+            store
+                .edit(&id, &lead, &[Edit::RecordResponse(answer(item, members[1].person, v, ts(9000)))], ts(9000))
+                .unwrap();
         })
     });
     // Reference 1: the automerge commit alone, on a copy of the same document.
@@ -161,7 +176,10 @@ fn benches(c: &mut Criterion) {
     });
     // Reference 2: a bare SQLite WAL FULL commit of a small row.
     let raw = rusqlite::Connection::open(dir.path().join("raw.db")).unwrap();
-    raw.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB);").unwrap();
+    raw.execute_batch(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB);",
+    )
+    .unwrap();
     let blob = vec![7u8; 300];
     g.bench_function("reference: SQLite WAL FULL commit of one 300-byte row", |b| {
         b.iter(|| {

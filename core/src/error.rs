@@ -96,20 +96,38 @@ pub enum Error {
     },
     /// SQLite failed.
     #[error("storage: {0}")]
-    Storage(#[from] rusqlite::Error),
+    Storage(Box<rusqlite::Error>),
     /// Automerge failed.
     #[error("document engine: {0}")]
-    Automerge(#[from] automerge::AutomergeError),
+    Automerge(Box<automerge::AutomergeError>),
     /// Writing a domain value into a document failed.
     #[error("document mapping: {0}")]
-    Reconcile(#[from] autosurgeon::ReconcileError),
+    Reconcile(Box<autosurgeon::ReconcileError>),
     /// Reading a domain value out of a document failed.
     #[error("document mapping: {0}")]
-    Hydrate(#[from] autosurgeon::HydrateError),
+    Hydrate(Box<autosurgeon::HydrateError>),
     /// File system access failed.
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
 }
+
+macro_rules! boxed_from {
+    ($($variant:ident($ty:ty)),+) => {
+        $(impl From<$ty> for Error {
+            fn from(e: $ty) -> Self {
+                Error::$variant(Box::new(e))
+            }
+        })+
+    };
+}
+
+// Boxed so that `Result<T, Error>` stays small on the hot path.
+boxed_from!(
+    Storage(rusqlite::Error),
+    Automerge(automerge::AutomergeError),
+    Reconcile(autosurgeon::ReconcileError),
+    Hydrate(autosurgeon::HydrateError)
+);
 
 impl Error {
     /// Shorthand for a validation error.

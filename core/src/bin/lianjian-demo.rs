@@ -60,10 +60,16 @@ fn run() -> Result<()> {
             store.put_checklist(c, office_time)?;
         }
     }
-    println!("已载入 {} 家企业档案、{} 份检查表（{} 个检查项）", enterprises.len(), checklists.len(), checklists.iter().map(|c| c.items().count()).sum::<usize>());
+    println!(
+        "已载入 {} 家企业档案、{} 份检查表（{} 个检查项）",
+        enterprises.len(),
+        checklists.len(),
+        checklists.iter().map(|c| c.items().count()).sum::<usize>()
+    );
 
     // On site: scan the enterprise's QR code (its credit code) offline.
-    let scanned = enterprises.iter().find(|e| e.industry == "hazardous_chemicals").expect("fixture").credit_code.to_string();
+    let scanned =
+        enterprises.iter().find(|e| e.industry == "hazardous_chemicals").expect("fixture").credit_code.to_string();
     let ent = tablet_lead.enterprise_by_credit_code(&scanned)?;
     let checklist = tablet_lead.latest_checklists(&ent.industry)?.remove(0);
     println!("扫码 {scanned} → {}（{}，{}，风险等级：{}）", ent.name, ent.address, ent.grid, ent.risk.label());
@@ -120,11 +126,16 @@ fn run() -> Result<()> {
     let t = ts("2026-03-02T09:40:00+08:00");
     for (item, value) in [(grounding, 18.5), (gas, 12.0)] {
         let r = response_for(item, a.person, &Answer::Measured(value), "现场实测".into(), t)?;
-        let unit = match &item.kind {
-            ItemKind::Measurement { unit, threshold } => threshold.describe(unit),
-            _ => String::new(),
+        let (unit, limit) = match &item.kind {
+            ItemKind::Measurement { unit, threshold } => (unit.as_str(), threshold.describe(unit)),
+            _ => ("", String::new()),
         };
-        println!("09:40 [平板A] {} {}：实测 {} （要求 {}）→ {}", item.code, item.text, value, unit, r.verdict.label());
+        println!(
+            "09:40 [平板A] {} {}：实测 {value} {unit}（要求 {limit}）→ {}",
+            item.code,
+            item.text,
+            r.verdict.label()
+        );
         tablet_a.edit(&id, &a, &[Edit::RecordResponse(r)], t)?;
     }
     let found = ts("2026-03-02T09:50:00+08:00");
@@ -150,7 +161,18 @@ fn run() -> Result<()> {
     // Document group (tablet lead): paperwork check and a hazard of its own.
     let t = ts("2026-03-02T09:55:00+08:00");
     let filing = checklist.item("WHP-07").expect("fixture item");
-    tablet_lead.edit(&id, &lead, &[Edit::RecordResponse(response_for(filing, lead.person, &Answer::Verdict(Verdict::Fail), "重大危险源未备案".into(), t)?)], t)?;
+    tablet_lead.edit(
+        &id,
+        &lead,
+        &[Edit::RecordResponse(response_for(
+            filing,
+            lead.person,
+            &Answer::Verdict(Verdict::Fail),
+            "重大危险源未备案".into(),
+            t,
+        )?)],
+        t,
+    )?;
     let g2 = scheme.grade(&filing.default_grade)?;
     let paper = Finding {
         id: FindingId::new(),
@@ -176,8 +198,18 @@ fn run() -> Result<()> {
     println!("10:10 两台平板在企业无线网络下合并：双方各 {} 条隐患", tablet_a.inspection(&id)?.findings.len());
 
     // Offline again: both re-grade the grounding hazard differently.
-    tablet_lead.edit(&id, &lead, &[Edit::UpdateFinding { id: hazard.id, field: FindingField::Grade("一级".into()) }], ts("2026-03-02T10:20:00+08:00"))?;
-    tablet_a.edit(&id, &a, &[Edit::UpdateFinding { id: hazard.id, field: FindingField::Grade("三级".into()) }], ts("2026-03-02T10:25:00+08:00"))?;
+    tablet_lead.edit(
+        &id,
+        &lead,
+        &[Edit::UpdateFinding { id: hazard.id, field: FindingField::Grade("一级".into()) }],
+        ts("2026-03-02T10:20:00+08:00"),
+    )?;
+    tablet_a.edit(
+        &id,
+        &a,
+        &[Edit::UpdateFinding { id: hazard.id, field: FindingField::Grade("三级".into()) }],
+        ts("2026-03-02T10:25:00+08:00"),
+    )?;
     println!("10:20 [组长平板] 将接地隐患定为 一级；10:25 [平板A] 离线将其改为 三级");
     share(&mut tablet_a, &mut tablet_lead, "2026-03-02T10:40:00+08:00")?;
     share(&mut tablet_lead, &mut tablet_a, "2026-03-02T10:40:00+08:00")?;
@@ -191,7 +223,13 @@ fn run() -> Result<()> {
                 FieldValue::Number(n) => n.to_string(),
                 FieldValue::Empty => "（空）".into(),
             };
-            println!("  {} = {}（{}，{}）", c.field, v, cand.name.as_deref().unwrap_or("未知"), cand.at.map(|t| t.to_string()).unwrap_or_default());
+            println!(
+                "  {} = {}（{}，{}）",
+                c.field,
+                v,
+                cand.name.as_deref().unwrap_or("未知"),
+                cand.at.map(|t| t.to_string()).unwrap_or_default()
+            );
         }
     }
     if let Some(c) = conflicts.first() {
@@ -199,24 +237,44 @@ fn run() -> Result<()> {
         tablet_lead.edit(
             &id,
             &lead,
-            &[Edit::UpdateFinding { id: hazard.id, field: FindingField::Deadline(deadline_for(&calendar, scheme.grade("二级")?.deadline, &found.0)?) }],
+            &[Edit::UpdateFinding {
+                id: hazard.id,
+                field: FindingField::Deadline(deadline_for(&calendar, scheme.grade("二级")?.deadline, &found.0)?),
+            }],
             ts("2026-03-02T10:46:00+08:00"),
         )?;
         share(&mut tablet_lead, &mut tablet_a, "2026-03-02T10:50:00+08:00")?;
-        println!("10:45 组长 {} 裁定为 二级，并记录裁定人；平板A同步后冲突 {} 处", lead.name, tablet_a.conflicts(&id)?.len());
+        println!(
+            "10:45 组长 {} 裁定为 二级，并记录裁定人；平板A同步后冲突 {} 处",
+            lead.name,
+            tablet_a.conflicts(&id)?.len()
+        );
     }
 
-    tablet_lead.edit(&id, &lead, &[Edit::SetStatus(InspectionStatus::AwaitingSignature)], ts("2026-03-02T11:30:00+08:00"))?;
+    tablet_lead.edit(
+        &id,
+        &lead,
+        &[Edit::SetStatus(InspectionStatus::AwaitingSignature)],
+        ts("2026-03-02T11:30:00+08:00"),
+    )?;
     share(&mut tablet_lead, &mut tablet_a, "2026-03-02T11:31:00+08:00")?;
     let merged_lead = tablet_lead.inspection(&id)?;
     let merged_a = tablet_a.inspection(&id)?;
     println!("\n11:30 提交企业签字。两台平板内容一致：{}", if merged_lead == merged_a { "是" } else { "否" });
     println!("检查项应答 {} 条，隐患 {} 条：", merged_lead.responses.len(), merged_lead.findings.len());
     for row in tablet_lead.findings_due_by(ts("2026-12-31T00:00:00+08:00").0.date_naive())? {
-        println!("  [{}] {} — 期限 {}{}", row.grade, row.description, row.due_date, if row.immediate { "（立即停产整改）" } else { "" });
+        println!(
+            "  [{}] {} — 期限 {}{}",
+            row.grade,
+            row.description,
+            row.due_date,
+            if row.immediate { "（立即停产整改）" } else { "" }
+        );
     }
     for h in tablet_lead.enterprise_history(&ent.id.to_string())? {
-        println!("企业检查历史：{} 状态 {}，隐患 {} 条，未销号 {} 条", h.inspected_on.map(|d| d.to_string()).unwrap_or_default(), h.status, h.findings_total, h.findings_open);
+        let status = InspectionStatus::from_code(&h.status)?.label();
+        let on = h.inspected_on.map(|d| d.to_string()).unwrap_or_default();
+        println!("企业检查历史：{on} {status}，隐患 {} 条，未销号 {} 条", h.findings_total, h.findings_open);
     }
     if merged_lead != merged_a {
         return Err(lianjian_core::Error::Schema("replicas diverged".into()));

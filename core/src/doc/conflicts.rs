@@ -145,7 +145,13 @@ fn candidate(doc: &Automerge, value: FieldValue, opid: &automerge::ObjId) -> Res
     Ok(Candidate { value, actor, person, name, at })
 }
 
-fn field_conflicts(doc: &Automerge, target: &ConflictTarget, obj: &ObjId, fields: &[&str], out: &mut Vec<Conflict>) -> Result<()> {
+fn field_conflicts(
+    doc: &Automerge,
+    target: &ConflictTarget,
+    obj: &ObjId,
+    fields: &[&str],
+    out: &mut Vec<Conflict>,
+) -> Result<()> {
     for &field in fields {
         let all = doc.get_all(obj, field)?;
         if all.len() < 2 {
@@ -183,7 +189,8 @@ pub fn conflicts(doc: &InspectionDoc) -> Result<Vec<Conflict>> {
             // Two devices created the same response concurrently.
             let mut candidates = Vec::new();
             for (_, obj) in objects.iter().rev() {
-                let verdict = super::fields::string(am, obj, "verdict")?.map(FieldValue::Text).unwrap_or(FieldValue::Empty);
+                let verdict =
+                    super::fields::string(am, obj, "verdict")?.map(FieldValue::Text).unwrap_or(FieldValue::Empty);
                 candidates.push(candidate(am, verdict, obj)?);
             }
             out.push(Conflict { target, field: "response".into(), candidates });
@@ -209,7 +216,10 @@ impl InspectionDoc {
         let live = current
             .iter()
             .find(|c| c.target == conflict.target && c.field == conflict.field)
-            .ok_or_else(|| Error::NotFound { kind: "conflict", id: format!("{}/{}", conflict.target.path(), conflict.field) })?
+            .ok_or_else(|| Error::NotFound {
+                kind: "conflict",
+                id: format!("{}/{}", conflict.target.path(), conflict.field),
+            })?
             .clone();
         let record = Resolution {
             target: live.target.path(),
@@ -220,7 +230,9 @@ impl InspectionDoc {
             name: editor.name.clone(),
             at,
         };
-        let options = CommitOptions::default().with_time(at.unix_millis()).with_message(format!("resolve {}/{}", record.target, record.field));
+        let options = CommitOptions::default()
+            .with_time(at.unix_millis())
+            .with_message(format!("resolve {}/{}", record.target, record.field));
         let am = self.automerge_mut();
         am.transact_with(
             |_| options,
@@ -237,7 +249,8 @@ impl InspectionDoc {
                                 break;
                             }
                         }
-                        let obj = chosen_obj.ok_or_else(|| Error::validation("chosen", "must be one of the candidates' verdicts"))?;
+                        let obj = chosen_obj
+                            .ok_or_else(|| Error::validation("chosen", "must be one of the candidates' verdicts"))?;
                         let response = <Response as Hydrate>::hydrate_map(&*tx, &obj)?;
                         tx.put_object(&responses, key.as_str(), ObjType::Map)?;
                         autosurgeon::reconcile_prop(tx, &responses, key.as_str(), &response)?;

@@ -52,7 +52,12 @@ pub fn is_conflicted<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Result<bool
 
 /// Writes `value` at `obj[key]` unless it is already the only value there.
 /// Returns whether anything was written.
-pub fn put_if_changed<T: Transactable + ReadDoc>(tx: &mut T, obj: &ObjId, key: &str, value: ScalarValue) -> Result<bool> {
+pub fn put_if_changed<T: Transactable + ReadDoc>(
+    tx: &mut T,
+    obj: &ObjId,
+    key: &str,
+    value: ScalarValue,
+) -> Result<bool> {
     let all = tx.get_all(obj, key)?;
     if all.len() == 1 {
         if let (Value::Scalar(current), _) = &all[0] {

@@ -60,7 +60,9 @@ impl InspectionDoc {
         match super::fields::scalar(&this.doc, &ROOT, "schema")? {
             Some(ScalarValue::Uint(v)) if v == SCHEMA_VERSION => {}
             Some(ScalarValue::Uint(v)) => {
-                return Err(Error::Schema(format!("inspection schema {v} is not supported (this build: {SCHEMA_VERSION})")))
+                return Err(Error::Schema(format!(
+                    "inspection schema {v} is not supported (this build: {SCHEMA_VERSION})"
+                )))
             }
             _ => return Err(Error::Schema("not an inspection document".into())),
         }
@@ -90,9 +92,7 @@ impl InspectionDoc {
 
     /// The inspection id stored in the document.
     pub fn id(&self) -> Result<InspectionId> {
-        string(&self.doc, &ROOT, "id")?
-            .ok_or_else(|| Error::Schema("inspection has no id".into()))?
-            .parse()
+        string(&self.doc, &ROOT, "id")?.ok_or_else(|| Error::Schema("inspection has no id".into()))?.parse()
     }
 
     /// The current status.
@@ -125,7 +125,13 @@ impl InspectionDoc {
     /// Either every edit is valid and allowed and one change is committed, or
     /// none is and the document is untouched. Returns the change hash (none
     /// when the edits changed nothing).
-    pub fn apply(&mut self, editor: &Editor, scheme: &GradeScheme, edits: &[Edit], at: Timestamp) -> Result<Option<ChangeHash>> {
+    pub fn apply(
+        &mut self,
+        editor: &Editor,
+        scheme: &GradeScheme,
+        edits: &[Edit],
+        at: Timestamp,
+    ) -> Result<Option<ChangeHash>> {
         let message = edits.iter().map(Edit::summary).collect::<Vec<_>>().join("; ");
         let options = CommitOptions::default().with_time(at.unix_millis()).with_message(message);
         let mut status = self.status()?;
@@ -224,7 +230,12 @@ fn apply_one(
                 Some(_) => {
                     let obj = object(tx, &responses, &key, "response")?;
                     put_significant(tx, &obj, "verdict", r.verdict.code().into())?;
-                    put_significant(tx, &obj, "measured", r.measured.map(ScalarValue::F64).unwrap_or(ScalarValue::Null))?;
+                    put_significant(
+                        tx,
+                        &obj,
+                        "measured",
+                        r.measured.map(ScalarValue::F64).unwrap_or(ScalarValue::Null),
+                    )?;
                     put_if_changed(tx, &obj, "text", opt_str(r.text.as_deref()))?;
                     put_if_changed(tx, &obj, "note", r.note.as_str().into())?;
                     let current: Vec<String> = autosurgeon::hydrate_prop(&*tx, &obj, "choices")?;

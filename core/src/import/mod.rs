@@ -126,12 +126,24 @@ mod tests {
         let scheme = GradeScheme::three_level();
         let all = load_checklists(&fixtures_dir().join("checklists"), &scheme).unwrap();
         let industries: HashSet<&str> = all.iter().map(|c| c.industry.as_str()).collect();
-        for want in ["hazardous_chemicals", "construction", "mining", "road_transport", "special_equipment", "fire_safety", "industry_trade"] {
+        for want in [
+            "hazardous_chemicals",
+            "construction",
+            "mining",
+            "road_transport",
+            "special_equipment",
+            "fire_safety",
+            "industry_trade",
+        ] {
             assert!(industries.contains(want), "missing {want}");
         }
         for c in &all {
             assert!(c.items().count() >= 15, "{} has {} items", c.title, c.items().count());
-            assert!(c.items().any(|i| matches!(i.kind, ItemKind::Measurement { .. })), "{} has no measurement", c.title);
+            assert!(
+                c.items().any(|i| matches!(i.kind, ItemKind::Measurement { .. })),
+                "{} has no measurement",
+                c.title
+            );
             assert!(c.items().all(|i| !i.legal_basis.article.is_empty()));
         }
     }
@@ -139,7 +151,11 @@ mod tests {
     #[test]
     fn bad_files_give_precise_errors() {
         let p = Path::new("x.json");
-        let e = parse_enterprises(r#"[{"id":"0193a000-0001-7000-8000-000000000001","credit_code":"91350100M000100Y44"}]"#, p).unwrap_err();
+        let e = parse_enterprises(
+            r#"[{"id":"0193a000-0001-7000-8000-000000000001","credit_code":"91350100M000100Y44"}]"#,
+            p,
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("check character"), "{e}");
         let good = std::fs::read_to_string(fixtures_dir().join("enterprises.json")).unwrap();
         let list: Vec<serde_json::Value> = serde_json::from_str(&good).unwrap();

@@ -78,7 +78,11 @@ pub fn add_working_days(cal: &HolidayCalendar, start: NaiveDate, days: u32) -> R
 }
 
 /// The deadline a rule gives a hazard found at `found_at`.
-pub fn deadline_for<Tz: TimeZone>(cal: &HolidayCalendar, rule: DeadlineRule, found_at: &DateTime<Tz>) -> Result<Deadline> {
+pub fn deadline_for<Tz: TimeZone>(
+    cal: &HolidayCalendar,
+    rule: DeadlineRule,
+    found_at: &DateTime<Tz>,
+) -> Result<Deadline> {
     let start = local_date(found_at);
     Ok(match rule {
         DeadlineRule::StopImmediately => Deadline::Immediate,

@@ -100,8 +100,8 @@ impl GradeScheme {
 
     /// Parses a region's scheme from TOML and checks it is usable.
     pub fn from_toml(text: &str) -> Result<Self> {
-        let scheme: GradeScheme = toml::from_str(text)
-            .map_err(|e| Error::Import { path: "<grade scheme>".into(), reason: e.to_string() })?;
+        let scheme: GradeScheme =
+            toml::from_str(text).map_err(|e| Error::Import { path: "<grade scheme>".into(), reason: e.to_string() })?;
         if scheme.grades.is_empty() {
             return Err(Error::validation("grades", "a scheme needs at least one grade"));
         }

@@ -9,7 +9,10 @@ pub fn validate_team<'a>(team: impl IntoIterator<Item = &'a TeamMember>, industr
     let members: Vec<&TeamMember> = team.into_iter().collect();
     let officers: Vec<&&TeamMember> = members.iter().filter(|m| m.is_enforcement_officer()).collect();
     if officers.len() < 2 {
-        return Err(Error::validation("team", format!("needs at least two enforcement officers, has {}", officers.len())));
+        return Err(Error::validation(
+            "team",
+            format!("needs at least two enforcement officers, has {}", officers.len()),
+        ));
     }
     if !officers.iter().any(|m| m.qualifications.iter().any(|q| q == industry)) {
         return Err(Error::validation("team", format!("no enforcement officer is qualified for {industry}")));

@@ -16,7 +16,11 @@ pub fn inspection_transition(from: InspectionStatus, to: InspectionStatus) -> Re
         (AwaitingSignature, Signed) => Action::MarkSigned,
         (Signed, Closed) => Action::CloseInspection,
         _ => {
-            return Err(Error::InvalidTransition { entity: "inspection", from: from.code().into(), to: to.code().into() })
+            return Err(Error::InvalidTransition {
+                entity: "inspection",
+                from: from.code().into(),
+                to: to.code().into(),
+            })
         }
     };
     Ok(action)
@@ -30,7 +34,9 @@ pub fn finding_transition(from: FindingStatus, to: FindingStatus) -> Result<Acti
         (Rectifying, AwaitingReinspection) | (Reopened, AwaitingReinspection) => Action::SubmitRectification,
         (AwaitingReinspection, Closed) | (AwaitingReinspection, Reopened) => Action::Reinspect,
         (Open, Closed) => Action::CloseOnSite,
-        _ => return Err(Error::InvalidTransition { entity: "finding", from: from.code().into(), to: to.code().into() }),
+        _ => {
+            return Err(Error::InvalidTransition { entity: "finding", from: from.code().into(), to: to.code().into() })
+        }
     };
     Ok(action)
 }
@@ -59,7 +65,13 @@ mod tests {
     #[test]
     fn every_inspection_pair() {
         use InspectionStatus::*;
-        let allowed = [(Draft, InProgress), (InProgress, AwaitingSignature), (AwaitingSignature, InProgress), (AwaitingSignature, Signed), (Signed, Closed)];
+        let allowed = [
+            (Draft, InProgress),
+            (InProgress, AwaitingSignature),
+            (AwaitingSignature, InProgress),
+            (AwaitingSignature, Signed),
+            (Signed, Closed),
+        ];
         for &from in InspectionStatus::ALL {
             for &to in InspectionStatus::ALL {
                 let ok = inspection_transition(from, to).is_ok();

@@ -37,13 +37,21 @@ pub fn verdict_for(item: &ChecklistItem, answer: &Answer) -> Result<Verdict> {
         }
         (ItemKind::MultipleChoice { options, failing }, Answer::Choices(c)) => choice_verdict(options, failing, c),
         (ItemKind::YesNo | ItemKind::Text | ItemKind::Photo, Answer::Verdict(v)) => Ok(*v),
-        (kind, _) => Err(Error::validation("answer", format!("does not fit item {} of kind {}", item.code, kind_name(kind)))),
+        (kind, _) => {
+            Err(Error::validation("answer", format!("does not fit item {} of kind {}", item.code, kind_name(kind))))
+        }
     }
 }
 
 /// Builds the response `inspector` gives with `answer` on `item`, with the
 /// verdict computed by [`verdict_for`].
-pub fn response_for(item: &ChecklistItem, inspector: PersonId, answer: &Answer, note: String, at: Timestamp) -> Result<Response> {
+pub fn response_for(
+    item: &ChecklistItem,
+    inspector: PersonId,
+    answer: &Answer,
+    note: String,
+    at: Timestamp,
+) -> Result<Response> {
     let verdict = verdict_for(item, answer)?;
     let (measured, choices) = match answer {
         Answer::Measured(v) => (Some(*v), vec![]),
@@ -104,7 +112,8 @@ mod tests {
         for (v, want) in table {
             assert_eq!(verdict_for(&grounding, &Answer::Measured(v)).unwrap(), want, "{v}");
         }
-        let oxygen = item(ItemKind::Measurement { unit: "%".into(), threshold: Threshold::Between { min: 19.5, max: 23.5 } });
+        let oxygen =
+            item(ItemKind::Measurement { unit: "%".into(), threshold: Threshold::Between { min: 19.5, max: 23.5 } });
         assert_eq!(verdict_for(&oxygen, &Answer::Measured(18.0)).unwrap(), Verdict::Fail);
         assert_eq!(verdict_for(&oxygen, &Answer::Measured(20.9)).unwrap(), Verdict::Pass);
         assert!(verdict_for(&oxygen, &Answer::Measured(f64::NAN)).is_err());
@@ -115,7 +124,8 @@ mod tests {
     #[test]
     fn choices() {
         let opts = vec!["绿区".to_string(), "红区".to_string(), "黄区".to_string()];
-        let gauge = item(ItemKind::SingleChoice { options: opts.clone(), failing: vec!["红区".into(), "黄区".into()] });
+        let gauge =
+            item(ItemKind::SingleChoice { options: opts.clone(), failing: vec!["红区".into(), "黄区".into()] });
         assert_eq!(verdict_for(&gauge, &Answer::Choices(vec!["绿区".into()])).unwrap(), Verdict::Pass);
         assert_eq!(verdict_for(&gauge, &Answer::Choices(vec!["红区".into()])).unwrap(), Verdict::Fail);
         assert!(verdict_for(&gauge, &Answer::Choices(vec!["绿区".into(), "红区".into()])).is_err());

@@ -64,7 +64,11 @@ impl Store {
         let id = enterprise.id.to_string();
         let clash: Option<String> = self
             .conn
-            .query_row("SELECT id FROM enterprises WHERE credit_code = ?1 AND id != ?2", params![enterprise.credit_code.as_str(), id], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM enterprises WHERE credit_code = ?1 AND id != ?2",
+                params![enterprise.credit_code.as_str(), id],
+                |r| r.get(0),
+            )
             .optional()?;
         if clash.is_some() {
             return Err(Error::validation("credit_code", "another enterprise already has this code"));
@@ -74,7 +78,9 @@ impl Store {
         }
         let (_, loaded) = self.cache.get_mut(&id).expect("loaded");
         let before = loaded.saved_heads.clone();
-        let options = automerge::transaction::CommitOptions::default().with_time(at.unix_millis()).with_message("update enterprise");
+        let options = automerge::transaction::CommitOptions::default()
+            .with_time(at.unix_millis())
+            .with_message("update enterprise");
         loaded
             .doc
             .transact_with(|_| options, |tx| autosurgeon::reconcile(tx, enterprise).map_err(Error::from))
@@ -128,7 +134,10 @@ impl Store {
             if &existing == template {
                 return Ok(());
             }
-            return Err(Error::validation("version", format!("checklist {doc_id} is published; publish a new version")));
+            return Err(Error::validation(
+                "version",
+                format!("checklist {doc_id} is published; publish a new version"),
+            ));
         }
         self.insert_new(&doc_id, DocKind::Checklist, checklist_doc(template, self.actor.clone(), at)?, at)
     }

@@ -84,10 +84,7 @@ pub fn decode_heads(bytes: &[u8]) -> Result<Vec<ChangeHash>> {
     if bytes.len() % 32 != 0 {
         return Err(Error::Schema("stored heads are not a multiple of 32 bytes".into()));
     }
-    Ok(bytes
-        .chunks_exact(32)
-        .map(|c| ChangeHash(c.try_into().expect("32 bytes")))
-        .collect())
+    Ok(bytes.chunks_exact(32).map(|c| ChangeHash(c.try_into().expect("32 bytes"))).collect())
 }
 
 /// Loads a document; `Ok(None)` if it is not stored. Corrupt bytes, or bytes
@@ -172,8 +169,11 @@ pub fn append(tx: &Transaction<'_>, loaded: &LoadedDoc, at: Timestamp) -> Result
     tx.prepare_cached("INSERT INTO chunks (doc_id, kind, bytes, created_at) VALUES (?1, 'incremental', ?2, ?3)")?
         .execute(params![loaded.id, bytes, at.to_string()])?;
     let chunk_id = tx.last_insert_rowid();
-    tx.prepare_cached("UPDATE documents SET heads = ?2, updated_at = ?3 WHERE id = ?1")?
-        .execute(params![loaded.id, encode_heads(&heads), at.to_string()])?;
+    tx.prepare_cached("UPDATE documents SET heads = ?2, updated_at = ?3 WHERE id = ?1")?.execute(params![
+        loaded.id,
+        encode_heads(&heads),
+        at.to_string()
+    ])?;
     Ok(Some(Appended { heads, chunk_id, bytes: bytes.len() }))
 }
 

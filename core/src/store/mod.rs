@@ -7,8 +7,8 @@
 //! cached document is dropped and reloaded from disk, so memory never claims
 //! more than the disk holds. Errors never delete or rewrite stored data.
 
-pub mod chunks;
 mod catalog;
+pub mod chunks;
 pub mod migrations;
 pub mod projections;
 
@@ -71,7 +71,14 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations::migrate(&mut conn)?;
         let actor = Self::device_actor(&conn)?;
-        Ok(Store { conn, actor, scheme: GradeScheme::three_level(), cache: HashMap::new(), tick: 0, cache_size: DEFAULT_CACHE_SIZE })
+        Ok(Store {
+            conn,
+            actor,
+            scheme: GradeScheme::three_level(),
+            cache: HashMap::new(),
+            tick: 0,
+            cache_size: DEFAULT_CACHE_SIZE,
+        })
     }
 
     /// This install's automerge actor id, created once and kept.
@@ -188,7 +195,13 @@ impl Store {
     /// Applies `edits` by `editor` to inspection `id` as one durable change.
     /// Returns the change hash, or `None` when nothing changed. On any error
     /// nothing is written.
-    pub fn edit(&mut self, id: &InspectionId, editor: &Editor, edits: &[Edit], at: Timestamp) -> Result<Option<ChangeHash>> {
+    pub fn edit(
+        &mut self,
+        id: &InspectionId,
+        editor: &Editor,
+        edits: &[Edit],
+        at: Timestamp,
+    ) -> Result<Option<ChangeHash>> {
         let key = id.to_string();
         if !self.ensure_loaded(&key)? {
             return Err(Error::NotFound { kind: "inspection", id: key });
@@ -233,7 +246,8 @@ impl Store {
     /// changed. Bytes that do not decode are refused before anything is
     /// touched.
     pub fn receive(&mut self, id: &str, bytes: &[u8], at: Timestamp) -> Result<bool> {
-        let mut incoming = Automerge::load(bytes).map_err(|e| Error::CorruptDocument { doc: id.to_string(), reason: e.to_string() })?;
+        let mut incoming = Automerge::load(bytes)
+            .map_err(|e| Error::CorruptDocument { doc: id.to_string(), reason: e.to_string() })?;
         if !self.ensure_loaded(id)? {
             let kind = match crate::doc::catalog::kind_of(&incoming)?.as_deref() {
                 None => {
@@ -271,7 +285,14 @@ impl Store {
     }
 
     /// Resolves a conflict (team lead), durably, recording who resolved it.
-    pub fn resolve(&mut self, id: &InspectionId, editor: &Editor, conflict: &Conflict, chosen: FieldValue, at: Timestamp) -> Result<()> {
+    pub fn resolve(
+        &mut self,
+        id: &InspectionId,
+        editor: &Editor,
+        conflict: &Conflict,
+        chosen: FieldValue,
+        at: Timestamp,
+    ) -> Result<()> {
         let key = id.to_string();
         let loaded = self.loaded(&key, "inspection")?;
         let before = loaded.saved_heads.clone();
@@ -332,7 +353,9 @@ impl Store {
                 enterprise_id: r.get(2)?,
                 enterprise_name: r.get(3)?,
                 grade: r.get(4)?,
-                due_date: due.parse().map_err(|e| rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e)))?,
+                due_date: due.parse().map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e))
+                })?,
                 immediate: r.get(6)?,
                 status: r.get(7)?,
                 description: r.get(8)?,

@@ -60,12 +60,8 @@ fn touched(doc: &Automerge, before: &[ChangeHash]) -> Touched {
 /// The time of the latest change among the heads: the "last edited" shown in
 /// lists, the same on every replica.
 fn updated_at(doc: &Automerge) -> String {
-    let ms = doc
-        .get_heads()
-        .iter()
-        .filter_map(|h| doc.get_change_meta_by_hash(h).map(|m| m.timestamp))
-        .max()
-        .unwrap_or(0);
+    let ms =
+        doc.get_heads().iter().filter_map(|h| doc.get_change_meta_by_hash(h).map(|m| m.timestamp)).max().unwrap_or(0);
     Timestamp::from_unix_millis(ms).to_string()
 }
 
@@ -129,10 +125,11 @@ pub fn refresh_inspection(
         }
     }
 
-    let (total, open): (i64, i64) = tx.prepare_cached(
-        "SELECT count(*), count(*) FILTER (WHERE status != 'closed') FROM findings WHERE inspection_id = ?1",
-    )?
-    .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let (total, open): (i64, i64) = tx
+        .prepare_cached(
+            "SELECT count(*), count(*) FILTER (WHERE status != 'closed') FROM findings WHERE inspection_id = ?1",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let inspected_on = match started.or(string(doc, &ROOT, "scheduled_at")?) {
         Some(t) => Some(local_date(&Timestamp::parse(&t)?.0).to_string()),
         None => None,
@@ -257,4 +254,3 @@ pub fn clear(tx: &Transaction<'_>) -> Result<()> {
     )?;
     Ok(())
 }
-

@@ -24,29 +24,46 @@ fn corrupt_chunk_is_reported_and_kept() {
         let bad = new_inspection(&e, &c, &t, at("2026-03-03T08:00:00+08:00"));
         store.create_inspection(&good, &t.lead, at("2026-03-02T08:00:00+08:00")).unwrap();
         store.create_inspection(&bad, &t.lead, at("2026-03-03T08:00:00+08:00")).unwrap();
-        store.edit(&bad.id, &t.lead, &[Edit::SetStatus(InspectionStatus::InProgress)], at("2026-03-03T08:05:00+08:00")).unwrap();
+        store
+            .edit(&bad.id, &t.lead, &[Edit::SetStatus(InspectionStatus::InProgress)], at("2026-03-03T08:05:00+08:00"))
+            .unwrap();
         // Flip bytes in the middle of the bad inspection's snapshot.
         let (chunk, mut bytes): (i64, Vec<u8>) = store
             .connection()
-            .query_row("SELECT id, bytes FROM chunks WHERE doc_id = ?1 AND kind = 'snapshot'", [bad.id.to_string()], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT id, bytes FROM chunks WHERE doc_id = ?1 AND kind = 'snapshot'",
+                [bad.id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .unwrap();
         for b in &mut bytes[40..48] {
             *b ^= 0xA5;
         }
-        store.connection().execute("UPDATE chunks SET bytes = ?2 WHERE id = ?1", rusqlite::params![chunk, bytes]).unwrap();
+        store
+            .connection()
+            .execute("UPDATE chunks SET bytes = ?2 WHERE id = ?1", rusqlite::params![chunk, bytes])
+            .unwrap();
         (good.id, bad.id)
     };
     let mut store = Store::open(&path).unwrap();
     let chunks_before = store.chunk_count(&bad.to_string()).unwrap();
     let err = store.inspection(&bad).unwrap_err();
     assert!(matches!(&err, Error::CorruptDocument { doc, .. } if doc == &bad.to_string()), "{err}");
-    assert!(store.edit(&bad, &team("construction").lead, &[Edit::SetStatus(InspectionStatus::AwaitingSignature)], at("2026-03-03T09:00:00+08:00")).is_err());
+    assert!(store
+        .edit(
+            &bad,
+            &team("construction").lead,
+            &[Edit::SetStatus(InspectionStatus::AwaitingSignature)],
+            at("2026-03-03T09:00:00+08:00")
+        )
+        .is_err());
     assert_eq!(store.chunk_count(&bad.to_string()).unwrap(), chunks_before, "nothing deleted");
     assert!(store.inspection(&good).is_ok(), "other documents unaffected");
     // Missing chunk (heads no longer add up) is corruption too, not silent data loss.
-    store.connection().execute("DELETE FROM chunks WHERE doc_id = ?1 AND kind = 'incremental'", [bad.to_string()]).unwrap();
+    store
+        .connection()
+        .execute("DELETE FROM chunks WHERE doc_id = ?1 AND kind = 'incremental'", [bad.to_string()])
+        .unwrap();
     assert!(matches!(Store::open(&path).unwrap().inspection(&bad), Err(Error::CorruptDocument { .. })));
 }
 
@@ -74,8 +91,14 @@ fn invalid_ids_bytes_and_edits_are_typed_errors() {
     let chunks = store.chunk_count(&insp.id.to_string()).unwrap();
 
     // Garbage bytes from "another replica".
-    assert!(matches!(store.receive(&insp.id.to_string(), b"not automerge", at("2026-03-02T10:00:00+08:00")), Err(Error::CorruptDocument { .. })));
-    assert!(matches!(store.receive("new-doc", &[0x85, 0x6f, 0x4a, 0x83, 1, 2, 3], at("2026-03-02T10:00:00+08:00")), Err(Error::CorruptDocument { .. })));
+    assert!(matches!(
+        store.receive(&insp.id.to_string(), b"not automerge", at("2026-03-02T10:00:00+08:00")),
+        Err(Error::CorruptDocument { .. })
+    ));
+    assert!(matches!(
+        store.receive("new-doc", &[0x85, 0x6f, 0x4a, 0x83, 1, 2, 3], at("2026-03-02T10:00:00+08:00")),
+        Err(Error::CorruptDocument { .. })
+    ));
     assert!(store.document_ids(lianjian_core::store::DocKind::Inspection).unwrap().len() == 1);
 
     let item = c.item("XF-08").unwrap();
@@ -85,19 +108,39 @@ fn invalid_ids_bytes_and_edits_are_typed_errors() {
     assert!(matches!(e, Error::Validation { field: "grade", .. }), "{e}");
     // A batch with one bad edit writes nothing, not even the good ones.
     f.grade = "二级".into();
-    let batch = [Edit::AddFinding(f.clone()), Edit::UpdateFinding { id: FindingId::new(), field: FindingField::Location("x".into()) }];
-    assert!(matches!(store.edit(&insp.id, &t.a, &batch, at("2026-03-02T10:01:00+08:00")), Err(Error::NotFound { kind: "finding", .. })));
+    let batch = [
+        Edit::AddFinding(f.clone()),
+        Edit::UpdateFinding { id: FindingId::new(), field: FindingField::Location("x".into()) },
+    ];
+    assert!(matches!(
+        store.edit(&insp.id, &t.a, &batch, at("2026-03-02T10:01:00+08:00")),
+        Err(Error::NotFound { kind: "finding", .. })
+    ));
     // Wrong role, wrong transition, wrong answer kind.
     let mut enterprise_user = t.a.clone();
     enterprise_user.role = lianjian_core::rules::permissions::Role::Enterprise;
-    assert!(matches!(store.edit(&insp.id, &enterprise_user, &[Edit::AddFinding(f.clone())], at("2026-03-02T10:02:00+08:00")), Err(Error::Forbidden { .. })));
+    assert!(matches!(
+        store.edit(&insp.id, &enterprise_user, &[Edit::AddFinding(f.clone())], at("2026-03-02T10:02:00+08:00")),
+        Err(Error::Forbidden { .. })
+    ));
     assert!(matches!(
         store.edit(&insp.id, &t.lead, &[Edit::SetStatus(InspectionStatus::Closed)], at("2026-03-02T10:03:00+08:00")),
         Err(Error::InvalidTransition { .. })
     ));
-    let wrong = lianjian_core::rules::verdict::verdict_for(item, &lianjian_core::rules::verdict::Answer::Choices(vec!["是".into()]));
+    let wrong = lianjian_core::rules::verdict::verdict_for(
+        item,
+        &lianjian_core::rules::verdict::Answer::Choices(vec!["是".into()]),
+    );
     assert!(matches!(wrong, Err(Error::Validation { field: "answer", .. })));
-    assert!(matches!(store.edit(&insp.id, &t.a, &[Edit::AttachEvidence { id: f.id, sha256: "../../etc/passwd".into() }], at("2026-03-02T10:04:00+08:00")), Err(Error::Validation { .. })));
+    assert!(matches!(
+        store.edit(
+            &insp.id,
+            &t.a,
+            &[Edit::AttachEvidence { id: f.id, sha256: "../../etc/passwd".into() }],
+            at("2026-03-02T10:04:00+08:00")
+        ),
+        Err(Error::Validation { .. })
+    ));
     assert!(matches!(store.inspection(&InspectionId::new()), Err(Error::NotFound { .. })));
 
     assert_eq!(store.heads(&insp.id.to_string()).unwrap(), heads, "document untouched");
@@ -106,7 +149,12 @@ fn invalid_ids_bytes_and_edits_are_typed_errors() {
     // The closed loop refuses skipped steps with typed errors.
     store.edit(&insp.id, &t.a, &[Edit::AddFinding(f.clone())], at("2026-03-02T10:05:00+08:00")).unwrap();
     assert!(matches!(
-        store.edit(&insp.id, &t.a, &[Edit::SetFindingStatus { id: f.id, to: FindingStatus::Reopened }], at("2026-03-02T10:06:00+08:00")),
+        store.edit(
+            &insp.id,
+            &t.a,
+            &[Edit::SetFindingStatus { id: f.id, to: FindingStatus::Reopened }],
+            at("2026-03-02T10:06:00+08:00")
+        ),
         Err(Error::InvalidTransition { entity: "finding", .. })
     ));
 }

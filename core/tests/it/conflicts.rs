@@ -17,10 +17,28 @@ fn grade_conflict_is_reported_and_resolved() {
     // Inspector A's tablet gets a copy, then both work offline.
     let mut a = Store::open_in_memory().unwrap();
     sync_into(&mut lead, &mut a, &insp.id);
-    lead.edit(&insp.id, &t.lead, &[Edit::UpdateFinding { id: f.id, field: FindingField::Grade("一级".into()) }], at("2026-03-02T10:20:00+08:00")).unwrap();
-    a.edit(&insp.id, &t.a, &[Edit::UpdateFinding { id: f.id, field: FindingField::Grade("三级".into()) }], at("2026-03-02T10:25:00+08:00")).unwrap();
+    lead.edit(
+        &insp.id,
+        &t.lead,
+        &[Edit::UpdateFinding { id: f.id, field: FindingField::Grade("一级".into()) }],
+        at("2026-03-02T10:20:00+08:00"),
+    )
+    .unwrap();
+    a.edit(
+        &insp.id,
+        &t.a,
+        &[Edit::UpdateFinding { id: f.id, field: FindingField::Grade("三级".into()) }],
+        at("2026-03-02T10:25:00+08:00"),
+    )
+    .unwrap();
     // A non-significant field edited concurrently does not conflict.
-    a.edit(&insp.id, &t.a, &[Edit::UpdateFinding { id: f.id, field: FindingField::Location("配电房".into()) }], at("2026-03-02T10:26:00+08:00")).unwrap();
+    a.edit(
+        &insp.id,
+        &t.a,
+        &[Edit::UpdateFinding { id: f.id, field: FindingField::Location("配电房".into()) }],
+        at("2026-03-02T10:26:00+08:00"),
+    )
+    .unwrap();
 
     sync_into(&mut a, &mut lead, &insp.id);
     sync_into(&mut lead, &mut a, &insp.id);
@@ -52,11 +70,21 @@ fn grade_conflict_is_reported_and_resolved() {
     assert_eq!(lead.inspection(&insp.id).unwrap().findings[&f.id.to_string()].location, "配电房");
 
     // Nobody may overwrite a conflicted significant field without resolving.
-    let e = a.edit(&insp.id, &t.a, &[Edit::UpdateFinding { id: f.id, field: FindingField::Grade("二级".into()) }], at("2026-03-02T10:40:00+08:00")).unwrap_err();
+    let e = a
+        .edit(
+            &insp.id,
+            &t.a,
+            &[Edit::UpdateFinding { id: f.id, field: FindingField::Grade("二级".into()) }],
+            at("2026-03-02T10:40:00+08:00"),
+        )
+        .unwrap_err();
     assert!(matches!(e, Error::Conflicted { field: "grade" }));
     // Only the team lead resolves.
     let cf = a.conflicts(&insp.id).unwrap().remove(0);
-    assert!(matches!(a.resolve(&insp.id, &t.a, &cf, FieldValue::Text("二级".into()), at("2026-03-02T10:41:00+08:00")), Err(Error::Forbidden { .. })));
+    assert!(matches!(
+        a.resolve(&insp.id, &t.a, &cf, FieldValue::Text("二级".into()), at("2026-03-02T10:41:00+08:00")),
+        Err(Error::Forbidden { .. })
+    ));
     // The lead decides 二级, a value neither wrote.
     lead.resolve(&insp.id, &t.lead, &cf, FieldValue::Text("二级".into()), at("2026-03-02T10:45:00+08:00")).unwrap();
     sync_into(&mut lead, &mut a, &insp.id);
@@ -78,16 +106,46 @@ fn grade_conflict_is_reported_and_resolved() {
 fn measured_value_conflict_and_duplicate_response_creation() {
     let (mut lead, insp, c, t) = started_store("mining");
     let methane = c.item("KS-07").unwrap();
-    lead.edit(&insp.id, &t.a, &[Edit::RecordResponse(response(methane, &t.a, 0.6, at("2026-03-02T10:00:00+08:00")))], at("2026-03-02T10:00:00+08:00")).unwrap();
+    lead.edit(
+        &insp.id,
+        &t.a,
+        &[Edit::RecordResponse(response(methane, &t.a, 0.6, at("2026-03-02T10:00:00+08:00")))],
+        at("2026-03-02T10:00:00+08:00"),
+    )
+    .unwrap();
     let mut a = Store::open_in_memory().unwrap();
     sync_into(&mut lead, &mut a, &insp.id);
     // The lead corrects A's reading while A re-measures: both change measured and verdict.
-    lead.edit(&insp.id, &t.lead, &[Edit::RecordResponse(response(methane, &t.a, 1.2, at("2026-03-02T10:30:00+08:00")))], at("2026-03-02T10:30:00+08:00")).unwrap();
-    a.edit(&insp.id, &t.a, &[Edit::RecordResponse(response(methane, &t.a, 0.8, at("2026-03-02T10:31:00+08:00")))], at("2026-03-02T10:31:00+08:00")).unwrap();
+    lead.edit(
+        &insp.id,
+        &t.lead,
+        &[Edit::RecordResponse(response(methane, &t.a, 1.2, at("2026-03-02T10:30:00+08:00")))],
+        at("2026-03-02T10:30:00+08:00"),
+    )
+    .unwrap();
+    a.edit(
+        &insp.id,
+        &t.a,
+        &[Edit::RecordResponse(response(methane, &t.a, 0.8, at("2026-03-02T10:31:00+08:00")))],
+        at("2026-03-02T10:31:00+08:00"),
+    )
+    .unwrap();
     // Meanwhile inspector B answers another item on two devices (two actors).
     let co = c.item("KS-10").unwrap();
-    lead.edit(&insp.id, &t.b, &[Edit::RecordResponse(response(co, &t.b, 10.0, at("2026-03-02T10:32:00+08:00")))], at("2026-03-02T10:32:00+08:00")).unwrap();
-    a.edit(&insp.id, &t.b, &[Edit::RecordResponse(response(co, &t.b, 30.0, at("2026-03-02T10:33:00+08:00")))], at("2026-03-02T10:33:00+08:00")).unwrap();
+    lead.edit(
+        &insp.id,
+        &t.b,
+        &[Edit::RecordResponse(response(co, &t.b, 10.0, at("2026-03-02T10:32:00+08:00")))],
+        at("2026-03-02T10:32:00+08:00"),
+    )
+    .unwrap();
+    a.edit(
+        &insp.id,
+        &t.b,
+        &[Edit::RecordResponse(response(co, &t.b, 30.0, at("2026-03-02T10:33:00+08:00")))],
+        at("2026-03-02T10:33:00+08:00"),
+    )
+    .unwrap();
 
     sync_into(&mut a, &mut lead, &insp.id);
     let mut conflicts = lead.conflicts(&insp.id).unwrap();
@@ -97,7 +155,14 @@ fn measured_value_conflict_and_duplicate_response_creation() {
     // lead's change), so only the lead wrote a verdict: no verdict conflict.
     assert_eq!(fields, vec!["measured", "response"]);
     let measured = conflicts.iter().find(|c| c.field == "measured").unwrap();
-    let mut values: Vec<f64> = measured.candidates.iter().map(|c| match c.value { FieldValue::Number(n) => n, _ => panic!() }).collect();
+    let mut values: Vec<f64> = measured
+        .candidates
+        .iter()
+        .map(|c| match c.value {
+            FieldValue::Number(n) => n,
+            _ => panic!(),
+        })
+        .collect();
     values.sort_by(f64::total_cmp);
     assert_eq!(values, vec![0.8, 1.2]);
 
@@ -116,4 +181,3 @@ fn measured_value_conflict_and_duplicate_response_creation() {
     assert_eq!((r.measured, r.verdict.code()), (Some(30.0), "fail"));
     assert_eq!(lead.inspection_doc(&insp.id).unwrap().resolutions().unwrap().len(), 2);
 }
-

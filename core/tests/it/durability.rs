@@ -50,7 +50,8 @@ fn acked_numbers(store: &mut Store, id: &InspectionId) -> Vec<usize> {
 
 #[test]
 fn sigkill_never_loses_an_acknowledged_edit() {
-    let iterations: u64 = std::env::var("LIANJIAN_DURABILITY_ITERATIONS").ok().and_then(|s| s.parse().ok()).unwrap_or(50);
+    let iterations: u64 =
+        std::env::var("LIANJIAN_DURABILITY_ITERATIONS").ok().and_then(|s| s.parse().ok()).unwrap_or(50);
     let seed: u64 = std::env::var("LIANJIAN_DURABILITY_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(20261123);
     let mut rng = Rng::new(seed);
     let dir = tempfile::tempdir().unwrap();
@@ -61,7 +62,9 @@ fn sigkill_never_loses_an_acknowledged_edit() {
     {
         let mut store = Store::open(&path).unwrap();
         store.create_inspection(&insp, &t.lead, at("2026-03-02T08:00:00+08:00")).unwrap();
-        store.edit(&insp.id, &t.lead, &[Edit::SetStatus(InspectionStatus::InProgress)], at("2026-03-02T08:01:00+08:00")).unwrap();
+        store
+            .edit(&insp.id, &t.lead, &[Edit::SetStatus(InspectionStatus::InProgress)], at("2026-03-02T08:01:00+08:00"))
+            .unwrap();
     }
     let exe = std::env::current_exe().unwrap();
     let mut acked_total = 0;
@@ -109,11 +112,18 @@ fn sigkill_never_loses_an_acknowledged_edit() {
         assert_eq!(integrity, "ok", "iteration {iteration}, seed {seed}");
         let present = acked_numbers(&mut store, &insp.id);
         for n in &acks {
-            assert!(present.binary_search(n).is_ok(), "acknowledged edit {n} lost (iteration {iteration}, seed {seed})");
+            assert!(
+                present.binary_search(n).is_ok(),
+                "acknowledged edit {n} lost (iteration {iteration}, seed {seed})"
+            );
         }
         let before = store.projection_dump().unwrap();
         store.rebuild_projections().unwrap();
-        assert_eq!(store.projection_dump().unwrap(), before, "projections inconsistent after crash (iteration {iteration})");
+        assert_eq!(
+            store.projection_dump().unwrap(),
+            before,
+            "projections inconsistent after crash (iteration {iteration})"
+        );
     }
     assert!(acked_total > iterations as usize, "the child barely committed anything ({acked_total} acks)");
 }

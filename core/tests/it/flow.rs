@@ -29,20 +29,31 @@ fn one_inspection_end_to_end() {
     store.edit(&insp.id, &t.a, &[Edit::AddFinding(f.clone())], at("2026-03-02T09:50:00+08:00")).unwrap();
     let sha = "ab".repeat(32);
     store
-        .edit(&insp.id, &t.a, &[Edit::AttachEvidence { id: f.id, sha256: sha.clone() }], at("2026-03-02T09:51:00+08:00"))
+        .edit(
+            &insp.id,
+            &t.a,
+            &[Edit::AttachEvidence { id: f.id, sha256: sha.clone() }],
+            at("2026-03-02T09:51:00+08:00"),
+        )
         .unwrap();
 
     // An interview record with two exchanges.
     let iv = InterviewRecord {
         id: InterviewId::new(),
-        interviewee: Interviewee { name: "袁海燕".into(), id_number: "421202198001011234".into(), position: "主要负责人".into(), phone: "13400000000".into() },
+        interviewee: Interviewee {
+            name: "袁海燕".into(),
+            id_number: "421202198001011234".into(),
+            position: "主要负责人".into(),
+            phone: "13400000000".into(),
+        },
         interviewers: vec![t.lead.person, t.b.person],
         place: "企业会议室".into(),
         started_at: at("2026-03-02T10:30:00+08:00"),
         qa: vec![],
     };
     store.edit(&insp.id, &t.b, &[Edit::AddInterview(iv.clone())], at("2026-03-02T10:30:00+08:00")).unwrap();
-    for (q, a) in [("储罐接地最近一次检测是什么时候？", "去年十月。"), ("检测报告在哪里？", "在安全科，马上拿来。")] {
+    for (q, a) in [("储罐接地最近一次检测是什么时候？", "去年十月。"), ("检测报告在哪里？", "在安全科，马上拿来。")]
+    {
         let qa = QuestionAnswer { question: q.into(), answer: a.into() };
         store.edit(&insp.id, &t.b, &[Edit::AppendQa { id: iv.id, qa }], at("2026-03-02T10:40:00+08:00")).unwrap();
     }
@@ -72,7 +83,14 @@ fn one_inspection_end_to_end() {
     assert!(due[0].immediate);
 
     // Submit for signature; content is frozen until reopened.
-    store.edit(&insp.id, &t.lead, &[Edit::SetStatus(InspectionStatus::AwaitingSignature)], at("2026-03-02T11:30:00+08:00")).unwrap();
+    store
+        .edit(
+            &insp.id,
+            &t.lead,
+            &[Edit::SetStatus(InspectionStatus::AwaitingSignature)],
+            at("2026-03-02T11:30:00+08:00"),
+        )
+        .unwrap();
     let late = response(gas, &t.b, 40.0, at("2026-03-02T11:35:00+08:00"));
     assert!(store.edit(&insp.id, &t.b, &[Edit::RecordResponse(late)], at("2026-03-02T11:35:00+08:00")).is_err());
     assert_eq!(store.inspections_by_status(InspectionStatus::AwaitingSignature).unwrap().len(), 1);
@@ -107,10 +125,17 @@ fn reopened_store_appends_small_chunks_and_compacts() {
         let t = team("fire_safety");
         let insp = new_inspection(&e, &c, &t, at("2026-03-02T08:00:00+08:00"));
         store.create_inspection(&insp, &t.lead, at("2026-03-02T08:00:00+08:00")).unwrap();
-        store.edit(&insp.id, &t.lead, &[Edit::SetStatus(InspectionStatus::InProgress)], at("2026-03-02T08:05:00+08:00")).unwrap();
+        store
+            .edit(&insp.id, &t.lead, &[Edit::SetStatus(InspectionStatus::InProgress)], at("2026-03-02T08:05:00+08:00"))
+            .unwrap();
         for i in 0..120 {
             let item = c.items().nth(i % 16).unwrap();
-            let mut f = finding(item, &t.a, at("2026-03-02T09:00:00+08:00"), &format!("第{i}处：安全出口被货物堵塞，疏散宽度不足"));
+            let mut f = finding(
+                item,
+                &t.a,
+                at("2026-03-02T09:00:00+08:00"),
+                &format!("第{i}处：安全出口被货物堵塞，疏散宽度不足"),
+            );
             f.location = format!("{}号库房", i);
             store.edit(&insp.id, &t.a, &[Edit::AddFinding(f)], at("2026-03-02T09:00:00+08:00")).unwrap();
             assert!(store.chunk_count(&insp.id.to_string()).unwrap() <= 51, "compaction keeps chunks bounded");
@@ -122,8 +147,18 @@ fn reopened_store_appends_small_chunks_and_compacts() {
     let mut store = Store::open(&path).unwrap();
     let total: i64 = store.connection().query_row("SELECT sum(length(bytes)) FROM chunks", [], |r| r.get(0)).unwrap();
     let item = c.items().next().unwrap();
-    store.edit(&insp.id, &t.a, &[Edit::RecordResponse(response(item, &t.a, 1.0, at("2026-03-02T10:00:00+08:00")))], at("2026-03-02T10:00:00+08:00")).unwrap();
-    let last: i64 = store.connection().query_row("SELECT length(bytes) FROM chunks ORDER BY id DESC LIMIT 1", [], |r| r.get(0)).unwrap();
+    store
+        .edit(
+            &insp.id,
+            &t.a,
+            &[Edit::RecordResponse(response(item, &t.a, 1.0, at("2026-03-02T10:00:00+08:00")))],
+            at("2026-03-02T10:00:00+08:00"),
+        )
+        .unwrap();
+    let last: i64 = store
+        .connection()
+        .query_row("SELECT length(bytes) FROM chunks ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+        .unwrap();
     assert!(last < 1024, "incremental chunk after reopen is {last} bytes (document {total} bytes)");
     assert_eq!(store.inspection(&insp.id).unwrap().findings.len(), 120);
     assert_eq!(store.findings_due_by("2026-12-31".parse().unwrap()).unwrap().len(), 120);
@@ -153,7 +188,10 @@ fn catalogue_lookup_offline() {
     store.put_checklist(&c, at("2026-01-05T09:00:00+08:00")).unwrap(); // idempotent
     let mut changed = c.clone();
     changed.title.push_str("（修订）");
-    assert!(store.put_checklist(&changed, at("2026-01-05T09:00:00+08:00")).is_err(), "published versions are immutable");
+    assert!(
+        store.put_checklist(&changed, at("2026-01-05T09:00:00+08:00")).is_err(),
+        "published versions are immutable"
+    );
     changed.version = 2;
     store.put_checklist(&changed, at("2026-01-06T09:00:00+08:00")).unwrap();
     assert_eq!(store.latest_checklists("mining").unwrap()[0].version, 2);

@@ -97,9 +97,13 @@ fn run(w: &mut World, op: &Op, step: usize) {
             let d = Deadline::By(format!("2026-03-{day:02}").parse().unwrap());
             (*replica, Edit::UpdateFinding { id: w.base_findings[*finding], field: FindingField::Deadline(d) })
         }
-        Op::Describe { replica, finding, n } => {
-            (*replica, Edit::UpdateFinding { id: w.base_findings[*finding], field: FindingField::Description(format!("描述修订{n}")) })
-        }
+        Op::Describe { replica, finding, n } => (
+            *replica,
+            Edit::UpdateFinding {
+                id: w.base_findings[*finding],
+                field: FindingField::Description(format!("描述修订{n}")),
+            },
+        ),
         Op::Evidence { replica, finding, n } => {
             (*replica, Edit::AttachEvidence { id: w.base_findings[*finding], sha256: format!("{n:x}").repeat(64) })
         }
@@ -116,7 +120,8 @@ fn conflict_summary(s: &mut Store, id: &lianjian_core::model::InspectionId) -> V
         .unwrap()
         .iter()
         .map(|c| {
-            let mut vals: Vec<String> = c.candidates.iter().map(|x| format!("{:?}/{:?}/{:?}", x.value, x.person, x.at)).collect();
+            let mut vals: Vec<String> =
+                c.candidates.iter().map(|x| format!("{:?}/{:?}/{:?}", x.value, x.person, x.at)).collect();
             vals.sort();
             format!("{:?} {} {}", c.target, c.field, vals.join(","))
         })
@@ -138,9 +143,9 @@ proptest! {
         for pair in order.windows(2) {
             run(&mut w, &Op::Sync { from: pair[0], to: pair[1] }, 0);
         }
-        for round in 0..2 {
+        for start in &order[..2] {
             for k in 0..3 {
-                let to = (order[round] + k) % 3;
+                let to = (start + k) % 3;
                 for from in 0..3 {
                     run(&mut w, &Op::Sync { from, to }, 0);
                 }

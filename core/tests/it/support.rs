@@ -74,7 +74,12 @@ pub fn team(industry: &str) -> Team {
         mk("赵德胜", Department::MarketRegulation, TeamRole::Inspector, "42120005033"),
     ];
     let ed = |m: &TeamMember, role| Editor { person: m.person, name: m.name.clone(), role };
-    Team { lead: ed(&members[0], Role::TeamLead), a: ed(&members[1], Role::Inspector), b: ed(&members[2], Role::Inspector), members }
+    Team {
+        lead: ed(&members[0], Role::TeamLead),
+        a: ed(&members[1], Role::Inspector),
+        b: ed(&members[2], Role::Inspector),
+        members,
+    }
 }
 
 pub fn new_inspection(e: &Enterprise, c: &ChecklistTemplate, team: &Team, created: Timestamp) -> Inspection {
@@ -128,7 +133,9 @@ pub fn finding(item: &ChecklistItem, by: &Editor, found: Timestamp, description:
 pub fn response(item: &ChecklistItem, by: &Editor, value: f64, when: Timestamp) -> Response {
     let answer = match &item.kind {
         ItemKind::Measurement { .. } => Answer::Measured(value),
-        ItemKind::SingleChoice { options, .. } | ItemKind::MultipleChoice { options, .. } => Answer::Choices(vec![options[0].clone()]),
+        ItemKind::SingleChoice { options, .. } | ItemKind::MultipleChoice { options, .. } => {
+            Answer::Choices(vec![options[0].clone()])
+        }
         _ => Answer::Verdict(Verdict::Pass),
     };
     response_for(item, by.person, &answer, "现场核查".into(), when).unwrap()

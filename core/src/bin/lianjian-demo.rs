@@ -12,7 +12,7 @@ use lianjian_core::doc::{Edit, Editor, FieldValue, FindingField};
 use lianjian_core::import::{fixtures_dir, load_checklists, load_enterprises};
 use lianjian_core::model::*;
 use lianjian_core::rules::calendar::HolidayCalendar;
-use lianjian_core::rules::deadline::deadline_for;
+use lianjian_core::rules::deadline::deadline_for_grade;
 use lianjian_core::rules::permissions::Role;
 use lianjian_core::rules::verdict::{response_for, Answer};
 use lianjian_core::store::Store;
@@ -139,15 +139,14 @@ fn run() -> Result<()> {
         tablet_a.edit(&id, &a, &[Edit::RecordResponse(r)], t)?;
     }
     let found = ts("2026-03-02T09:50:00+08:00");
-    let grade = scheme.grade(&grounding.default_grade)?;
     let hazard = Finding {
         id: FindingId::new(),
         description: "2号储罐防静电接地电阻实测18.5Ω，超过10Ω".into(),
         location: "罐区2号储罐".into(),
         item_code: Some(grounding.code.clone()),
         legal_basis: Some(grounding.legal_basis.clone()),
-        grade: grade.code.clone(),
-        deadline: deadline_for(&calendar, grade.deadline, &found.0)?,
+        grade: grounding.default_grade.clone(),
+        deadline: deadline_for_grade(&calendar, &scheme, &grounding.default_grade, &found.0)?,
         requirement: "立即修复接地装置并委托检测，整改后报检查组复查".into(),
         referred_to: None,
         evidence: vec![],
@@ -173,15 +172,14 @@ fn run() -> Result<()> {
         )?)],
         t,
     )?;
-    let g2 = scheme.grade(&filing.default_grade)?;
     let paper = Finding {
         id: FindingId::new(),
         description: "一级重大危险源未按规定登记备案，应急预案未备案".into(),
         location: "安全管理资料".into(),
         item_code: Some(filing.code.clone()),
         legal_basis: Some(filing.legal_basis.clone()),
-        grade: g2.code.clone(),
-        deadline: deadline_for(&calendar, g2.deadline, &t.0)?,
+        grade: filing.default_grade.clone(),
+        deadline: deadline_for_grade(&calendar, &scheme, &filing.default_grade, &t.0)?,
         requirement: "15日内完成重大危险源备案".into(),
         referred_to: None,
         evidence: vec![],
@@ -239,7 +237,7 @@ fn run() -> Result<()> {
             &lead,
             &[Edit::UpdateFinding {
                 id: hazard.id,
-                field: FindingField::Deadline(deadline_for(&calendar, scheme.grade("二级")?.deadline, &found.0)?),
+                field: FindingField::Deadline(deadline_for_grade(&calendar, &scheme, "二级", &found.0)?),
             }],
             ts("2026-03-02T10:46:00+08:00"),
         )?;

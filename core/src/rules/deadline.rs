@@ -91,6 +91,17 @@ pub fn deadline_for<Tz: TimeZone>(
     })
 }
 
+/// The default deadline for a hazard of grade `grade` (a code of `scheme`)
+/// found at `found_at`.
+pub fn deadline_for_grade<Tz: TimeZone>(
+    cal: &HolidayCalendar,
+    scheme: &super::grades::GradeScheme,
+    grade: &str,
+    found_at: &DateTime<Tz>,
+) -> Result<Deadline> {
+    deadline_for(cal, scheme.grade(grade)?.deadline, found_at)
+}
+
 /// Whether a deadline has passed on local date `today` (the deadline day
 /// itself is still in time).
 pub fn is_overdue(deadline: Deadline, set_on: NaiveDate, today: NaiveDate) -> bool {

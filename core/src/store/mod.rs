@@ -180,6 +180,9 @@ impl Store {
     /// Stores a new inspection created by `editor`.
     pub fn create_inspection(&mut self, inspection: &Inspection, editor: &Editor, at: Timestamp) -> Result<()> {
         let id = inspection.id.to_string();
+        if inspection.grade_scheme != self.scheme.id {
+            return Err(Error::validation("grade_scheme", format!("this store grades with {}", self.scheme.id)));
+        }
         if self.ensure_loaded(&id)? {
             return Err(Error::validation("inspection", "an inspection with this id already exists"));
         }

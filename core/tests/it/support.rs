@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use lianjian_core::doc::{Edit, Editor};
 use lianjian_core::import::{fixtures_dir, load_checklists, load_enterprises};
 use lianjian_core::model::*;
-use lianjian_core::rules::deadline::Deadline;
+use lianjian_core::rules::deadline::deadline_for_grade;
 use lianjian_core::rules::grades::GradeScheme;
 use lianjian_core::rules::permissions::Role;
 use lianjian_core::rules::verdict::{response_for, Answer};
@@ -111,7 +111,6 @@ pub fn new_inspection(e: &Enterprise, c: &ChecklistTemplate, team: &Team, create
 pub fn finding(item: &ChecklistItem, by: &Editor, found: Timestamp, description: &str) -> Finding {
     let scheme = GradeScheme::three_level();
     let cal = lianjian_core::rules::calendar::HolidayCalendar::bundled();
-    let rule = scheme.grade(&item.default_grade).unwrap().deadline;
     Finding {
         id: FindingId::new(),
         description: description.into(),
@@ -119,7 +118,7 @@ pub fn finding(item: &ChecklistItem, by: &Editor, found: Timestamp, description:
         item_code: Some(item.code.clone()),
         legal_basis: Some(item.legal_basis.clone()),
         grade: item.default_grade.clone(),
-        deadline: lianjian_core::rules::deadline::deadline_for(&cal, rule, &found.0).unwrap_or(Deadline::Immediate),
+        deadline: deadline_for_grade(&cal, &scheme, &item.default_grade, &found.0).unwrap(),
         requirement: "立即整改，整改完成后报检查组复查".into(),
         referred_to: None,
         evidence: vec![],

@@ -171,9 +171,9 @@ fn field_conflicts(
     Ok(())
 }
 
-/// Every unresolved conflict on a legally significant field.
-pub fn conflicts(doc: &InspectionDoc) -> Result<Vec<Conflict>> {
-    let am = doc.automerge();
+/// Every unresolved conflict on a legally significant field of an
+/// inspection document.
+pub fn conflicts(am: &Automerge) -> Result<Vec<Conflict>> {
     let mut out = Vec::new();
     let findings = root_map(am, "findings")?;
     for key in am.keys(&findings) {
@@ -205,7 +205,7 @@ pub fn conflicts(doc: &InspectionDoc) -> Result<Vec<Conflict>> {
 impl InspectionDoc {
     /// Lists conflicts on legally significant fields.
     pub fn conflicts(&self) -> Result<Vec<Conflict>> {
-        conflicts(self)
+        conflicts(self.automerge())
     }
 
     /// Resolves `conflict` by writing `chosen` (one of the candidates, or a

@@ -251,16 +251,20 @@ impl Store {
     pub fn receive(&mut self, id: &str, bytes: &[u8], at: Timestamp) -> Result<bool> {
         let mut incoming = Automerge::load(bytes)
             .map_err(|e| Error::CorruptDocument { doc: id.to_string(), reason: e.to_string() })?;
-        if !self.ensure_loaded(id)? {
-            let kind = match crate::doc::catalog::kind_of(&incoming)?.as_deref() {
-                None => {
-                    incoming = InspectionDoc::from_automerge(incoming)?.into_automerge();
-                    DocKind::Inspection
+        let kind = match crate::doc::catalog::kind_of(&incoming)?.as_deref() {
+            None => {
+                let checked = InspectionDoc::from_automerge(incoming)?;
+                if checked.id()?.to_string() != id {
+                    return Err(Error::validation("document", "the bytes belong to another inspection"));
                 }
-                Some(crate::doc::catalog::KIND_ENTERPRISE) => DocKind::Enterprise,
-                Some(crate::doc::catalog::KIND_CHECKLIST) => DocKind::Checklist,
-                Some(other) => return Err(Error::Schema(format!("unknown document kind {other:?}"))),
-            };
+                incoming = checked.into_automerge();
+                DocKind::Inspection
+            }
+            Some(crate::doc::catalog::KIND_ENTERPRISE) => DocKind::Enterprise,
+            Some(crate::doc::catalog::KIND_CHECKLIST) => DocKind::Checklist,
+            Some(other) => return Err(Error::Schema(format!("unknown document kind {other:?}"))),
+        };
+        if !self.ensure_loaded(id)? {
             incoming.set_actor(self.actor.clone());
             let tx = self.conn.transaction()?;
             let loaded = chunks::insert(&tx, id, kind, incoming, at)?;
@@ -270,6 +274,12 @@ impl Store {
             return Ok(true);
         }
         let (_, loaded) = self.cache.get_mut(id).expect("loaded");
+        if loaded.kind != kind {
+            return Err(Error::validation(
+                "document",
+                format!("a {} cannot be merged into a {}", kind.code(), loaded.kind.code()),
+            ));
+        }
         let before = loaded.saved_heads.clone();
         if let Err(e) = loaded.doc.merge(&mut incoming) {
             self.cache.remove(id);
@@ -284,7 +294,7 @@ impl Store {
 
     /// Conflicts on legally significant fields of an inspection.
     pub fn conflicts(&mut self, id: &InspectionId) -> Result<Vec<Conflict>> {
-        self.inspection_doc(id)?.conflicts()
+        crate::doc::conflicts::conflicts(&self.loaded(&id.to_string(), "inspection")?.doc)
     }
 
     /// Resolves a conflict (team lead), durably, recording who resolved it.

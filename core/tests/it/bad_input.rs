@@ -100,6 +100,18 @@ fn invalid_ids_bytes_and_edits_are_typed_errors() {
         Err(Error::CorruptDocument { .. })
     ));
     assert!(store.document_ids(lianjian_core::store::DocKind::Inspection).unwrap().len() == 1);
+    // Well-formed bytes of another document under this id are refused too.
+    let (mut other, other_insp, ..) = started_store("fire_safety");
+    let foreign = other.export(&other_insp.id.to_string()).unwrap();
+    assert!(matches!(
+        store.receive(&insp.id.to_string(), &foreign, at("2026-03-02T10:00:00+08:00")),
+        Err(Error::Validation { field: "document", .. })
+    ));
+    let enterprise_doc = other.export(&other_insp.enterprise.to_string()).unwrap();
+    assert!(matches!(
+        store.receive(&insp.id.to_string(), &enterprise_doc, at("2026-03-02T10:00:00+08:00")),
+        Err(Error::Validation { field: "document", .. })
+    ));
 
     let item = c.item("XF-08").unwrap();
     let mut f = finding(item, &t.a, at("2026-03-02T10:00:00+08:00"), "疏散走道宽度0.8m");

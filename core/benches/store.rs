@@ -191,7 +191,14 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("open_inspection");
     g.sample_size(30);
     drop(store);
-    g.bench_function("Store::open + load chunks + hydrate (300 findings, 1000 responses)", |b| {
+    g.bench_function("Store::open + open_inspection (load, check heads, header) + findings list", |b| {
+        b.iter(|| {
+            let mut s = Store::open(&path).unwrap();
+            black_box(s.open_inspection(&id).unwrap());
+            black_box(s.inspection_findings(&id).unwrap());
+        })
+    });
+    g.bench_function("Store::open + full hydrate of every response and finding", |b| {
         b.iter(|| {
             let mut s = Store::open(&path).unwrap();
             black_box(s.inspection(&id).unwrap());
@@ -225,10 +232,13 @@ fn benches(c: &mut Criterion) {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
     let mut g = c.benchmark_group("findings_due");
     g.bench_function("due within 7 days across 1,000 inspections (3,000 findings)", |b| {
-        b.iter(|| black_box(many.findings_due_by(today + chrono::Days::new(7)).unwrap()))
+        b.iter(|| black_box(many.findings_due_between(today, today + chrono::Days::new(7)).unwrap()))
     });
     g.finish();
-    println!("due within 7 days: {} rows", many.findings_due_by(today + chrono::Days::new(7)).unwrap().len());
+    println!(
+        "due within 7 days: {} rows",
+        many.findings_due_between(today, today + chrono::Days::new(7)).unwrap().len()
+    );
 }
 
 criterion_group!(store_benches, benches);

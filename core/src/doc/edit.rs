@@ -87,6 +87,17 @@ pub enum Edit {
 }
 
 impl Edit {
+    /// The finding this edit changes, if any.
+    pub fn finding(&self) -> Option<FindingId> {
+        match self {
+            Edit::AddFinding(f) => Some(f.id),
+            Edit::UpdateFinding { id, .. } | Edit::AttachEvidence { id, .. } | Edit::SetFindingStatus { id, .. } => {
+                Some(*id)
+            }
+            _ => None,
+        }
+    }
+
     /// A short, personal-data-free description for the change message.
     pub fn summary(&self) -> String {
         match self {

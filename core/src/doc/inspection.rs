@@ -101,6 +101,12 @@ impl InspectionDoc {
         InspectionStatus::from_code(&s)
     }
 
+    /// The inspection's header: everything but the large collections, read
+    /// key by key (cheap even for an inspection with thousands of entries).
+    pub fn header(&self) -> Result<InspectionHeader> {
+        header(&self.doc)
+    }
+
     /// The whole inspection as typed data.
     pub fn hydrate(&self) -> Result<Inspection> {
         Ok(autosurgeon::hydrate(&self.doc)?)
@@ -155,6 +161,64 @@ impl InspectionDoc {
             .hash;
         Ok(hash)
     }
+}
+
+/// The inspection without its responses, findings and interviews (which the
+/// apps list from projections and open one at a time).
+#[derive(Clone, Debug, PartialEq)]
+pub struct InspectionHeader {
+    /// Id.
+    pub id: InspectionId,
+    /// The enterprise.
+    pub enterprise: crate::model::EnterpriseId,
+    /// Enterprise name.
+    pub enterprise_name: String,
+    /// Industry.
+    pub industry: String,
+    /// Status.
+    pub status: InspectionStatus,
+    /// Team.
+    pub team: Vec<crate::model::TeamMember>,
+    /// Checklist versions.
+    pub checklists: Vec<crate::model::ChecklistRef>,
+    /// Location.
+    pub location: String,
+    /// Started on site.
+    pub started_at: Option<Timestamp>,
+    /// Number of responses.
+    pub responses: usize,
+    /// Number of findings.
+    pub findings: usize,
+    /// Number of interview records.
+    pub interviews: usize,
+}
+
+/// Reads the header of an inspection document.
+pub fn header(doc: &Automerge) -> Result<InspectionHeader> {
+    let team: std::collections::BTreeMap<String, crate::model::TeamMember> =
+        autosurgeon::hydrate_prop(doc, ROOT, "team")?;
+    let count = |k: &'static str| -> Result<usize> { Ok(doc.length(root_map(doc, k)?)) };
+    Ok(InspectionHeader {
+        id: autosurgeon::hydrate_prop(doc, ROOT, "id")?,
+        enterprise: autosurgeon::hydrate_prop(doc, ROOT, "enterprise")?,
+        enterprise_name: autosurgeon::hydrate_prop(doc, ROOT, "enterprise_name")?,
+        industry: autosurgeon::hydrate_prop(doc, ROOT, "industry")?,
+        status: autosurgeon::hydrate_prop(doc, ROOT, "status")?,
+        team: team.into_values().collect(),
+        checklists: autosurgeon::hydrate_prop(doc, ROOT, "checklists")?,
+        location: autosurgeon::hydrate_prop(doc, ROOT, "location")?,
+        started_at: autosurgeon::hydrate_prop(doc, ROOT, "started_at")?,
+        responses: count("responses")?,
+        findings: count("findings")?,
+        interviews: count("interviews")?,
+    })
+}
+
+/// One finding of an inspection document.
+pub fn finding(doc: &Automerge, id: &crate::model::FindingId) -> Result<crate::model::Finding> {
+    let findings = root_map(doc, "findings")?;
+    let obj = object(doc, &findings, &id.to_string(), "finding")?;
+    Ok(<crate::model::Finding as autosurgeon::Hydrate>::hydrate_map(doc, &obj)?)
 }
 
 /// Records which person the current actor belongs to (once per actor).

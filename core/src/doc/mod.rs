@@ -11,4 +11,4 @@ mod scalar;
 
 pub use conflicts::{Candidate, Conflict, ConflictTarget, FieldValue, Resolution};
 pub use edit::{Edit, Editor, FindingField};
-pub use inspection::{InspectionDoc, SCHEMA_VERSION};
+pub use inspection::{InspectionDoc, InspectionHeader, SCHEMA_VERSION};

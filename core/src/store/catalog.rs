@@ -52,7 +52,7 @@ impl Store {
     fn insert_new(&mut self, id: &str, kind: DocKind, doc: automerge::Automerge, at: Timestamp) -> Result<()> {
         let tx = self.conn.transaction()?;
         let loaded: LoadedDoc = chunks::insert(&tx, id, kind, doc, at)?;
-        super::refresh(&tx, &loaded, &[], true)?;
+        super::refresh(&tx, &loaded, super::Reach::Everything, true)?;
         tx.commit()?;
         self.insert_cached(loaded);
         Ok(())
@@ -85,7 +85,7 @@ impl Store {
             .doc
             .transact_with(|_| options, |tx| autosurgeon::reconcile(tx, enterprise).map_err(Error::from))
             .map_err(|f| f.error)?;
-        self.persist(&id, &before, false, at)
+        self.persist(&id, super::Reach::Since(&before), false, at)
     }
 
     /// An enterprise file by id.

@@ -21,11 +21,11 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 pub use chunks::DocKind;
 use chunks::LoadedDoc;
-pub use projections::{FindingRow, HistoryRow, InspectionRow};
+pub use projections::{FindingRow, HistoryRow, InspectionRow, Reach};
 
-use crate::doc::{Conflict, Edit, Editor, FieldValue, InspectionDoc};
+use crate::doc::{Conflict, Edit, Editor, FieldValue, InspectionDoc, InspectionHeader};
 use crate::error::{Error, Result};
-use crate::model::{Inspection, InspectionId, InspectionStatus, Timestamp};
+use crate::model::{Finding, FindingId, Inspection, InspectionId, InspectionStatus, Timestamp};
 use crate::rules::grades::GradeScheme;
 
 /// How many documents stay loaded in memory.
@@ -156,12 +156,12 @@ impl Store {
 
     /// Writes what changed in the cached document `id` since `before` (its
     /// saved heads), with projections, in one transaction.
-    fn persist(&mut self, id: &str, before: &[ChangeHash], recount_conflicts: bool, at: Timestamp) -> Result<()> {
+    fn persist(&mut self, id: &str, reach: Reach<'_>, recount_conflicts: bool, at: Timestamp) -> Result<()> {
         let result = (|| -> Result<()> {
             let (_, loaded) = self.cache.get_mut(id).expect("persist of a loaded document");
             let tx = self.conn.transaction()?;
             let Some(appended) = chunks::append(&tx, loaded, at)? else { return Ok(()) };
-            refresh(&tx, loaded, before, recount_conflicts)?;
+            refresh(&tx, loaded, reach, recount_conflicts)?;
             loaded.appended(appended);
             let compacted = if loaded.needs_compaction() { Some(chunks::compact(&tx, loaded, at)?) } else { None };
             tx.commit()?;
@@ -189,7 +189,7 @@ impl Store {
         let doc = InspectionDoc::create(inspection, self.actor.clone(), editor, at)?.into_automerge();
         let tx = self.conn.transaction()?;
         let loaded = chunks::insert(&tx, &id, DocKind::Inspection, doc, at)?;
-        refresh(&tx, &loaded, &[], true)?;
+        refresh(&tx, &loaded, Reach::Everything, true)?;
         tx.commit()?;
         self.insert_cached(loaded);
         Ok(())
@@ -211,18 +211,35 @@ impl Store {
         }
         let scheme = &self.scheme;
         let (_, loaded) = self.cache.get_mut(&key).expect("loaded");
-        let before = loaded.saved_heads.clone();
         let mut idoc = InspectionDoc::from_automerge_unchecked(std::mem::take(&mut loaded.doc));
         let result = idoc.apply(editor, scheme, edits, at);
         loaded.doc = idoc.into_automerge();
         let hash = result?;
         if hash.is_some() {
-            self.persist(&key, &before, false, at)?;
+            let reach = Reach::Findings(edits.iter().filter_map(Edit::finding).map(|f| f.to_string()).collect());
+            self.persist(&key, reach, false, at)?;
         }
         Ok(hash)
     }
 
-    /// The inspection as typed data.
+    /// Opens an inspection for the inspection screen: loads and checks the
+    /// document and returns its header; lists come from
+    /// [`Store::inspection_findings`], single items from [`Store::finding`].
+    pub fn open_inspection(&mut self, id: &InspectionId) -> Result<InspectionHeader> {
+        crate::doc::inspection::header(&self.loaded(&id.to_string(), "inspection")?.doc)
+    }
+
+    /// One finding of an inspection.
+    pub fn finding(&mut self, id: &InspectionId, finding: &FindingId) -> Result<Finding> {
+        crate::doc::inspection::finding(&self.loaded(&id.to_string(), "inspection")?.doc, finding)
+    }
+
+    /// The findings of one inspection as listed, earliest due first.
+    pub fn inspection_findings(&self, id: &InspectionId) -> Result<Vec<FindingRow>> {
+        self.finding_rows("f.inspection_id = ?1", &[&id.to_string()])
+    }
+
+    /// The inspection as typed data (every response, finding and interview).
     pub fn inspection(&mut self, id: &InspectionId) -> Result<Inspection> {
         let loaded = self.loaded(&id.to_string(), "inspection")?;
         Ok(autosurgeon::hydrate(&loaded.doc)?)
@@ -268,7 +285,7 @@ impl Store {
             incoming.set_actor(self.actor.clone());
             let tx = self.conn.transaction()?;
             let loaded = chunks::insert(&tx, id, kind, incoming, at)?;
-            refresh(&tx, &loaded, &[], true)?;
+            refresh(&tx, &loaded, Reach::Everything, true)?;
             tx.commit()?;
             self.insert_cached(loaded);
             return Ok(true);
@@ -288,7 +305,7 @@ impl Store {
         if loaded.doc.get_heads() == before {
             return Ok(false);
         }
-        self.persist(id, &before, true, at)?;
+        self.persist(id, Reach::Since(&before), true, at)?;
         Ok(true)
     }
 
@@ -313,7 +330,7 @@ impl Store {
         let result = idoc.resolve(editor, conflict, chosen, at);
         loaded.doc = idoc.into_automerge();
         result?;
-        self.persist(&key, &before, true, at)
+        self.persist(&key, Reach::Since(&before), true, at)
     }
 
     /// Inspections in a status, most recently changed first.
@@ -335,22 +352,31 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Open hazards falling due between `from` and `to` inclusive ("due
+    /// within 7 days": `from` = today), earliest first.
+    pub fn findings_due_between(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<FindingRow>> {
+        self.finding_rows(
+            "f.status != 'closed' AND f.due_date BETWEEN ?1 AND ?2",
+            &[&from.to_string(), &to.to_string()],
+        )
+    }
+
     /// Open hazards due on or before `date` (overdue ones included), earliest first.
     pub fn findings_due_by(&self, date: NaiveDate) -> Result<Vec<FindingRow>> {
-        self.finding_rows("f.status != 'closed' AND f.due_date <= ?1", &date.to_string())
+        self.finding_rows("f.status != 'closed' AND f.due_date <= ?1", &[&date.to_string()])
     }
 
     /// Open hazards whose deadline passed before `today`.
     pub fn overdue_findings(&self, today: NaiveDate) -> Result<Vec<FindingRow>> {
-        self.finding_rows("f.status != 'closed' AND f.due_date < ?1", &today.to_string())
+        self.finding_rows("f.status != 'closed' AND f.due_date < ?1", &[&today.to_string()])
     }
 
     /// Every hazard of one enterprise, earliest due first.
     pub fn enterprise_findings(&self, enterprise_id: &str) -> Result<Vec<FindingRow>> {
-        self.finding_rows("f.enterprise_id = ?1", enterprise_id)
+        self.finding_rows("f.enterprise_id = ?1", &[&enterprise_id])
     }
 
-    fn finding_rows(&self, filter: &str, arg: &str) -> Result<Vec<FindingRow>> {
+    fn finding_rows(&self, filter: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<FindingRow>> {
         let sql = format!(
             "SELECT f.id, f.inspection_id, f.enterprise_id, i.enterprise_name, f.grade, f.due_date, f.immediate, f.status,
                     f.description, f.conflicted
@@ -358,7 +384,7 @@ impl Store {
              WHERE {filter} ORDER BY f.due_date, f.id"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([arg], |r| {
+        let rows = stmt.query_map(args, |r| {
             let due: String = r.get(5)?;
             Ok(FindingRow {
                 id: r.get(0)?,
@@ -415,7 +441,7 @@ impl Store {
         projections::clear(&tx)?;
         for id in ids {
             let loaded = chunks::load(&tx, &id)?.ok_or_else(|| Error::NotFound { kind: "document", id: id.clone() })?;
-            refresh(&tx, &loaded, &[], true)?;
+            refresh(&tx, &loaded, Reach::Everything, true)?;
         }
         tx.commit()?;
         Ok(())
@@ -446,9 +472,9 @@ impl Store {
 }
 
 /// Refreshes the projection rows of a loaded document.
-fn refresh(tx: &rusqlite::Transaction<'_>, loaded: &LoadedDoc, before: &[ChangeHash], recount: bool) -> Result<()> {
+fn refresh(tx: &rusqlite::Transaction<'_>, loaded: &LoadedDoc, reach: Reach<'_>, recount: bool) -> Result<()> {
     match loaded.kind {
-        DocKind::Inspection => projections::refresh_inspection(tx, &loaded.id, &loaded.doc, before, recount),
+        DocKind::Inspection => projections::refresh_inspection(tx, &loaded.id, &loaded.doc, reach, recount),
         DocKind::Enterprise => catalog::refresh_enterprise(tx, &loaded.id, &loaded.doc),
         DocKind::Checklist => catalog::refresh_checklist(tx, &loaded.id, &loaded.doc),
     }

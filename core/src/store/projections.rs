@@ -19,6 +19,19 @@ use crate::error::{Error, Result};
 use crate::model::Timestamp;
 use crate::rules::deadline::{local_date, Deadline};
 
+/// Which finding rows a change can have reached.
+#[derive(Debug, Clone)]
+pub enum Reach<'a> {
+    /// Everything (a new or rebuilt document).
+    Everything,
+    /// Whatever changed since these heads, found with the automerge diff
+    /// (merges from other replicas; the diff costs time proportional to the
+    /// document, so local edits say what they touched instead).
+    Since(&'a [ChangeHash]),
+    /// Exactly these findings (ids), as known from the local edits.
+    Findings(BTreeSet<String>),
+}
+
 /// What a set of changes touched.
 #[derive(Debug, Default)]
 struct Touched {
@@ -26,12 +39,14 @@ struct Touched {
     all_findings: bool,
 }
 
-fn touched(doc: &Automerge, before: &[ChangeHash]) -> Touched {
+fn touched(doc: &Automerge, reach: Reach<'_>) -> Touched {
+    let before = match reach {
+        Reach::Everything => return Touched { all_findings: true, ..Touched::default() },
+        Reach::Findings(findings) => return Touched { findings, all_findings: false },
+        Reach::Since([]) => return Touched { all_findings: true, ..Touched::default() },
+        Reach::Since(before) => before,
+    };
     let mut t = Touched::default();
-    if before.is_empty() {
-        t.all_findings = true;
-        return t;
-    }
     for patch in doc.diff(before, &doc.get_heads()) {
         let in_findings = matches!(patch.path.first(), Some((_, Prop::Map(k))) if k == "findings");
         if patch.obj == ROOT {
@@ -85,15 +100,15 @@ fn count_conflicts(doc: &Automerge) -> Result<i64> {
     Ok(n)
 }
 
-/// Refreshes the rows of inspection `id` reached by the changes since `before`
-/// (all rows when `before` is empty). Only changes from other replicas (and
-/// resolutions) can add or remove conflicts, so local edits pass
-/// `recount_conflicts = false` and skip the scan of every field.
+/// Refreshes the rows of inspection `id` that `reach` covers. Only changes
+/// from other replicas (and resolutions) can add or remove conflicts, so
+/// local edits pass `recount_conflicts = false` and skip the scan of every
+/// field.
 pub fn refresh_inspection(
     tx: &Transaction<'_>,
     id: &str,
     doc: &Automerge,
-    before: &[ChangeHash],
+    reach: Reach<'_>,
     recount_conflicts: bool,
 ) -> Result<()> {
     let req = |k: &str| -> Result<String> {
@@ -102,7 +117,8 @@ pub fn refresh_inspection(
     let enterprise = req("enterprise")?;
     let status = req("status")?;
     let started = string(doc, &ROOT, "started_at")?;
-    let conflicts = if recount_conflicts || before.is_empty() { Some(count_conflicts(doc)?) } else { None };
+    let everything = matches!(reach, Reach::Everything);
+    let conflicts = if recount_conflicts || everything { Some(count_conflicts(doc)?) } else { None };
     tx.prepare_cached(
         "INSERT INTO inspections (id, enterprise_id, enterprise_name, status, plan_id, started_at, updated_at, conflicts)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, COALESCE(?8, 0))
@@ -112,7 +128,7 @@ pub fn refresh_inspection(
     )?
     .execute(params![id, enterprise, req("enterprise_name")?, status, string(doc, &ROOT, "plan")?, started, updated_at(doc), conflicts])?;
 
-    let touched = touched(doc, before);
+    let touched = touched(doc, reach);
     let findings = root_map(doc, "findings")?;
     if touched.all_findings {
         tx.prepare_cached("DELETE FROM findings WHERE inspection_id = ?1")?.execute([id])?;

@@ -126,4 +126,5 @@ fn sigkill_never_loses_an_acknowledged_edit() {
         );
     }
     assert!(acked_total > iterations as usize, "the child barely committed anything ({acked_total} acks)");
+    eprintln!("durability: {iterations} SIGKILLs (seed {seed}), {acked_total} acknowledged edits, none lost");
 }

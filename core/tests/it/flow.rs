@@ -100,6 +100,23 @@ fn one_inspection_end_to_end() {
     assert_eq!((history[0].findings_total, history[0].findings_open), (1, 1));
     assert_eq!(history[0].inspected_on, Some("2026-03-02".parse().unwrap()));
 
+    // The inspection screen: header, listed findings, one finding in full.
+    let header = store.open_inspection(&insp.id).unwrap();
+    assert_eq!((header.responses, header.findings, header.interviews), (2, 1, 1));
+    assert_eq!(header.status, InspectionStatus::AwaitingSignature);
+    assert_eq!(header.team.len(), 3);
+    let listed = store.inspection_findings(&insp.id).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(store.finding(&insp.id, &f.id).unwrap().grade, "一级");
+    assert!(matches!(store.finding(&insp.id, &FindingId::new()), Err(lianjian_core::Error::NotFound { .. })));
+    // Due within 7 days of 03-01 (immediate deadlines fall due the day they are set).
+    let week = store.findings_due_between("2026-03-01".parse().unwrap(), "2026-03-08".parse().unwrap()).unwrap();
+    assert_eq!(week.len(), 1);
+    assert!(store
+        .findings_due_between("2026-03-03".parse().unwrap(), "2026-03-10".parse().unwrap())
+        .unwrap()
+        .is_empty());
+
     // Everything hydrates back as typed data.
     let back = store.inspection(&insp.id).unwrap();
     assert_eq!(back.responses.len(), 2);

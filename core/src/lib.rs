@@ -9,5 +9,6 @@ pub mod import;
 pub mod model;
 pub mod rules;
 pub mod store;
+pub mod sync;
 
 pub use error::{Error, Result};

@@ -11,6 +11,7 @@ mod catalog;
 pub mod chunks;
 pub mod migrations;
 pub mod projections;
+mod sync;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -154,14 +155,45 @@ impl Store {
         Ok(&mut self.cache.get_mut(id).expect("just loaded").1)
     }
 
-    /// Writes what changed in the cached document `id` since `before` (its
-    /// saved heads), with projections, in one transaction.
+    /// Writes what changed in the cached document `id` (chunk, heads, the
+    /// projection rows `reach` covers) in one transaction.
     fn persist(&mut self, id: &str, reach: Reach<'_>, recount_conflicts: bool, at: Timestamp) -> Result<()> {
+        self.persist_inner(id, reach, recount_conflicts, at, None)
+    }
+
+    /// Like `persist`, also saving the sync state with `peer` in the same
+    /// transaction, so state and document never disagree after a crash.
+    fn persist_with_state(
+        &mut self,
+        id: &str,
+        reach: Reach<'_>,
+        at: Timestamp,
+        peer: &str,
+        state: &automerge::sync::State,
+    ) -> Result<()> {
+        self.persist_inner(id, reach, true, at, Some((peer, state.encode())))
+    }
+
+    fn persist_inner(
+        &mut self,
+        id: &str,
+        reach: Reach<'_>,
+        recount_conflicts: bool,
+        at: Timestamp,
+        sync_state: Option<(&str, Vec<u8>)>,
+    ) -> Result<()> {
         let result = (|| -> Result<()> {
             let (_, loaded) = self.cache.get_mut(id).expect("persist of a loaded document");
             let tx = self.conn.transaction()?;
             let Some(appended) = chunks::append(&tx, loaded, at)? else { return Ok(()) };
             refresh(&tx, loaded, reach, recount_conflicts)?;
+            if let Some((peer, state)) = sync_state {
+                tx.prepare_cached(
+                    "INSERT INTO sync_states (doc_id, peer, state) VALUES (?1, ?2, ?3)
+                     ON CONFLICT(doc_id, peer) DO UPDATE SET state = excluded.state",
+                )?
+                .execute(params![id, peer, state])?;
+            }
             loaded.appended(appended);
             let compacted = if loaded.needs_compaction() { Some(chunks::compact(&tx, loaded, at)?) } else { None };
             tx.commit()?;

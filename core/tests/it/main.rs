@@ -6,3 +6,4 @@ mod durability;
 mod flow;
 mod merge_props;
 mod support;
+mod sync;

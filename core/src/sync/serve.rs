@@ -1,0 +1,166 @@
+//! The server's side of a sync, without I/O, over a [`Store`] that holds the
+//! server's copies. The axum server supplies the caller's access rights
+//! ([`Access`]) from its access table and carries requests and responses.
+//!
+//! Incoming changes are applied, then checked (authored only by actors bound
+//! to the calling device, the caller may write the document, the result
+//! passes the schema checks); a refused change is rolled back — the store
+//! reloads the document from disk — so it never corrupts the server's copy.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use automerge::sync::{Message, State};
+use automerge::{Automerge, Change};
+
+use super::wire::*;
+use crate::error::{Error, Result};
+use crate::model::Timestamp;
+use crate::store::Store;
+
+/// The caller's rights, from the server's access table.
+pub trait Access {
+    /// Documents the caller may read.
+    fn readable(&self) -> Result<BTreeSet<String>>;
+    /// Whether the caller may write `doc` (`exists`: whether the server has it).
+    fn may_write(&self, doc: &str, exists: bool) -> bool;
+    /// Whether `actor` (hex) is bound to the calling device.
+    fn is_own_actor(&self, actor: &str) -> bool;
+    /// Further checks of a document after new changes (schema rules).
+    fn validate(&self, doc: &str, merged: &Automerge, new: &[Change]) -> Result<()>;
+    /// Called after a document the caller created was stored.
+    fn created(&self, doc: &str, merged: &Automerge) -> Result<()>;
+}
+
+/// Sync states of one device's session, kept in memory between its requests
+/// and dropped when the session ends or a transport error is suspected.
+pub type SessionStates = HashMap<String, State>;
+
+/// The server's view of what the caller may read: ids with the server's heads.
+fn readable_heads(store: &Store, access: &dyn Access) -> Result<BTreeMap<String, Vec<automerge::ChangeHash>>> {
+    let readable = access.readable()?;
+    Ok(store.sync_inventory()?.into_iter().filter(|(id, h)| !h.is_empty() && readable.contains(id)).collect())
+}
+
+/// Round 1.
+pub fn digest(store: &Store, access: &dyn Access, req: &DigestRequest) -> Result<DigestResponse> {
+    let docs = readable_heads(store, access)?;
+    let ours = super::digest::heads_digest(docs.iter().map(|(id, h)| (id.as_str(), h.as_slice())));
+    Ok(if req.digest.as_ref() == ours.as_slice() { DigestResponse::InSync } else { DigestResponse::SendHeads })
+}
+
+/// Round 1b.
+pub fn heads(store: &Store, access: &dyn Access, req: &HeadsRequest) -> Result<HeadsResponse> {
+    let readable = readable_heads(store, access)?;
+    let mut resp = HeadsResponse { differ: vec![], new: vec![], refused: vec![] };
+    let mut seen = BTreeSet::new();
+    for d in &req.docs {
+        if !seen.insert(d.doc.as_str()) {
+            return Err(Error::validation("heads", "a document is listed twice"));
+        }
+        let mut theirs = Vec::with_capacity(d.heads.len());
+        for h in &d.heads {
+            let bytes: [u8; 32] =
+                h.as_ref().try_into().map_err(|_| Error::validation("heads", "a head is not 32 bytes"))?;
+            theirs.push(automerge::ChangeHash(bytes));
+        }
+        theirs.sort();
+        match readable.get(&d.doc) {
+            Some(ours) => {
+                let mut ours = ours.clone();
+                ours.sort();
+                if ours != theirs {
+                    resp.differ.push(d.doc.clone());
+                }
+            }
+            None => {
+                let exists = !store.stored_heads(&d.doc)?.is_empty();
+                if !exists && access.may_write(&d.doc, false) {
+                    resp.differ.push(d.doc.clone());
+                } else {
+                    resp.refused.push(d.doc.clone());
+                }
+            }
+        }
+    }
+    resp.new = readable.keys().filter(|id| !seen.contains(id.as_str())).cloned().collect();
+    Ok(resp)
+}
+
+fn rejection(doc: &str, e: &Error) -> Rejection {
+    let code = match e {
+        Error::Forbidden { .. } => "forbidden",
+        Error::Validation { field: "actor", .. } => "foreign_actor",
+        Error::Validation { field: "sync message", .. } => "malformed",
+        Error::Schema(_) | Error::Validation { .. } | Error::Hydrate(_) => "schema",
+        _ => "rejected",
+    };
+    Rejection { doc: doc.to_string(), code: code.into(), reason: e.to_string() }
+}
+
+/// Round 2+: applies the caller's messages and answers with the server's.
+pub fn batch(
+    store: &mut Store,
+    peer: &str,
+    states: &mut SessionStates,
+    access: &dyn Access,
+    req: &BatchRequest,
+    at: Timestamp,
+) -> Result<BatchResponse> {
+    let readable = access.readable()?;
+    let mut resp = BatchResponse { messages: vec![], rejected: vec![] };
+    let mut seen = BTreeSet::new();
+    for m in &req.messages {
+        if !seen.insert(m.doc.as_str()) {
+            return Err(Error::validation("batch", "a document appears twice in one batch"));
+        }
+        let exists = !store.stored_heads(&m.doc)?.is_empty();
+        let may_write = access.may_write(&m.doc, exists);
+        if !(readable.contains(&m.doc) || may_write) {
+            resp.rejected.push(rejection(&m.doc, &Error::Forbidden { role: "caller".into(), action: "sync".into() }));
+            continue;
+        }
+        let decoded = match Message::decode(&m.message) {
+            Ok(d) => d,
+            Err(e) => {
+                resp.rejected.push(rejection(&m.doc, &Error::validation("sync message", e.to_string())));
+                continue;
+            }
+        };
+        if !may_write && !decoded.changes.is_empty() {
+            resp.rejected.push(rejection(&m.doc, &Error::Forbidden { role: "reader".into(), action: "write".into() }));
+            continue;
+        }
+        if !states.contains_key(&m.doc) {
+            states.insert(m.doc.clone(), store.sync_state(&m.doc, peer)?);
+        }
+        let state = states.get_mut(&m.doc).expect("inserted");
+        let doc = m.doc.as_str();
+        let result = store.receive_sync_message(doc, peer, state, &m.message, at, |merged, new| {
+            if let Some(c) = new.iter().find(|c| !access.is_own_actor(&c.actor_id().to_hex_string())) {
+                return Err(Error::validation(
+                    "actor",
+                    format!("change {} is authored by an actor not bound to this device", c.hash()),
+                ));
+            }
+            access.validate(doc, merged, new)
+        });
+        match result {
+            Ok(_) => {
+                if !exists && !store.stored_heads(doc)?.is_empty() {
+                    let merged = store.export(doc)?;
+                    access.created(doc, &Automerge::load(&merged)?)?;
+                }
+            }
+            Err(e) => {
+                // Start this document over next time from the persisted state.
+                states.remove(doc);
+                resp.rejected.push(rejection(doc, &e));
+                continue;
+            }
+        }
+        if let Some(reply) = store.generate_sync_message(doc, states.get_mut(doc).expect("present"))? {
+            resp.messages.push(DocMessage { doc: m.doc.clone(), message: serde_bytes::ByteBuf::from(reply) });
+        }
+    }
+    Ok(resp)
+}

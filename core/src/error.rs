@@ -94,6 +94,12 @@ pub enum Error {
         /// The parser's complaint.
         reason: String,
     },
+    /// The network or the server failed; safe to retry later.
+    #[error("network: {0}")]
+    Network(String),
+    /// The server refused the device's credentials (revoked, disabled, unknown).
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
     /// SQLite failed.
     #[error("storage: {0}")]
     Storage(Box<rusqlite::Error>),

@@ -214,6 +214,42 @@ pub fn header(doc: &Automerge) -> Result<InspectionHeader> {
     })
 }
 
+/// Checks what a server must check before accepting changes to an
+/// inspection: the layout version, the id, and that every finding's grade
+/// belongs to `scheme` and its deadline and status parse. Reads key by key,
+/// without hydrating the whole document.
+pub fn check_schema(doc: &Automerge, expected_id: &str, scheme: &GradeScheme) -> Result<()> {
+    match super::fields::scalar(doc, &ROOT, "schema")? {
+        Some(ScalarValue::Uint(v)) if v == SCHEMA_VERSION => {}
+        other => return Err(Error::Schema(format!("unsupported inspection schema {other:?}"))),
+    }
+    let id = string(doc, &ROOT, "id")?.unwrap_or_default();
+    if id != expected_id {
+        return Err(Error::Schema("the document's id does not match".into()));
+    }
+    InspectionStatus::from_code(&string(doc, &ROOT, "status")?.unwrap_or_default())?;
+    let findings = root_map(doc, "findings")?;
+    for key in doc.keys(&findings) {
+        let obj = object(doc, &findings, &key, "finding")?;
+        for field in ["grade", "deadline", "status"] {
+            // Every concurrent value must be valid, not only the winner.
+            for (value, _) in doc.get_all(&obj, field)? {
+                let text = match value {
+                    automerge::Value::Scalar(s) => s.as_str().map(str::to_string),
+                    _ => None,
+                }
+                .ok_or_else(|| Error::Schema(format!("finding {key} has a malformed {field}")))?;
+                match field {
+                    "grade" => scheme.grade(&text).map(|_| ())?,
+                    "deadline" => crate::rules::deadline::Deadline::parse(&text).map(|_| ())?,
+                    _ => FindingStatus::from_code(&text).map(|_| ())?,
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// One finding of an inspection document.
 pub fn finding(doc: &Automerge, id: &crate::model::FindingId) -> Result<crate::model::Finding> {
     let findings = root_map(doc, "findings")?;

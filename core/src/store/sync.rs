@@ -147,6 +147,14 @@ impl Store {
         Ok(changed)
     }
 
+    /// Runs `f` on a stored document without copying it.
+    pub fn with_document<R>(&mut self, id: &str, f: impl FnOnce(&Automerge) -> R) -> Result<R> {
+        if !self.ensure_loaded(id)? {
+            return Err(Error::NotFound { kind: "document", id: id.to_string() });
+        }
+        Ok(f(&self.cache[id].1.doc))
+    }
+
     /// Persists the durable part of a sync state.
     pub fn save_sync_state(&self, doc: &str, peer: &str, state: &State) -> Result<()> {
         self.conn

@@ -11,5 +11,6 @@
 
 pub mod client;
 pub mod digest;
+pub mod http;
 pub mod serve;
 pub mod wire;

@@ -27,8 +27,9 @@ pub trait Access {
     fn is_own_actor(&self, actor: &str) -> bool;
     /// Further checks of a document after new changes (schema rules).
     fn validate(&self, doc: &str, merged: &Automerge, new: &[Change]) -> Result<()>;
-    /// Called after a document the caller created was stored.
-    fn created(&self, doc: &str, merged: &Automerge) -> Result<()>;
+    /// Called after changes to `doc` were stored (`created`: it is new), so
+    /// the access table can follow the document (e.g. its team).
+    fn accepted(&self, doc: &str, merged: &Automerge, created: bool) -> Result<()>;
 }
 
 /// Sync states of one device's session, kept in memory between its requests
@@ -145,12 +146,8 @@ pub fn batch(
             access.validate(doc, merged, new)
         });
         match result {
-            Ok(_) => {
-                if !exists && !store.stored_heads(doc)?.is_empty() {
-                    let merged = store.export(doc)?;
-                    access.created(doc, &Automerge::load(&merged)?)?;
-                }
-            }
+            Ok(true) => store.with_document(doc, |merged| access.accepted(doc, merged, !exists))??,
+            Ok(false) => {}
             Err(e) => {
                 // Start this document over next time from the persisted state.
                 states.remove(doc);

@@ -41,7 +41,7 @@ impl Access for TestAccess {
         // The document must still be an inspection this build understands.
         lianjian_core::doc::InspectionDoc::from_automerge(merged.clone()).map(|_| ())
     }
-    fn created(&self, _doc: &str, _merged: &Automerge) -> Result<()> {
+    fn accepted(&self, _doc: &str, _merged: &Automerge, _created: bool) -> Result<()> {
         Ok(())
     }
 }

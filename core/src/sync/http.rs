@@ -1,0 +1,137 @@
+//! The HTTP transport of sync (reqwest with rustls): enrollment, and running
+//! a [`ClientSession`] against the server. It only moves bytes; decisions are
+//! the session's. After any transport error the session is dropped and the
+//! next attempt starts again from the persisted sync states.
+
+use serde::{Deserialize, Serialize};
+
+use super::client::{ClientSession, Progress, Request, Response};
+use super::wire;
+use crate::error::{Error, Result};
+use crate::model::Timestamp;
+use crate::store::Store;
+
+/// The header carrying the sync session id.
+pub const SESSION_HEADER: &str = "x-lianjian-session";
+
+/// What enrollment returns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enrollment {
+    /// Device id.
+    pub device_id: String,
+    /// Bearer token for every later request (keep it secret).
+    pub token: String,
+    /// The user's person id.
+    pub user_id: String,
+    /// The user's role code.
+    pub role: String,
+}
+
+/// A client of one sync server.
+#[derive(Clone, Debug)]
+pub struct SyncClient {
+    base: String,
+    http: reqwest::Client,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: String,
+    message: String,
+}
+
+impl SyncClient {
+    /// A client for the server at `base_url` (e.g. `https://sync.example.cn`).
+    pub fn new(base_url: &str) -> Result<Self> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .timeout(std::time::Duration::from_secs(60))
+            .build()
+            .map_err(|e| Error::Network(e.to_string()))?;
+        Ok(SyncClient { base: base_url.trim_end_matches('/').to_string(), http })
+    }
+
+    async fn post(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        session: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<Vec<u8>> {
+        let mut req = self.http.post(format!("{}{}", self.base, path)).header("content-type", content_type).body(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(s) = session {
+            req = req.header(SESSION_HEADER, s);
+        }
+        let resp = req.send().await.map_err(|e| Error::Network(e.to_string()))?;
+        let status = resp.status();
+        let bytes = resp.bytes().await.map_err(|e| Error::Network(e.to_string()))?.to_vec();
+        if status.is_success() {
+            return Ok(bytes);
+        }
+        let message = serde_json::from_slice::<ErrorBody>(&bytes)
+            .map(|b| format!("{}: {}", b.error, b.message))
+            .unwrap_or_else(|_| status.to_string());
+        Err(match status.as_u16() {
+            401 => Error::Unauthorized(message),
+            403 => Error::Forbidden { role: "device".into(), action: message },
+            400 | 413 | 422 => Error::validation("request", message),
+            _ => Error::Network(message),
+        })
+    }
+
+    /// Redeems a one-time enrollment code for this store's device.
+    pub async fn enroll(&self, store: &Store, code: &str, device_name: &str) -> Result<Enrollment> {
+        let body = serde_json::json!({
+            "code": code,
+            "device_name": device_name,
+            "actors": [store.actor().to_hex_string()],
+        });
+        let bytes = self.post("/v1/enroll", None, None, "application/json", body.to_string().into_bytes()).await?;
+        serde_json::from_slice(&bytes).map_err(|e| Error::Network(format!("bad enrollment answer: {e}")))
+    }
+
+    /// Runs one sync session; on error nothing in memory survives it.
+    pub async fn sync(&self, store: &mut Store, token: &str) -> Result<Progress> {
+        let session_id = uuid::Uuid::now_v7().to_string();
+        let mut session = ClientSession::new(self.base.clone());
+        let mut next = Some(session.start(store)?);
+        while let Some(req) = next {
+            let (path, body) = match &req {
+                Request::Digest(r) => ("/v1/sync/digest", wire::encode(r)),
+                Request::Heads(r) => ("/v1/sync/heads", wire::encode(r)),
+                Request::Batch(r) => ("/v1/sync/batch", wire::encode(r)),
+            };
+            let sent = body.len();
+            let bytes = self.post(path, Some(token), Some(&session_id), "application/cbor", body).await?;
+            session.count_bytes(sent, bytes.len());
+            let resp = match req {
+                Request::Digest(_) => Response::Digest(wire::decode(&bytes)?),
+                Request::Heads(_) => Response::Heads(wire::decode(&bytes)?),
+                Request::Batch(_) => Response::Batch(wire::decode(&bytes)?),
+            };
+            next = session.handle(store, resp, Timestamp::now())?;
+        }
+        Ok(session.progress().clone())
+    }
+
+    /// Syncs, retrying transport failures up to `attempts` times with a
+    /// fresh session each time (backing off 100 ms, 200 ms, ...).
+    pub async fn sync_with_retry(&self, store: &mut Store, token: &str, attempts: u32) -> Result<Progress> {
+        let mut last = None;
+        for i in 0..attempts.max(1) {
+            match self.sync(store, token).await {
+                Ok(p) => return Ok(p),
+                Err(Error::Network(m)) => {
+                    last = Some(Error::Network(m));
+                    tokio::time::sleep(std::time::Duration::from_millis(100 << i.min(6))).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| Error::Network("no attempt made".into())))
+    }
+}

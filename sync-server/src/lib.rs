@@ -1,0 +1,14 @@
+//! The Lianjian sync server: devices enroll with a one-time code, then sync
+//! their documents; the server decides who may read and write what (an
+//! access table it alone holds) and validates every change before accepting
+//! it. Storage is embedded SQLite in a data folder.
+
+pub mod access;
+pub mod db;
+pub mod error;
+pub mod routes;
+pub mod seed;
+pub mod state;
+
+pub use routes::app;
+pub use state::AppState;

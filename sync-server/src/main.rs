@@ -1,0 +1,131 @@
+//! `lianjian-sync-server`: run the server, or administer it.
+//!
+//! `lianjian-sync-server serve` starts it on 127.0.0.1:8080 with its data in
+//! `./data` (SQLite + files), seeded with the fixtures, and prints
+//! enrollment codes for the demo users.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use lianjian_core::model::{PersonId, Timestamp};
+use lianjian_core::rules::permissions::Role;
+use lianjian_sync_server::{app, db, seed, AppState};
+
+#[derive(Parser)]
+#[command(name = "lianjian-sync-server", about = "The server Lianjian devices sync with")]
+struct Cli {
+    /// Data folder (SQLite databases).
+    #[arg(long, default_value = "data", global = true)]
+    data: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve HTTP (the default).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Fixtures to seed from.
+        #[arg(long, default_value = "fixtures")]
+        fixtures: PathBuf,
+    },
+    /// Create a user.
+    UserAdd {
+        /// Name.
+        #[arg(long)]
+        name: String,
+        /// Role: inspector, team_lead, office, enterprise.
+        #[arg(long)]
+        role: String,
+        /// Department code (inspectors).
+        #[arg(long)]
+        department: Option<String>,
+        /// Enterprise id (enterprise users).
+        #[arg(long)]
+        enterprise: Option<String>,
+    },
+    /// Issue a one-time enrollment code for a user.
+    EnrollCode {
+        /// User id.
+        #[arg(long)]
+        user: String,
+    },
+    /// Revoke a device: its token is refused at once.
+    RevokeDevice {
+        /// Device id.
+        #[arg(long)]
+        device: String,
+    },
+    /// Disable a user: all their devices are refused at once.
+    DisableUser {
+        /// User id.
+        #[arg(long)]
+        user: String,
+    },
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+    let cli = Cli::parse();
+    if let Err(e) = run(cli) {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    let now = Timestamp::now().to_string();
+    match cli.command.unwrap_or(Command::Serve { listen: "127.0.0.1:8080".parse()?, fixtures: "fixtures".into() }) {
+        Command::Serve { listen, fixtures } => {
+            let state = Arc::new(AppState::open(&cli.data)?);
+            let seeded = seed::seed(&state, &fixtures)?;
+            println!("联检 Lianjian sync server — data in {}, listening on http://{listen}", cli.data.display());
+            println!("enrollment codes (one-time):");
+            for s in &seeded {
+                println!("  {:<10} {:<12} {}  {}", s.user.role.label(), s.user.name, s.code, s.user.id);
+            }
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind(listen).await?;
+                axum::serve(listener, app(state))
+                    .with_graceful_shutdown(async {
+                        let _ = tokio::signal::ctrl_c().await;
+                    })
+                    .await
+            })?;
+        }
+        Command::UserAdd { name, role, department, enterprise } => {
+            let role = Role::from_code(&role)?;
+            let conn = db::open(&cli.data.join("server.db"))?;
+            let user = db::User { id: PersonId::new().to_string(), name, role, department, enterprise_id: enterprise };
+            db::add_user(&conn, &user)?;
+            println!("{}", user.id);
+        }
+        Command::EnrollCode { user } => {
+            let conn = db::open(&cli.data.join("server.db"))?;
+            println!("{}", db::issue_code(&conn, &user, &now)?);
+        }
+        Command::RevokeDevice { device } => {
+            let conn = db::open(&cli.data.join("server.db"))?;
+            if !db::revoke_device(&conn, &device, &now)? {
+                return Err(format!("no active device {device}").into());
+            }
+            println!("revoked {device}");
+        }
+        Command::DisableUser { user } => {
+            let conn = db::open(&cli.data.join("server.db"))?;
+            if !db::disable_user(&conn, &user)? {
+                return Err(format!("no user {user}").into());
+            }
+            println!("disabled {user}");
+        }
+    }
+    Ok(())
+}

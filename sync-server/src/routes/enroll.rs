@@ -1,0 +1,76 @@
+//! Device enrollment: a one-time code becomes a device token, and the
+//! device's automerge actor ids are bound to it.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use crate::db;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// `POST /v1/enroll` body.
+#[derive(Debug, Deserialize, Serialize)]
+pub struct EnrollRequest {
+    /// The one-time code from the office.
+    pub code: String,
+    /// A name for the device (e.g. 平板A).
+    pub device_name: String,
+    /// The device's automerge actor ids (hex).
+    pub actors: Vec<String>,
+}
+
+/// `POST /v1/enroll` answer.
+#[derive(Debug, Deserialize, Serialize)]
+pub struct EnrollResponse {
+    /// The device id.
+    pub device_id: String,
+    /// The bearer token (shown once; the server keeps only its hash).
+    pub token: String,
+    /// The user's person id.
+    pub user_id: String,
+    /// The user's role code.
+    pub role: String,
+}
+
+/// Redeems an enrollment code.
+pub async fn enroll(
+    State(state): State<Arc<AppState>>,
+    Json(req): Json<EnrollRequest>,
+) -> Result<Json<EnrollResponse>, AppError> {
+    state.metrics.request("enroll");
+    if req.actors.is_empty() || req.actors.len() > 16 {
+        return Err(AppError::BadRequest("enroll with 1 to 16 actor ids".into()));
+    }
+    if req.actors.iter().any(|a| a.len() > 64 || a.is_empty() || !a.bytes().all(|b| b.is_ascii_hexdigit())) {
+        return Err(AppError::BadRequest("actor ids are hex strings of at most 64 characters".into()));
+    }
+    if req.device_name.chars().count() > 64 {
+        return Err(AppError::BadRequest("device name is too long".into()));
+    }
+    let st = state.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        let mut conn = st.db.lock().expect("db lock");
+        db::enroll(
+            &mut conn,
+            &req.code,
+            &req.device_name,
+            &req.actors,
+            &lianjian_core::model::Timestamp::now().to_string(),
+        )
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))??;
+    match out {
+        Some((device_id, token, user)) => {
+            tracing::info!(device = %device_id, user = %user.id, "device enrolled");
+            Ok(Json(EnrollResponse { device_id, token, user_id: user.id, role: user.role.code().into() }))
+        }
+        None => {
+            state.metrics.unauthorized.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Err(AppError::Unauthorized("unknown or used enrollment code, or an actor id already enrolled"))
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! The sync endpoints: CBOR bodies carrying `lianjian_core::sync::wire`
+//! messages, handled by the core's sans-I/O server functions under the
+//! caller's rights.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use lianjian_core::model::Timestamp;
+use lianjian_core::sync::{serve, wire};
+
+use crate::access::CallerAccess;
+use crate::db::{self, Caller};
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The header carrying a client's sync session id.
+pub const SESSION_HEADER: &str = "x-lianjian-session";
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")
+}
+
+fn session(headers: &HeaderMap) -> Option<String> {
+    let s = headers.get(SESSION_HEADER)?.to_str().ok()?;
+    (s.len() <= 64 && !s.is_empty()).then(|| s.to_string())
+}
+
+fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, AppError> {
+    let fail = |why| {
+        state.metrics.unauthorized.fetch_add(1, Ordering::Relaxed);
+        tracing::warn!(reason = why, "unauthorized request");
+        AppError::Unauthorized(why)
+    };
+    let token = bearer(headers).ok_or_else(|| fail("missing bearer token"))?;
+    if token.len() > 128 {
+        return Err(fail("malformed token"));
+    }
+    let db = state.db.lock().expect("db lock");
+    db::caller(&db, token)?.ok_or_else(|| fail("unknown or revoked device"))
+}
+
+fn cbor<T: Serialize>(state: &AppState, value: &T) -> Response {
+    let bytes = wire::encode(value);
+    state.metrics.bytes_out.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+    ([(header::CONTENT_TYPE, "application/cbor")], bytes).into_response()
+}
+
+/// Runs `f` with the caller's access, the store, and the caller, on a
+/// blocking thread.
+async fn with_access<T, F>(state: Arc<AppState>, headers: HeaderMap, body: Bytes, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(
+            &AppState,
+            &Caller,
+            &CallerAccess<'_>,
+            &mut lianjian_core::store::Store,
+            &[u8],
+            Option<String>,
+        ) -> Result<T, AppError>
+        + Send
+        + 'static,
+{
+    state.metrics.bytes_in.fetch_add(body.len() as u64, Ordering::Relaxed);
+    tokio::task::spawn_blocking(move || {
+        let caller = authenticate(&state, &headers)?;
+        let db = state.db.lock().expect("db lock");
+        let mut store = state.store.lock().expect("store lock");
+        let signed: BTreeSet<String> = {
+            let mut stmt =
+                store.connection().prepare_cached("SELECT id FROM inspections WHERE status IN ('signed', 'closed')")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let access = CallerAccess::new(&caller, &db, &signed, &state.scheme)?;
+        f(&state, &caller, &access, &mut store, &body, session(&headers))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+/// `POST /v1/sync/digest`.
+pub async fn digest(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
+    state.metrics.request("sync_digest");
+    let st = state.clone();
+    let r = with_access(state, headers, body, |_, _, access, store, body, _| {
+        let req: wire::DigestRequest = wire::decode(body)?;
+        Ok(serve::digest(store, access, &req)?)
+    })
+    .await?;
+    Ok(cbor(&st, &r))
+}
+
+/// `POST /v1/sync/heads`.
+pub async fn heads(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
+    state.metrics.request("sync_heads");
+    let st = state.clone();
+    let r = with_access(state, headers, body, |_, _, access, store, body, _| {
+        let req: wire::HeadsRequest = wire::decode(body)?;
+        Ok(serve::heads(store, access, &req)?)
+    })
+    .await?;
+    Ok(cbor(&st, &r))
+}
+
+/// `POST /v1/sync/batch`.
+pub async fn batch(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
+    state.metrics.request("sync_batch");
+    let st = state.clone();
+    let r = with_access(state, headers, body, |state, caller, access, store, body, session| {
+        let req: wire::BatchRequest = wire::decode(body)?;
+        let mut states = state.take_session(&caller.device_id, session.as_deref());
+        let result = serve::batch(store, &caller.device_id, &mut states, access, &req, Timestamp::now());
+        // After an error the in-memory state is not trusted: it is dropped.
+        if let Ok(r) = &result {
+            for rej in &r.rejected {
+                tracing::warn!(device = %caller.device_id, doc = %rej.doc, code = %rej.code, "changes rejected");
+            }
+            state.metrics.rejections.fetch_add(r.rejected.len() as u64, Ordering::Relaxed);
+            state.put_session(&caller.device_id, session.as_deref(), states);
+        }
+        Ok(result?)
+    })
+    .await?;
+    Ok(cbor(&st, &r))
+}

@@ -109,6 +109,12 @@ impl Store {
         self.cache_size = n.max(1);
     }
 
+    /// Drops every loaded document from memory (they reload from disk on
+    /// next use): for memory pressure, and what a restart looks like.
+    pub fn clear_cache(&mut self) {
+        self.cache.clear();
+    }
+
     /// This device's actor id.
     pub fn actor(&self) -> &ActorId {
         &self.actor

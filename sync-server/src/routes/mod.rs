@@ -13,6 +13,14 @@ use axum::Router;
 
 use crate::state::AppState;
 
+/// The OpenAPI description of these routes (kept in the repository).
+pub const OPENAPI: &str = include_str!("../../openapi.yaml");
+
+/// Every route the router serves, for the test that keeps the OpenAPI
+/// description complete.
+pub const ROUTES: &[&str] =
+    &["/healthz", "/metrics", "/openapi.yaml", "/v1/enroll", "/v1/sync/digest", "/v1/sync/heads", "/v1/sync/batch"];
+
 /// Largest request body accepted (sync batches; blobs will have their own limit).
 pub const MAX_BODY: usize = 16 * 1024 * 1024;
 
@@ -21,6 +29,7 @@ pub fn app(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(health::metrics))
+        .route("/openapi.yaml", get(health::openapi))
         .route("/v1/enroll", post(enroll::enroll))
         .route("/v1/sync/digest", post(sync::digest))
         .route("/v1/sync/heads", post(sync::heads))

@@ -115,4 +115,11 @@ async fn team_syncs_an_inspection_through_the_server() {
     // Revoked device, bad token, reused enrollment code.
     assert!(metrics.contains("lianjian_unauthorized_total 3\n"), "{metrics}");
     client.sync(&mut lead, &lead_e.token).await.unwrap();
+
+    // The served API description is the repository's, and covers every route.
+    let spec = http.get(format!("{}/openapi.yaml", server.base)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(spec, lianjian_sync_server::routes::OPENAPI);
+    for route in lianjian_sync_server::routes::ROUTES {
+        assert!(spec.contains(&format!("\n  {route}:\n")), "{route} missing from openapi.yaml");
+    }
 }

@@ -1,0 +1,273 @@
+//! Sync benchmarks (issue 3), on loopback with the real server and SQLite:
+//! 1. five clients x 200 edits each: bytes on the wire vs the raw automerge
+//!    change bytes, and round trips per document;
+//! 2. "nothing new" for a device holding 1,000 documents: requests and bytes;
+//! 3. throughput of small syncs ("nothing new") with the load generator on
+//!    the same 2 cores, against a bare axum + SQLite insert handler measured
+//!    the same way in the same run.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use lianjian_core::doc::{Edit, Editor};
+use lianjian_core::model::*;
+use lianjian_core::rules::permissions::Role;
+use lianjian_core::store::Store;
+use lianjian_core::sync::http::SyncClient;
+use lianjian_sync_server::db::{self, User};
+use lianjian_sync_server::{app, AppState};
+
+fn ts() -> Timestamp {
+    Timestamp::parse("2026-03-02T09:00:00+08:00").unwrap()
+}
+
+struct Bench {
+    rt: tokio::runtime::Runtime,
+    state: Arc<AppState>,
+    base: String,
+    _dir: tempfile::TempDir,
+}
+
+fn start() -> Bench {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let state = Arc::new(AppState::open(dir.path()).unwrap());
+    let st = state.clone();
+    let base = rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app(st)).await.unwrap() });
+        format!("http://{addr}")
+    });
+    Bench { rt, state, base, _dir: dir }
+}
+
+fn user(b: &Bench, name: &str, role: Role) -> (User, String) {
+    let u = User { id: PersonId::new().to_string(), name: name.into(), role, department: None, enterprise_id: None };
+    let conn = b.state.db.lock().unwrap();
+    db::add_user(&conn, &u).unwrap();
+    let code = db::issue_code(&conn, &u.id, "now").unwrap();
+    (u, code)
+}
+
+fn member(u: &User, lead: bool) -> TeamMember {
+    TeamMember {
+        person: u.id.parse().unwrap(),
+        name: u.name.clone(),
+        department: Department::EmergencyManagement,
+        role: if lead { TeamRole::Lead } else { TeamRole::Inspector },
+        certificate_no: Some("42120001".into()),
+        qualifications: vec!["fire_safety".into()],
+    }
+}
+
+fn inspection(team: &[TeamMember]) -> Inspection {
+    Inspection {
+        schema: lianjian_core::doc::SCHEMA_VERSION,
+        id: InspectionId::new(),
+        plan: None,
+        enterprise: EnterpriseId::new(),
+        enterprise_name: "咸宁市百货大楼".into(),
+        industry: "fire_safety".into(),
+        grade_scheme: "three-level".into(),
+        checklists: vec![],
+        team: team.iter().map(|m| (m.person.to_string(), m.clone())).collect(),
+        subgroups: BTreeMap::new(),
+        location: "湖北省咸宁市咸安区温泉街道".into(),
+        scheduled_at: Some(ts()),
+        started_at: None,
+        ended_at: None,
+        status: InspectionStatus::Draft,
+        responses: BTreeMap::new(),
+        findings: BTreeMap::new(),
+        interviews: BTreeMap::new(),
+        created_at: ts(),
+    }
+}
+
+fn response(i: usize, who: PersonId, v: f64) -> Response {
+    Response {
+        item_code: format!("XF-{:02}", i % 16 + 1),
+        inspector: who,
+        verdict: Verdict::Pass,
+        measured: Some(v),
+        choices: vec![],
+        text: None,
+        note: format!("现场核查第{i}项：符合要求，已拍照留存"),
+        evidence: vec![],
+        recorded_at: ts(),
+    }
+}
+
+fn five_clients(c: &mut Criterion) {
+    let b = start();
+    let client = SyncClient::new(&b.base).unwrap();
+    let mut devices = Vec::new();
+    for i in 0..5 {
+        let (u, code) = user(&b, &format!("检查员{i}"), if i == 0 { Role::TeamLead } else { Role::Inspector });
+        let store = Store::open_in_memory().unwrap();
+        let e = b.rt.block_on(client.enroll(&store, &code, "平板")).unwrap();
+        devices.push((u, store, e.token));
+    }
+    let team: Vec<TeamMember> = devices.iter().enumerate().map(|(i, d)| member(&d.0, i == 0)).collect();
+    let insp = inspection(&team);
+    let lead = Editor { person: team[0].person, name: team[0].name.clone(), role: Role::TeamLead };
+    devices[0].1.create_inspection(&insp, &lead, ts()).unwrap();
+    devices[0].1.edit(&insp.id, &lead, &[Edit::SetStatus(InspectionStatus::InProgress)], ts()).unwrap();
+    let (mut wire, mut requests) = (0u64, 0u32);
+    for (_, store, token) in devices.iter_mut() {
+        let p = b.rt.block_on(client.sync(store, token)).unwrap();
+        wire += p.bytes_sent + p.bytes_received;
+        requests += p.requests;
+    }
+    // 200 edits each, syncing after every 50.
+    for round in 0..4 {
+        for (i, (u, store, token)) in devices.iter_mut().enumerate() {
+            let ed = Editor {
+                person: u.id.parse().unwrap(),
+                name: u.name.clone(),
+                role: if i == 0 { Role::TeamLead } else { Role::Inspector },
+            };
+            for k in 0..50 {
+                let r = response(k, ed.person, (round * 50 + k) as f64);
+                store.edit(&insp.id, &ed, &[Edit::RecordResponse(r)], ts()).unwrap();
+            }
+            let p = b.rt.block_on(client.sync(store, token)).unwrap();
+            wire += p.bytes_sent + p.bytes_received;
+            requests += p.requests;
+        }
+    }
+    for _ in 0..2 {
+        for (_, store, token) in devices.iter_mut() {
+            let p = b.rt.block_on(client.sync(store, token)).unwrap();
+            wire += p.bytes_sent + p.bytes_received;
+            requests += p.requests;
+        }
+    }
+    let id = insp.id.to_string();
+    let raw: usize = b
+        .state
+        .store
+        .lock()
+        .unwrap()
+        .with_document(&id, |d| d.get_changes(&[]).iter().map(|c| c.raw_bytes().len()).sum())
+        .unwrap();
+    // Every change must reach the server once and the four other devices once.
+    let necessary = raw * 5;
+    println!(
+        "five clients x 200 edits: {wire} bytes on the wire (CBOR bodies), raw change bytes {raw} (x5 deliveries = {necessary}), overhead {:+.1}%, {requests} requests for 1 document",
+        (wire as f64 / necessary as f64 - 1.0) * 100.0
+    );
+    let mut g = c.benchmark_group("sync");
+    g.sample_size(10);
+    let (_, store, token) = &mut devices[1];
+    g.bench_function("nothing new, 1 document (HTTP round trip + digest)", |bch| {
+        bch.iter(|| b.rt.block_on(client.sync(store, token)).unwrap())
+    });
+    g.finish();
+}
+
+fn thousand_documents(c: &mut Criterion) {
+    let b = start();
+    let client = SyncClient::new(&b.base).unwrap();
+    let (u, code) = user(&b, "陈立新", Role::TeamLead);
+    let mut store = Store::open_in_memory().unwrap();
+    let e = b.rt.block_on(client.enroll(&store, &code, "平板")).unwrap();
+    let lead = Editor { person: u.id.parse().unwrap(), name: u.name.clone(), role: Role::TeamLead };
+    let team = [member(&u, true)];
+    for _ in 0..1000 {
+        let insp = inspection(&team);
+        store.create_inspection(&insp, &lead, ts()).unwrap();
+    }
+    b.rt.block_on(client.sync(&mut store, &e.token)).unwrap();
+    let p = b.rt.block_on(client.sync(&mut store, &e.token)).unwrap();
+    println!(
+        "nothing new, 1,000 documents: {} request(s), {} bytes sent + {} received = {} bytes",
+        p.requests,
+        p.bytes_sent,
+        p.bytes_received,
+        p.bytes_sent + p.bytes_received
+    );
+    let mut g = c.benchmark_group("sync");
+    g.sample_size(20);
+    g.bench_function("nothing new, 1,000 documents", |bch| {
+        bch.iter(|| b.rt.block_on(client.sync(&mut store, &e.token)).unwrap())
+    });
+    g.finish();
+
+    // Throughput of small syncs: 32 concurrent devices' worth of digest
+    // requests for 5 s, generator and server sharing the machine.
+    let rate = |url: String, body: Vec<u8>, token: Option<String>| -> f64 {
+        let done = Arc::new(AtomicU64::new(0));
+        let http = reqwest::Client::new();
+        let t0 = Instant::now();
+        b.rt.block_on(async {
+            let mut tasks = Vec::new();
+            for _ in 0..32 {
+                let (done, http, url, body, token) =
+                    (done.clone(), http.clone(), url.clone(), body.clone(), token.clone());
+                tasks.push(tokio::spawn(async move {
+                    while t0.elapsed() < Duration::from_secs(5) {
+                        let mut req = http.post(&url).body(body.clone());
+                        if let Some(t) = &token {
+                            req = req.bearer_auth(t);
+                        }
+                        let resp = req.send().await.unwrap();
+                        assert!(resp.status().is_success());
+                        resp.bytes().await.unwrap();
+                        done.fetch_add(1, Ordering::Relaxed);
+                    }
+                }));
+            }
+            for t in tasks {
+                t.await.unwrap();
+            }
+        });
+        done.load(Ordering::Relaxed) as f64 / t0.elapsed().as_secs_f64()
+    };
+    let digest = {
+        let mut s = lianjian_core::sync::client::ClientSession::new("x");
+        match s.start(&store).unwrap() {
+            lianjian_core::sync::client::Request::Digest(d) => lianjian_core::sync::wire::encode(&d),
+            _ => unreachable!(),
+        }
+    };
+    let ours = rate(format!("{}/v1/sync/digest", b.base), digest, Some(e.token.clone()));
+
+    // Reference: a bare axum handler inserting one row into SQLite (WAL).
+    let dir = tempfile::tempdir().unwrap();
+    let conn = rusqlite::Connection::open(dir.path().join("bare.db")).unwrap();
+    conn.execute_batch(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB);",
+    )
+    .unwrap();
+    let conn = Arc::new(Mutex::new(conn));
+    let base = b.rt.block_on(async move {
+        let router = axum::Router::new().route(
+            "/insert",
+            axum::routing::post(move |body: axum::body::Bytes| {
+                let conn = conn.clone();
+                async move {
+                    tokio::task::spawn_blocking(move || {
+                        conn.lock().unwrap().execute("INSERT INTO t (b) VALUES (?1)", [body.to_vec()]).unwrap();
+                    })
+                    .await
+                    .unwrap();
+                    "ok"
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        format!("http://{addr}")
+    });
+    let bare = rate(format!("{base}/insert"), vec![7u8; 48], None);
+    println!("throughput: small syncs (digest, 1,000 docs held) {ours:.0} req/s; bare axum + SQLite insert {bare:.0} req/s; ratio {:.2}", ours / bare);
+}
+
+criterion_group!(benches, five_clients, thousand_documents);
+criterion_main!(benches);

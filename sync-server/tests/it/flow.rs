@@ -108,6 +108,29 @@ async fn team_syncs_an_inspection_through_the_server() {
     assert_eq!(resp.status(), 400);
     let body: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(body["error"], "invalid");
+    // Heads that are not 32 bytes, and a body over the 16 MiB limit.
+    let bad_heads = lianjian_core::sync::wire::HeadsRequest {
+        docs: vec![lianjian_core::sync::wire::DocHeads {
+            doc: "x".into(),
+            heads: vec![serde_bytes::ByteBuf::from(vec![1u8; 31])],
+        }],
+    };
+    let resp = http
+        .post(format!("{}/v1/sync/heads", server.base))
+        .bearer_auth(&lead_e.token)
+        .body(lianjian_core::sync::wire::encode(&bad_heads))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    let resp = http
+        .post(format!("{}/v1/sync/batch", server.base))
+        .bearer_auth(&lead_e.token)
+        .body(vec![0u8; 17 << 20])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 413);
     let health = http.get(format!("{}/healthz", server.base)).send().await.unwrap();
     assert_eq!(health.status(), 200);
     let metrics = http.get(format!("{}/metrics", server.base)).send().await.unwrap().text().await.unwrap();

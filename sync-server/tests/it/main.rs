@@ -3,5 +3,6 @@
 
 mod faults;
 mod flow;
+mod probes;
 mod support;
 mod team;

@@ -61,6 +61,16 @@ enum Command {
         #[arg(long)]
         device: String,
     },
+    /// Import enterprise files (JSON, fixtures/schema/enterprises.schema.json).
+    ImportEnterprises {
+        /// The file.
+        file: PathBuf,
+    },
+    /// Import checklist versions (a folder of TOML files).
+    ImportChecklists {
+        /// The folder.
+        dir: PathBuf,
+    },
     /// Disable a user: all their devices are refused at once.
     DisableUser {
         /// User id.
@@ -78,6 +88,17 @@ fn main() {
         eprintln!("error: {e}");
         std::process::exit(1);
     }
+}
+
+fn progress_bar(len: usize, what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(len as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_string());
+    bar
 }
 
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
@@ -118,6 +139,20 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 return Err(format!("no active device {device}").into());
             }
             println!("revoked {device}");
+        }
+        Command::ImportEnterprises { file } => {
+            let state = AppState::open(&cli.data)?;
+            let list = lianjian_core::import::load_enterprises(&file)?;
+            let bar = progress_bar(list.len(), "企业档案");
+            seed::import_enterprises(&state, &list, |done, _| bar.set_position(done as u64))?;
+            bar.finish();
+        }
+        Command::ImportChecklists { dir } => {
+            let state = AppState::open(&cli.data)?;
+            let list = lianjian_core::import::load_checklists(&dir, &state.scheme)?;
+            let bar = progress_bar(list.len(), "检查表");
+            seed::import_checklists(&state, &list, |done, _| bar.set_position(done as u64))?;
+            bar.finish();
         }
         Command::DisableUser { user } => {
             let conn = db::open(&cli.data.join("server.db"))?;

@@ -22,6 +22,45 @@ pub struct Seeded {
     pub code: String,
 }
 
+/// Imports enterprise files (new ones created, existing ones updated as a
+/// new change), recording them in the access table. `progress` is called
+/// after each with (done, total).
+pub fn import_enterprises(
+    state: &AppState,
+    list: &[lianjian_core::model::Enterprise],
+    mut progress: impl FnMut(usize, usize),
+) -> lianjian_core::Result<()> {
+    let now = Timestamp::now();
+    let mut store = state.store.lock().expect("store lock");
+    let db = state.db.lock().expect("db lock");
+    for (i, e) in list.iter().enumerate() {
+        let id = e.id.to_string();
+        store.put_enterprise(e, now)?;
+        store.with_document(&id, |doc| record_access(&db, &id, doc))??;
+        progress(i + 1, list.len());
+    }
+    Ok(())
+}
+
+/// Publishes checklist versions (an already published identical version is
+/// accepted; a changed one is refused) and records them in the access table.
+pub fn import_checklists(
+    state: &AppState,
+    list: &[lianjian_core::model::ChecklistTemplate],
+    mut progress: impl FnMut(usize, usize),
+) -> lianjian_core::Result<()> {
+    let now = Timestamp::now();
+    let mut store = state.store.lock().expect("store lock");
+    let db = state.db.lock().expect("db lock");
+    for (i, c) in list.iter().enumerate() {
+        let id = c.version_key();
+        store.put_checklist(c, now)?;
+        store.with_document(&id, |doc| record_access(&db, &id, doc))??;
+        progress(i + 1, list.len());
+    }
+    Ok(())
+}
+
 /// Imports the catalogue (idempotent) and, on an empty server, creates the
 /// demo users. Issues a fresh enrollment code for every demo user.
 pub fn seed(state: &AppState, fixtures: &Path) -> lianjian_core::Result<Vec<Seeded>> {
@@ -29,22 +68,8 @@ pub fn seed(state: &AppState, fixtures: &Path) -> lianjian_core::Result<Vec<Seed
     let storage = |e: rusqlite::Error| lianjian_core::Error::Storage(Box::new(e));
     let enterprises = load_enterprises(&fixtures.join("enterprises.json"))?;
     let checklists = load_checklists(&fixtures.join("checklists"), &state.scheme)?;
-    {
-        let mut store = state.store.lock().expect("store lock");
-        let db = state.db.lock().expect("db lock");
-        for e in &enterprises {
-            let id = e.id.to_string();
-            if store.stored_heads(&id)?.is_empty() {
-                store.put_enterprise(e, now)?;
-            }
-            store.with_document(&id, |doc| record_access(&db, &id, doc))??;
-        }
-        for c in &checklists {
-            let id = c.version_key();
-            store.put_checklist(c, now)?;
-            store.with_document(&id, |doc| record_access(&db, &id, doc))??;
-        }
-    }
+    import_enterprises(state, &enterprises, |_, _| {})?;
+    import_checklists(state, &checklists, |_, _| {})?;
     let db = state.db.lock().expect("db lock");
     let existing: i64 = db.query_row("SELECT count(*) FROM users", [], |r| r.get(0)).map_err(storage)?;
     if existing == 0 {

@@ -4,7 +4,6 @@
 //! same run: a bare automerge commit, a bare SQLite WAL FULL commit, and a
 //! bare automerge load of the same document.
 
-use std::collections::BTreeMap;
 use std::hint::black_box;
 
 use automerge::transaction::Transactable;
@@ -52,27 +51,7 @@ fn team(n: usize) -> (Editor, Vec<TeamMember>) {
 }
 
 fn inspection(f: &Fixture, e: &Enterprise, members: &[TeamMember], at: Timestamp) -> Inspection {
-    Inspection {
-        schema: lianjian_core::doc::SCHEMA_VERSION,
-        id: InspectionId::new(),
-        plan: None,
-        enterprise: e.id,
-        enterprise_name: e.name.clone(),
-        industry: e.industry.clone(),
-        grade_scheme: "three-level".into(),
-        checklists: vec![ChecklistRef { id: f.checklist.id, version: 1 }],
-        team: members.iter().map(|m| (m.person.to_string(), m.clone())).collect(),
-        subgroups: BTreeMap::new(),
-        location: e.address.clone(),
-        scheduled_at: Some(at),
-        started_at: None,
-        ended_at: None,
-        status: InspectionStatus::Draft,
-        responses: BTreeMap::new(),
-        findings: BTreeMap::new(),
-        interviews: BTreeMap::new(),
-        created_at: at,
-    }
+    Inspection::planned(e, vec![ChecklistRef { id: f.checklist.id, version: 1 }], members, "three-level", at)
 }
 
 fn hazard(item: &ChecklistItem, by: PersonId, i: usize, at: Timestamp, due: Deadline) -> Finding {

@@ -6,7 +6,6 @@
 //!    the same 2 cores, against a bare axum + SQLite insert handler measured
 //!    the same way in the same run.
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -65,27 +64,23 @@ fn member(u: &User, lead: bool) -> TeamMember {
 }
 
 fn inspection(team: &[TeamMember]) -> Inspection {
-    Inspection {
-        schema: lianjian_core::doc::SCHEMA_VERSION,
-        id: InspectionId::new(),
-        plan: None,
-        enterprise: EnterpriseId::new(),
-        enterprise_name: "咸宁市百货大楼".into(),
+    let enterprise = Enterprise {
+        id: EnterpriseId::new(),
+        credit_code: "91350100M000100Y43".parse().unwrap(),
+        name: "咸宁市百货大楼".into(),
+        address: "湖北省咸宁市咸安区温泉街道".into(),
+        location: None,
         industry: "fire_safety".into(),
-        grade_scheme: "three-level".into(),
-        checklists: vec![],
-        team: team.iter().map(|m| (m.person.to_string(), m.clone())).collect(),
-        subgroups: BTreeMap::new(),
-        location: "湖北省咸宁市咸安区温泉街道".into(),
-        scheduled_at: Some(ts()),
-        started_at: None,
-        ended_at: None,
-        status: InspectionStatus::Draft,
-        responses: BTreeMap::new(),
-        findings: BTreeMap::new(),
-        interviews: BTreeMap::new(),
-        created_at: ts(),
-    }
+        grid: "咸安区温泉街道第1网格".into(),
+        responsible_person: Contact {
+            name: "王建国".into(),
+            position: "主要负责人".into(),
+            phone: "13400000000".into(),
+        },
+        contacts: vec![],
+        risk: RiskColour::Yellow,
+    };
+    Inspection::planned(&enterprise, vec![], team, "three-level", ts())
 }
 
 fn response(i: usize, who: PersonId, v: f64) -> Response {

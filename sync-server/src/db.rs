@@ -173,7 +173,8 @@ pub fn enroll(
     Ok(Some((device_id, token, user)))
 }
 
-fn user_by_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<User>> {
+/// A user by id.
+pub fn user_by_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<User>> {
     conn.query_row("SELECT id, name, role, department, enterprise_id FROM users WHERE id = ?1", [id], |r| {
         let role: String = r.get(2)?;
         Ok(User {

@@ -96,7 +96,7 @@ pub fn seed(state: &AppState, fixtures: &Path) -> lianjian_core::Result<Vec<Seed
         let ids: Vec<String> =
             stmt.query_map([], |r| r.get(0)).map_err(storage)?.collect::<rusqlite::Result<_>>().map_err(storage)?;
         drop(stmt);
-        ids.iter().filter_map(|id| db_user(&db, id)).collect()
+        ids.iter().filter_map(|id| db::user_by_id(&db, id).ok().flatten()).collect()
     };
     let mut out = Vec::new();
     for user in users {
@@ -104,18 +104,4 @@ pub fn seed(state: &AppState, fixtures: &Path) -> lianjian_core::Result<Vec<Seed
         out.push(Seeded { user, code });
     }
     Ok(out)
-}
-
-fn db_user(db: &rusqlite::Connection, id: &str) -> Option<User> {
-    db.query_row("SELECT id, name, role, department, enterprise_id FROM users WHERE id = ?1", [id], |r| {
-        let role: String = r.get(2)?;
-        Ok(User {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            role: Role::from_code(&role).unwrap_or(Role::Enterprise),
-            department: r.get(3)?,
-            enterprise_id: r.get(4)?,
-        })
-    })
-    .ok()
 }

@@ -5,7 +5,6 @@
 //!
 //! Usage: `lianjian-demo [--data DIR] [--fixtures DIR]`
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use lianjian_core::doc::{Edit, Editor, FieldValue, FindingField};
@@ -89,27 +88,13 @@ fn run() -> Result<()> {
     let a = Editor { person: a_m.person, name: a_m.name.clone(), role: Role::Inspector };
 
     let start = ts("2026-03-02T09:00:00+08:00");
-    let inspection = Inspection {
-        schema: lianjian_core::doc::SCHEMA_VERSION,
-        id: InspectionId::new(),
-        plan: None,
-        enterprise: ent.id,
-        enterprise_name: ent.name.clone(),
-        industry: ent.industry.clone(),
-        grade_scheme: scheme.id.clone(),
-        checklists: vec![ChecklistRef { id: checklist.id, version: checklist.version }],
-        team: [&lead_m, &a_m].iter().map(|m| (m.person.to_string(), (*m).clone())).collect(),
-        subgroups: BTreeMap::new(),
-        location: ent.address.clone(),
-        scheduled_at: Some(start),
-        started_at: None,
-        ended_at: None,
-        status: InspectionStatus::Draft,
-        responses: BTreeMap::new(),
-        findings: BTreeMap::new(),
-        interviews: BTreeMap::new(),
-        created_at: start,
-    };
+    let inspection = Inspection::planned(
+        &ent,
+        vec![ChecklistRef { id: checklist.id, version: checklist.version }],
+        &[lead_m.clone(), a_m.clone()],
+        &scheme.id,
+        start,
+    );
     let id = inspection.id;
     tablet_lead.create_inspection(&inspection, &lead, start)?;
     tablet_lead.edit(&id, &lead, &[Edit::SetStatus(InspectionStatus::InProgress)], start)?;

@@ -211,3 +211,37 @@ pub struct Inspection {
     /// When the record was created.
     pub created_at: Timestamp,
 }
+
+impl Inspection {
+    /// A new, planned inspection (status draft) of `enterprise` by `team`,
+    /// using the given checklist versions and grade scheme.
+    pub fn planned(
+        enterprise: &super::Enterprise,
+        checklists: Vec<ChecklistRef>,
+        team: &[TeamMember],
+        grade_scheme: &str,
+        scheduled_at: Timestamp,
+    ) -> Self {
+        Inspection {
+            schema: crate::doc::SCHEMA_VERSION,
+            id: InspectionId::new(),
+            plan: None,
+            enterprise: enterprise.id,
+            enterprise_name: enterprise.name.clone(),
+            industry: enterprise.industry.clone(),
+            grade_scheme: grade_scheme.into(),
+            checklists,
+            team: team.iter().map(|m| (m.person.to_string(), m.clone())).collect(),
+            subgroups: BTreeMap::new(),
+            location: enterprise.address.clone(),
+            scheduled_at: Some(scheduled_at),
+            started_at: None,
+            ended_at: None,
+            status: InspectionStatus::Draft,
+            responses: BTreeMap::new(),
+            findings: BTreeMap::new(),
+            interviews: BTreeMap::new(),
+            created_at: scheduled_at,
+        }
+    }
+}

@@ -1,7 +1,5 @@
 //! Builders shared by the integration tests: everything comes from fixtures/.
 
-use std::collections::BTreeMap;
-
 use lianjian_core::doc::{Edit, Editor};
 use lianjian_core::import::{fixtures_dir, load_checklists, load_enterprises};
 use lianjian_core::model::*;
@@ -83,27 +81,8 @@ pub fn team(industry: &str) -> Team {
 }
 
 pub fn new_inspection(e: &Enterprise, c: &ChecklistTemplate, team: &Team, created: Timestamp) -> Inspection {
-    Inspection {
-        schema: lianjian_core::doc::SCHEMA_VERSION,
-        id: InspectionId::new(),
-        plan: None,
-        enterprise: e.id,
-        enterprise_name: e.name.clone(),
-        industry: e.industry.clone(),
-        grade_scheme: "three-level".into(),
-        checklists: vec![ChecklistRef { id: c.id, version: c.version }],
-        team: team.members.iter().map(|m| (m.person.to_string(), m.clone())).collect(),
-        subgroups: BTreeMap::new(),
-        location: e.address.clone(),
-        scheduled_at: Some(created),
-        started_at: None,
-        ended_at: None,
-        status: InspectionStatus::Draft,
-        responses: BTreeMap::new(),
-        findings: BTreeMap::new(),
-        interviews: BTreeMap::new(),
-        created_at: created,
-    }
+    let refs = vec![ChecklistRef { id: c.id, version: c.version }];
+    Inspection::planned(e, refs, &team.members, "three-level", created)
 }
 
 /// A finding on `item` found by `by`, with the item's default grade and a

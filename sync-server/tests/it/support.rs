@@ -1,6 +1,5 @@
 //! Starting a seeded server on a loopback port, and building inspections.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use lianjian_core::doc::Editor;
@@ -64,26 +63,6 @@ pub fn member(s: &Seeded, role: TeamRole, industry: &str) -> TeamMember {
 }
 
 pub fn inspection(e: &Enterprise, c: &ChecklistTemplate, team: &[TeamMember]) -> Inspection {
-    let created = at("2026-03-02T08:30:00+08:00");
-    Inspection {
-        schema: lianjian_core::doc::SCHEMA_VERSION,
-        id: InspectionId::new(),
-        plan: None,
-        enterprise: e.id,
-        enterprise_name: e.name.clone(),
-        industry: e.industry.clone(),
-        grade_scheme: "three-level".into(),
-        checklists: vec![ChecklistRef { id: c.id, version: c.version }],
-        team: team.iter().map(|m| (m.person.to_string(), m.clone())).collect(),
-        subgroups: BTreeMap::new(),
-        location: e.address.clone(),
-        scheduled_at: Some(created),
-        started_at: None,
-        ended_at: None,
-        status: InspectionStatus::Draft,
-        responses: BTreeMap::new(),
-        findings: BTreeMap::new(),
-        interviews: BTreeMap::new(),
-        created_at: created,
-    }
+    let refs = vec![ChecklistRef { id: c.id, version: c.version }];
+    Inspection::planned(e, refs, team, "three-level", at("2026-03-02T08:30:00+08:00"))
 }

@@ -39,6 +39,7 @@ pub fn import_enterprises(
         store.with_document(&id, |doc| record_access(&db, &id, doc))??;
         progress(i + 1, list.len());
     }
+    state.bump();
     Ok(())
 }
 
@@ -58,6 +59,7 @@ pub fn import_checklists(
         store.with_document(&id, |doc| record_access(&db, &id, doc))??;
         progress(i + 1, list.len());
     }
+    state.bump();
     Ok(())
 }
 

@@ -77,7 +77,15 @@ pub struct AppState {
     pub scheme: GradeScheme,
     /// Counters.
     pub metrics: Metrics,
+    /// Bumped by every write this process makes to documents or access.
+    pub generation: AtomicU64,
+    /// Each user's server-side digest, valid for one data version.
+    pub digests: Mutex<HashMap<String, (DataVersion, [u8; 32])>>,
 }
+
+/// What a cached digest depends on: this process's writes and, through
+/// SQLite's `data_version`, writes by other processes (the admin commands).
+pub type DataVersion = (u64, i64, i64);
 
 impl AppState {
     /// Opens (creating) the databases in `data`.
@@ -91,7 +99,20 @@ impl AppState {
             sessions: Mutex::new(HashMap::new()),
             scheme: GradeScheme::three_level(),
             metrics: Metrics::default(),
+            generation: AtomicU64::new(0),
+            digests: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The current data version, given both connections (locked by the caller).
+    pub fn data_version(&self, db: &Connection, store: &Store) -> rusqlite::Result<DataVersion> {
+        let dv = |c: &Connection| c.query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0));
+        Ok((self.generation.load(Ordering::SeqCst), dv(db)?, dv(store.connection())?))
+    }
+
+    /// Marks that documents or access changed.
+    pub fn bump(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
     /// Takes the session's sync states out (to use without holding the lock).

@@ -42,11 +42,25 @@ fn readable_heads(store: &Store, access: &dyn Access) -> Result<BTreeMap<String,
     Ok(store.sync_inventory()?.into_iter().filter(|(id, h)| !h.is_empty() && readable.contains(id)).collect())
 }
 
+/// The digest of what the caller may read, with the server's heads (what a
+/// device that is in sync sends). Servers may cache it until anything changes.
+pub fn server_digest(store: &Store, access: &dyn Access) -> Result<[u8; 32]> {
+    let docs = readable_heads(store, access)?;
+    Ok(super::digest::heads_digest(docs.iter().map(|(id, h)| (id.as_str(), h.as_slice()))))
+}
+
+/// Round 1, given the server's digest for the caller.
+pub fn answer_digest(ours: &[u8; 32], req: &DigestRequest) -> DigestResponse {
+    if req.digest.as_ref() == ours.as_slice() {
+        DigestResponse::InSync
+    } else {
+        DigestResponse::SendHeads
+    }
+}
+
 /// Round 1.
 pub fn digest(store: &Store, access: &dyn Access, req: &DigestRequest) -> Result<DigestResponse> {
-    let docs = readable_heads(store, access)?;
-    let ours = super::digest::heads_digest(docs.iter().map(|(id, h)| (id.as_str(), h.as_slice())));
-    Ok(if req.digest.as_ref() == ours.as_slice() { DigestResponse::InSync } else { DigestResponse::SendHeads })
+    Ok(answer_digest(&server_digest(store, access)?, req))
 }
 
 /// Round 1b.

@@ -57,7 +57,12 @@ async fn inject(State(f): State<Arc<Faults>>, req: Request, next: Next) -> Respo
     };
     f.injected.lock().unwrap()[kind] += 1;
     match kind {
-        0 => StatusCode::BAD_GATEWAY.into_response(),
+        0 => {
+            // Read the body first so the connection stays usable: the fault is
+            // the lost request, not a broken socket.
+            let _ = axum::body::to_bytes(req.into_body(), 64 << 20).await;
+            StatusCode::BAD_GATEWAY.into_response()
+        }
         1 => {
             let _ = next.run(req).await;
             StatusCode::BAD_GATEWAY.into_response()

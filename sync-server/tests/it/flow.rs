@@ -123,13 +123,13 @@ async fn team_syncs_an_inspection_through_the_server() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 400);
-    let resp = http
-        .post(format!("{}/v1/sync/batch", server.base))
-        .bearer_auth(&lead_e.token)
-        .body(vec![0u8; 17 << 20])
-        .send()
-        .await
+    // The body limit is checked in-process: over a socket the server closes
+    // the connection after refusing, which races with the client's upload.
+    let oversized = axum::http::Request::post("/v1/sync/batch")
+        .header("authorization", format!("Bearer {}", lead_e.token))
+        .body(axum::body::Body::from(vec![0u8; 17 << 20]))
         .unwrap();
+    let resp = tower::ServiceExt::oneshot(lianjian_sync_server::app(server.state.clone()), oversized).await.unwrap();
     assert_eq!(resp.status(), 413);
     let health = http.get(format!("{}/healthz", server.base)).send().await.unwrap();
     assert_eq!(health.status(), 200);

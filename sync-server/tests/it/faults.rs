@@ -18,7 +18,7 @@ use lianjian_core::model::*;
 use lianjian_core::rules::permissions::Role;
 use lianjian_core::store::Store;
 use lianjian_core::sync::http::SyncClient;
-use lianjian_sync_server::db::{self, User};
+use lianjian_sync_server::seed::Seeded;
 use lianjian_sync_server::{app, AppState};
 
 use crate::support::*;
@@ -108,18 +108,7 @@ async fn one_run(seed: u64) -> [u32; 4] {
     let mut team = Vec::new();
     for i in 0..5 {
         let role = if i == 0 { Role::TeamLead } else { Role::Inspector };
-        let user = User {
-            id: PersonId::new().to_string(),
-            name: format!("检查员{i}"),
-            role,
-            department: None,
-            enterprise_id: None,
-        };
-        let code = {
-            let conn = state.db.lock().unwrap();
-            db::add_user(&conn, &user).unwrap();
-            db::issue_code(&conn, &user.id, "now").unwrap()
-        };
+        let Seeded { user, code } = add_user(&state, &format!("检查员{i}"), role);
         let store = Store::open_in_memory().unwrap();
         let e = client.enroll(&store, &code, "平板").await.unwrap();
         let person: PersonId = user.id.parse().unwrap();

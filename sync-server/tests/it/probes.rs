@@ -51,19 +51,7 @@ async fn every_role_is_refused_on_foreign_objects() {
 
     // Probers: the office, an inspector of another team, the enterprise user
     // (of another enterprise), and a second team lead.
-    let other_lead = {
-        let u = lianjian_sync_server::db::User {
-            id: PersonId::new().to_string(),
-            name: "吴建国".into(),
-            role: Role::TeamLead,
-            department: Some("fire_rescue".into()),
-            enterprise_id: None,
-        };
-        let conn = server.state.db.lock().unwrap();
-        lianjian_sync_server::db::add_user(&conn, &u).unwrap();
-        let code = lianjian_sync_server::db::issue_code(&conn, &u.id, "now").unwrap();
-        lianjian_sync_server::seed::Seeded { user: u, code }
-    };
+    let other_lead = server.add_user("吴建国", Role::TeamLead);
     let probers =
         [server.user(Role::Office, 0).clone(), server.user(Role::Inspector, 1).clone(), ent_user.clone(), other_lead];
     let mut refusals = 0;

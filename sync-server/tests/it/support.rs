@@ -34,6 +34,11 @@ impl Server {
         self.seeded.iter().filter(|s| s.user.role == role).nth(n).unwrap()
     }
 
+    /// Creates a user directly in the server's database, with a code.
+    pub fn add_user(&self, name: &str, role: Role) -> Seeded {
+        add_user(&self.state, name, role)
+    }
+
     /// A fresh device store enrolled as `who`.
     pub async fn device(&self, who: &Seeded) -> (Store, Enrollment, SyncClient) {
         let store = Store::open_in_memory().unwrap();
@@ -65,4 +70,19 @@ pub fn member(s: &Seeded, role: TeamRole, industry: &str) -> TeamMember {
 pub fn inspection(e: &Enterprise, c: &ChecklistTemplate, team: &[TeamMember]) -> Inspection {
     let refs = vec![ChecklistRef { id: c.id, version: c.version }];
     Inspection::planned(e, refs, team, "three-level", at("2026-03-02T08:30:00+08:00"))
+}
+
+/// Creates a user in `state`'s database and issues an enrollment code.
+pub fn add_user(state: &AppState, name: &str, role: Role) -> Seeded {
+    let user = lianjian_sync_server::db::User {
+        id: PersonId::new().to_string(),
+        name: name.into(),
+        role,
+        department: None,
+        enterprise_id: None,
+    };
+    let conn = state.db.lock().unwrap();
+    lianjian_sync_server::db::add_user(&conn, &user).unwrap();
+    let code = lianjian_sync_server::db::issue_code(&conn, &user.id, "now").unwrap();
+    Seeded { user, code }
 }

@@ -19,17 +19,7 @@ async fn five_tablets_hundreds_of_edits_each_converge() {
     // Two more inspectors, created through the server's own database.
     let mut users = users;
     for name in ["孙文静", "周永刚"] {
-        let user = lianjian_sync_server::db::User {
-            id: PersonId::new().to_string(),
-            name: name.into(),
-            role: Role::Inspector,
-            department: Some("fire_rescue".into()),
-            enterprise_id: None,
-        };
-        let conn = server.state.db.lock().unwrap();
-        lianjian_sync_server::db::add_user(&conn, &user).unwrap();
-        let code = lianjian_sync_server::db::issue_code(&conn, &user.id, "now").unwrap();
-        users.push(lianjian_sync_server::seed::Seeded { user, code });
+        users.push(server.add_user(name, Role::Inspector));
     }
     let mut devices = Vec::new();
     for u in &users {

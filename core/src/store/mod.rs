@@ -194,11 +194,7 @@ impl Store {
             let Some(appended) = chunks::append(&tx, loaded, at)? else { return Ok(()) };
             refresh(&tx, loaded, reach, recount_conflicts)?;
             if let Some((peer, state)) = sync_state {
-                tx.prepare_cached(
-                    "INSERT INTO sync_states (doc_id, peer, state) VALUES (?1, ?2, ?3)
-                     ON CONFLICT(doc_id, peer) DO UPDATE SET state = excluded.state",
-                )?
-                .execute(params![id, peer, state])?;
+                sync::write_sync_state(&tx, id, peer, &state)?;
             }
             loaded.appended(appended);
             let compacted = if loaded.needs_compaction() { Some(chunks::compact(&tx, loaded, at)?) } else { None };
@@ -304,21 +300,9 @@ impl Store {
     /// changed. Bytes that do not decode are refused before anything is
     /// touched.
     pub fn receive(&mut self, id: &str, bytes: &[u8], at: Timestamp) -> Result<bool> {
-        let mut incoming = Automerge::load(bytes)
+        let incoming = Automerge::load(bytes)
             .map_err(|e| Error::CorruptDocument { doc: id.to_string(), reason: e.to_string() })?;
-        let kind = match crate::doc::catalog::kind_of(&incoming)?.as_deref() {
-            None => {
-                let checked = InspectionDoc::from_automerge(incoming)?;
-                if checked.id()?.to_string() != id {
-                    return Err(Error::validation("document", "the bytes belong to another inspection"));
-                }
-                incoming = checked.into_automerge();
-                DocKind::Inspection
-            }
-            Some(crate::doc::catalog::KIND_ENTERPRISE) => DocKind::Enterprise,
-            Some(crate::doc::catalog::KIND_CHECKLIST) => DocKind::Checklist,
-            Some(other) => return Err(Error::Schema(format!("unknown document kind {other:?}"))),
-        };
+        let (kind, mut incoming) = sync::detect_kind(id, incoming)?;
         if !self.ensure_loaded(id)? {
             incoming.set_actor(self.actor.clone());
             let tx = self.conn.transaction()?;

@@ -98,11 +98,7 @@ impl Store {
                 let tx = self.conn.transaction()?;
                 let loaded = chunks::insert(&tx, doc, kind.0, kind.1, at)?;
                 super::refresh(&tx, &loaded, Reach::Everything, true)?;
-                tx.execute(
-                    "INSERT INTO sync_states (doc_id, peer, state) VALUES (?1, ?2, ?3)
-                     ON CONFLICT(doc_id, peer) DO UPDATE SET state = excluded.state",
-                    params![doc, peer, state.encode()],
-                )?;
+                write_sync_state(&tx, doc, peer, &state.encode())?;
                 tx.commit()?;
                 Ok(loaded)
             })();
@@ -157,24 +153,29 @@ impl Store {
 
     /// Persists the durable part of a sync state.
     pub fn save_sync_state(&self, doc: &str, peer: &str, state: &State) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO sync_states (doc_id, peer, state) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(doc_id, peer) DO UPDATE SET state = excluded.state",
-            )?
-            .execute(params![doc, peer, state.encode()])?;
-        Ok(())
+        write_sync_state(&self.conn, doc, peer, &state.encode())
     }
 }
 
-/// Decides the kind of a document that arrives new, and checks an
-/// inspection's id matches the id it arrives under.
-fn detect_kind(id: &str, doc: Automerge) -> Result<(DocKind, Automerge)> {
+/// Upserts the encoded sync state of (`doc`, `peer`) on `conn` (or inside a
+/// transaction, which derefs to its connection).
+pub(super) fn write_sync_state(conn: &rusqlite::Connection, doc: &str, peer: &str, state: &[u8]) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO sync_states (doc_id, peer, state) VALUES (?1, ?2, ?3)
+         ON CONFLICT(doc_id, peer) DO UPDATE SET state = excluded.state",
+    )?
+    .execute(params![doc, peer, state])?;
+    Ok(())
+}
+
+/// Decides the kind of a document that arrives from another replica, and
+/// checks an inspection's id matches the id it arrives under.
+pub(super) fn detect_kind(id: &str, doc: Automerge) -> Result<(DocKind, Automerge)> {
     match kind_of(&doc)?.as_deref() {
         None => {
             let checked = InspectionDoc::from_automerge(doc)?;
             if checked.id()?.to_string() != id {
-                return Err(Error::validation("document", "the changes belong to another inspection"));
+                return Err(Error::validation("document", "the document belongs to another inspection"));
             }
             Ok((DocKind::Inspection, checked.into_automerge()))
         }

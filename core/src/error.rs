@@ -103,6 +103,10 @@ pub enum Error {
     /// SQLite failed.
     #[error("storage: {0}")]
     Storage(Box<rusqlite::Error>),
+    /// Storage outside this crate failed (the sync server's database, which
+    /// holds documents through [`crate::sync::serve::ServerDocs`]).
+    #[error("storage: {0}")]
+    External(Box<dyn std::error::Error + Send + Sync>),
     /// Automerge failed.
     #[error("document engine: {0}")]
     Automerge(Box<automerge::AutomergeError>),

@@ -17,7 +17,7 @@ use lianjian_core::rules::permissions::Role;
 use lianjian_core::store::Store;
 use lianjian_core::sync::http::SyncClient;
 use lianjian_sync_server::db::{self, User};
-use lianjian_sync_server::{app, AppState};
+use lianjian_sync_server::{app, AppState, Config};
 
 fn ts() -> Timestamp {
     Timestamp::parse("2026-03-02T09:00:00+08:00").unwrap()
@@ -33,7 +33,7 @@ struct Bench {
 fn start() -> Bench {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let state = Arc::new(AppState::open(dir.path()).unwrap());
+    let state = Arc::new(AppState::open(&Config::sqlite(dir.path())).unwrap());
     let st = state.clone();
     let base = rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -46,9 +46,9 @@ fn start() -> Bench {
 
 fn user(b: &Bench, name: &str, role: Role) -> (User, String) {
     let u = User { id: PersonId::new().to_string(), name: name.into(), role, department: None, enterprise_id: None };
-    let conn = b.state.db.lock().unwrap();
-    db::add_user(&conn, &u).unwrap();
-    let code = db::issue_code(&conn, &u.id, "now").unwrap();
+    let mut db = b.state.lock();
+    db::add_user(&mut *db.sql, &u).unwrap();
+    let code = db::issue_code(&mut *db.sql, &u.id, "now").unwrap();
     (u, code)
 }
 
@@ -145,9 +145,8 @@ fn five_clients(c: &mut Criterion) {
     let id = insp.id.to_string();
     let raw: usize = b
         .state
-        .store
         .lock()
-        .unwrap()
+        .docs()
         .with_document(&id, |d| d.get_changes(&[]).iter().map(|c| c.raw_bytes().len()).sum())
         .unwrap();
     // Every change must reach the server once and the four other devices once.

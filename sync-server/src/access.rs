@@ -4,12 +4,12 @@
 //! office's catalogue (enterprise files, checklists) — except enterprise
 //! users, who read their own file and their own inspections once signed; the
 //! office reads everything. Writers: one group per document — the
-//! inspection's team, or the office for the catalogue.
+//! inspection's team, or the office for the catalogue. The table itself
+//! follows the documents in `docs::follow`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use automerge::{Automerge, Change};
-use rusqlite::Connection;
 
 use lianjian_core::doc::catalog::{kind_of, KIND_CHECKLIST, KIND_ENTERPRISE};
 use lianjian_core::doc::inspection::check_schema;
@@ -19,45 +19,48 @@ use lianjian_core::rules::permissions::Role;
 use lianjian_core::sync::serve::Access;
 use lianjian_core::{Error, Result};
 
-use crate::db::{self, Caller};
+use crate::db::{self, AccessRow, Caller};
+use crate::sql::Sql;
 
-/// One caller's rights during one request.
+/// One caller's rights during one request, read from the access table once
+/// at the start of the request.
 pub struct CallerAccess<'a> {
     caller: &'a Caller,
-    db: &'a Connection,
+    rows: BTreeMap<String, AccessRow>,
     readable: BTreeSet<String>,
     scheme: &'a GradeScheme,
 }
 
-fn storage(e: rusqlite::Error) -> Error {
-    Error::Storage(Box::new(e))
-}
-
 impl<'a> CallerAccess<'a> {
-    /// Computes what `caller` may read. `signed` lists inspections whose
-    /// status is signed or closed (from the server's projections).
-    pub fn new(
-        caller: &'a Caller,
-        db: &'a Connection,
-        signed: &BTreeSet<String>,
-        scheme: &'a GradeScheme,
-    ) -> Result<Self> {
+    /// Computes what `caller` may read and write.
+    pub fn new(caller: &'a Caller, db: &mut dyn Sql, scheme: &'a GradeScheme) -> Result<Self> {
         let user = &caller.user;
         let mut readable = BTreeSet::new();
-        for row in db::all_access(db, &user.id).map_err(storage)? {
-            let ok = match (user.role, row.kind.as_str()) {
-                (Role::Office, _) => true,
-                (Role::Inspector | Role::TeamLead, "inspection") => row.writes,
-                (Role::Inspector | Role::TeamLead, _) => true,
-                (Role::Enterprise, "enterprise") => row.enterprise == user.enterprise_id,
-                (Role::Enterprise, "inspection") => row.enterprise == user.enterprise_id && signed.contains(&row.doc),
-                (Role::Enterprise, _) => false,
-            };
-            if ok {
-                readable.insert(row.doc);
+        let mut rows = BTreeMap::new();
+        for row in db::all_access(db, &user.id)? {
+            if may_read(user, &row) {
+                readable.insert(row.doc.clone());
             }
+            rows.insert(row.doc.clone(), row);
         }
-        Ok(CallerAccess { caller, db, readable, scheme })
+        Ok(CallerAccess { caller, rows, readable, scheme })
+    }
+
+    /// Documents the caller may read.
+    pub fn readable_set(&self) -> &BTreeSet<String> {
+        &self.readable
+    }
+}
+
+/// The read rule, for one document.
+pub fn may_read(user: &db::User, row: &AccessRow) -> bool {
+    match (user.role, row.kind.as_str()) {
+        (Role::Office, _) => true,
+        (Role::Inspector | Role::TeamLead, "inspection") => row.writes,
+        (Role::Inspector | Role::TeamLead, _) => true,
+        (Role::Enterprise, "enterprise") => row.enterprise == user.enterprise_id,
+        (Role::Enterprise, "inspection") => row.enterprise == user.enterprise_id && row.signed,
+        (Role::Enterprise, _) => false,
     }
 }
 
@@ -73,14 +76,10 @@ impl Access for CallerAccess<'_> {
             // validate() checks the creator is on the team.
             return matches!(role, Role::TeamLead | Role::Office);
         }
-        match db::access_of(self.db, doc) {
-            Ok(Some(a)) => match a.kind.as_str() {
-                "inspection" => {
-                    matches!(role, Role::Inspector | Role::TeamLead) && a.writers.contains(&self.caller.user.id)
-                }
-                _ => role == Role::Office,
-            },
-            _ => false,
+        match self.rows.get(doc) {
+            Some(a) if a.kind == "inspection" => matches!(role, Role::Inspector | Role::TeamLead) && a.writes,
+            Some(_) => role == Role::Office,
+            None => false,
         }
     }
 
@@ -92,7 +91,7 @@ impl Access for CallerAccess<'_> {
         match kind_of(merged)?.as_deref() {
             None => {
                 check_schema(merged, doc, self.scheme)?;
-                let known = db::access_of(self.db, doc).map_err(storage)?.is_some();
+                let known = self.rows.contains_key(doc);
                 if !known && self.caller.user.role != Role::Office {
                     let team: BTreeMap<String, TeamMember> =
                         autosurgeon::hydrate_prop(merged, automerge::ROOT, "team")?;
@@ -111,25 +110,5 @@ impl Access for CallerAccess<'_> {
                 Err(Error::Forbidden { role: self.caller.user.role.code().into(), action: "manage_catalog".into() })
             }
         }
-    }
-
-    fn accepted(&self, doc: &str, merged: &Automerge, _created: bool) -> Result<()> {
-        record_access(self.db, doc, merged)
-    }
-}
-
-/// Makes the access table follow a document: an inspection's writers are its
-/// team; catalogue documents are the office's.
-pub fn record_access(db: &Connection, doc: &str, merged: &Automerge) -> Result<()> {
-    match kind_of(merged)?.as_deref() {
-        None => {
-            let team: BTreeMap<String, TeamMember> = autosurgeon::hydrate_prop(merged, automerge::ROOT, "team")?;
-            let enterprise: String = autosurgeon::hydrate_prop(merged, automerge::ROOT, "enterprise")?;
-            let writers: Vec<String> = team.into_keys().collect();
-            db::set_access(db, doc, "inspection", Some(&enterprise), &writers).map_err(storage)
-        }
-        Some(KIND_ENTERPRISE) => db::set_access(db, doc, "enterprise", Some(doc), &[]).map_err(storage),
-        Some(KIND_CHECKLIST) => db::set_access(db, doc, "checklist", None, &[]).map_err(storage),
-        Some(other) => Err(Error::Schema(format!("unknown document kind {other:?}"))),
     }
 }

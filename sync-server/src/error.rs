@@ -5,6 +5,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+use crate::blobs::UploadError;
+use crate::sql::DbError;
+
 /// What went wrong while serving a request.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -23,9 +26,15 @@ pub enum AppError {
     /// The core refused or failed.
     #[error(transparent)]
     Core(#[from] lianjian_core::Error),
+    /// The request body or a declared length is too large.
+    #[error("{0}")]
+    TooLarge(String),
+    /// An upload step was refused.
+    #[error(transparent)]
+    Upload(#[from] crate::blobs::UploadError),
     /// The server's own database failed.
     #[error("storage: {0}")]
-    Storage(#[from] rusqlite::Error),
+    Db(#[from] crate::sql::DbError),
     /// A blocking task panicked or was cancelled.
     #[error("internal: {0}")]
     Internal(String),
@@ -39,12 +48,20 @@ impl AppError {
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            AppError::Upload(UploadError::Offset(_)) => (StatusCode::CONFLICT, "offset_mismatch"),
+            AppError::Upload(UploadError::Length(_)) => (StatusCode::BAD_REQUEST, "bad_length"),
+            AppError::Upload(UploadError::HashMismatch) => (StatusCode::UNPROCESSABLE_ENTITY, "hash_mismatch"),
+            AppError::Db(DbError::Contention(_)) => (StatusCode::SERVICE_UNAVAILABLE, "contention"),
+            AppError::Core(E::External(e)) if matches!(e.downcast_ref(), Some(DbError::Contention(_))) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "contention")
+            }
             AppError::Core(E::Validation { .. } | E::InvalidId { .. } | E::CreditCode(_)) => {
                 (StatusCode::BAD_REQUEST, "invalid")
             }
             AppError::Core(E::Forbidden { .. }) => (StatusCode::FORBIDDEN, "forbidden"),
             AppError::Core(E::NotFound { .. }) => (StatusCode::NOT_FOUND, "not_found"),
-            AppError::Core(_) | AppError::Storage(_) | AppError::Internal(_) => {
+            AppError::Core(_) | AppError::Upload(_) | AppError::Db(_) | AppError::Internal(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }
         }
@@ -59,6 +76,11 @@ impl IntoResponse for AppError {
         } else {
             tracing::info!(error = %self, code, "request refused");
         }
-        (status, Json(serde_json::json!({ "error": code, "message": self.to_string() }))).into_response()
+        let mut resp =
+            (status, Json(serde_json::json!({ "error": code, "message": self.to_string() }))).into_response();
+        if let AppError::Upload(UploadError::Offset(at)) = self {
+            resp.headers_mut().insert(crate::routes::UPLOAD_OFFSET, at.into());
+        }
+        resp
     }
 }

@@ -1,14 +1,18 @@
 //! The Lianjian sync server: devices enroll with a one-time code, then sync
 //! their documents; the server decides who may read and write what (an
 //! access table it alone holds) and validates every change before accepting
-//! it. Storage is embedded SQLite in a data folder.
+//! it. Records live in embedded SQLite in a data folder, or in PostgreSQL
+//! for scale-out; blobs live in the data folder.
 
 pub mod access;
+pub mod blobs;
 pub mod db;
+pub mod docs;
 pub mod error;
 pub mod routes;
 pub mod seed;
+pub mod sql;
 pub mod state;
 
 pub use routes::app;
-pub use state::AppState;
+pub use state::{AppState, Config};

@@ -1,8 +1,9 @@
 //! `lianjian-sync-server`: run the server, or administer it.
 //!
 //! `lianjian-sync-server serve` starts it on 127.0.0.1:8080 with its data in
-//! `./data` (SQLite + files), seeded with the fixtures, and prints
-//! enrollment codes for the demo users.
+//! `./data` (SQLite + blob files), seeded with the fixtures, and prints
+//! enrollment codes for the demo users. `--database-url postgres://…` (or
+//! `LIANJIAN_DATABASE_URL`) keeps the records in PostgreSQL instead.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -11,14 +12,17 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use lianjian_core::model::{PersonId, Timestamp};
 use lianjian_core::rules::permissions::Role;
-use lianjian_sync_server::{app, db, seed, AppState};
+use lianjian_sync_server::{app, db, seed, AppState, Config};
 
 #[derive(Parser)]
 #[command(name = "lianjian-sync-server", about = "The server Lianjian devices sync with")]
 struct Cli {
-    /// Data folder (SQLite databases).
+    /// Data folder (blobs, and the SQLite database unless a URL is given).
     #[arg(long, default_value = "data", global = true)]
     data: PathBuf,
+    /// PostgreSQL URL (postgres://user@host/db) to use instead of SQLite.
+    #[arg(long, env = "LIANJIAN_DATABASE_URL", global = true)]
+    database_url: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -103,11 +107,16 @@ fn progress_bar(len: usize, what: &str) -> indicatif::ProgressBar {
 
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let now = Timestamp::now().to_string();
+    let config = Config { data: cli.data.clone(), database_url: cli.database_url.clone() };
     match cli.command.unwrap_or(Command::Serve { listen: "127.0.0.1:8080".parse()?, fixtures: "fixtures".into() }) {
         Command::Serve { listen, fixtures } => {
-            let state = Arc::new(AppState::open(&cli.data)?);
+            let state = Arc::new(AppState::open(&config)?);
             let seeded = seed::seed(&state, &fixtures)?;
-            println!("联检 Lianjian sync server — data in {}, listening on http://{listen}", cli.data.display());
+            let where_ = if config.database_url.is_some() { "PostgreSQL" } else { "SQLite" };
+            println!(
+                "联检 Lianjian sync server — records in {where_}, blobs in {}, listening on http://{listen}",
+                cli.data.join("blobs").display()
+            );
             println!("enrollment codes (one-time):");
             for s in &seeded {
                 println!("  {:<10} {:<12} {}  {}", s.user.role.label(), s.user.name, s.code, s.user.id);
@@ -124,39 +133,39 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::UserAdd { name, role, department, enterprise } => {
             let role = Role::from_code(&role)?;
-            let conn = db::open(&cli.data.join("server.db"))?;
+            let state = AppState::open(&config)?;
             let user = db::User { id: PersonId::new().to_string(), name, role, department, enterprise_id: enterprise };
-            db::add_user(&conn, &user)?;
+            db::add_user(&mut *state.lock().sql, &user)?;
             println!("{}", user.id);
         }
         Command::EnrollCode { user } => {
-            let conn = db::open(&cli.data.join("server.db"))?;
-            println!("{}", db::issue_code(&conn, &user, &now)?);
+            let state = AppState::open(&config)?;
+            println!("{}", db::issue_code(&mut *state.lock().sql, &user, &now)?);
         }
         Command::RevokeDevice { device } => {
-            let conn = db::open(&cli.data.join("server.db"))?;
-            if !db::revoke_device(&conn, &device, &now)? {
+            let state = AppState::open(&config)?;
+            if !db::revoke_device(&mut *state.lock().sql, &device, &now)? {
                 return Err(format!("no active device {device}").into());
             }
             println!("revoked {device}");
         }
         Command::ImportEnterprises { file } => {
-            let state = AppState::open(&cli.data)?;
+            let state = AppState::open(&config)?;
             let list = lianjian_core::import::load_enterprises(&file)?;
             let bar = progress_bar(list.len(), "企业档案");
             seed::import_enterprises(&state, &list, |done, _| bar.set_position(done as u64))?;
             bar.finish();
         }
         Command::ImportChecklists { dir } => {
-            let state = AppState::open(&cli.data)?;
+            let state = AppState::open(&config)?;
             let list = lianjian_core::import::load_checklists(&dir, &state.scheme)?;
             let bar = progress_bar(list.len(), "检查表");
             seed::import_checklists(&state, &list, |done, _| bar.set_position(done as u64))?;
             bar.finish();
         }
         Command::DisableUser { user } => {
-            let conn = db::open(&cli.data.join("server.db"))?;
-            if !db::disable_user(&conn, &user)? {
+            let state = AppState::open(&config)?;
+            if !db::disable_user(&mut *state.lock().sql, &user)? {
                 return Err(format!("no user {user}").into());
             }
             println!("disabled {user}");

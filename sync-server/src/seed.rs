@@ -5,12 +5,15 @@
 
 use std::path::Path;
 
+use lianjian_core::doc::catalog::{checklist_doc, enterprise_doc, read_checklist, update_enterprise};
 use lianjian_core::import::{load_checklists, load_enterprises};
 use lianjian_core::model::{PersonId, Timestamp};
 use lianjian_core::rules::permissions::Role;
+use lianjian_core::store::DocKind;
+use lianjian_core::Error;
 
-use crate::access::record_access;
 use crate::db::{self, User};
+use crate::sql::DbError;
 use crate::state::AppState;
 
 /// A seeded user and a fresh enrollment code for them.
@@ -31,15 +34,18 @@ pub fn import_enterprises(
     mut progress: impl FnMut(usize, usize),
 ) -> lianjian_core::Result<()> {
     let now = Timestamp::now();
-    let mut store = state.store.lock().expect("store lock");
-    let db = state.db.lock().expect("db lock");
+    let mut db = state.lock();
+    let mut docs = db.docs();
     for (i, e) in list.iter().enumerate() {
-        let id = e.id.to_string();
-        store.put_enterprise(e, now)?;
-        store.with_document(&id, |doc| record_access(&db, &id, doc))??;
+        docs.put(
+            &e.id.to_string(),
+            DocKind::Enterprise,
+            now,
+            |actor| enterprise_doc(e, actor, now),
+            |doc| update_enterprise(doc, e, now),
+        )?;
         progress(i + 1, list.len());
     }
-    state.bump();
     Ok(())
 }
 
@@ -51,15 +57,25 @@ pub fn import_checklists(
     mut progress: impl FnMut(usize, usize),
 ) -> lianjian_core::Result<()> {
     let now = Timestamp::now();
-    let mut store = state.store.lock().expect("store lock");
-    let db = state.db.lock().expect("db lock");
+    let mut db = state.lock();
+    let mut docs = db.docs();
     for (i, c) in list.iter().enumerate() {
         let id = c.version_key();
-        store.put_checklist(c, now)?;
-        store.with_document(&id, |doc| record_access(&db, &id, doc))??;
+        docs.put(
+            &id,
+            DocKind::Checklist,
+            now,
+            |actor| checklist_doc(c, actor, now),
+            |doc| {
+                if &read_checklist(doc)? == c {
+                    Ok(())
+                } else {
+                    Err(Error::validation("version", format!("checklist {id} is published; publish a new version")))
+                }
+            },
+        )?;
         progress(i + 1, list.len());
     }
-    state.bump();
     Ok(())
 }
 
@@ -67,14 +83,14 @@ pub fn import_checklists(
 /// demo users. Issues a fresh enrollment code for every demo user.
 pub fn seed(state: &AppState, fixtures: &Path) -> lianjian_core::Result<Vec<Seeded>> {
     let now = Timestamp::now();
-    let storage = |e: rusqlite::Error| lianjian_core::Error::Storage(Box::new(e));
+    let storage = |e: DbError| Error::from(e);
     let enterprises = load_enterprises(&fixtures.join("enterprises.json"))?;
     let checklists = load_checklists(&fixtures.join("checklists"), &state.scheme)?;
     import_enterprises(state, &enterprises, |_, _| {})?;
     import_checklists(state, &checklists, |_, _| {})?;
-    let db = state.db.lock().expect("db lock");
-    let existing: i64 = db.query_row("SELECT count(*) FROM users", [], |r| r.get(0)).map_err(storage)?;
-    if existing == 0 {
+    let mut db = state.lock();
+    let db = &mut *db.sql;
+    if db::active_users(db).map_err(storage)?.is_empty() {
         let demo = [
             ("联检办管理员", Role::Office, None, None),
             ("陈立新", Role::TeamLead, Some("emergency_management"), None),
@@ -90,19 +106,13 @@ pub fn seed(state: &AppState, fixtures: &Path) -> lianjian_core::Result<Vec<Seed
                 department: dept.map(Into::into),
                 enterprise_id: ent,
             };
-            db::add_user(&db, &user).map_err(storage)?;
+            db::add_user(db, &user).map_err(storage)?;
         }
     }
-    let users: Vec<User> = {
-        let mut stmt = db.prepare("SELECT id FROM users WHERE disabled = 0 ORDER BY rowid").map_err(storage)?;
-        let ids: Vec<String> =
-            stmt.query_map([], |r| r.get(0)).map_err(storage)?.collect::<rusqlite::Result<_>>().map_err(storage)?;
-        drop(stmt);
-        ids.iter().filter_map(|id| db::user_by_id(&db, id).ok().flatten()).collect()
-    };
     let mut out = Vec::new();
-    for user in users {
-        let code = db::issue_code(&db, &user.id, &now.to_string()).map_err(storage)?;
+    for id in db::active_users(db).map_err(storage)? {
+        let Some(user) = db::user_by_id(db, &id).map_err(storage)? else { continue };
+        let code = db::issue_code(db, &user.id, &now.to_string()).map_err(storage)?;
         out.push(Seeded { user, code });
     }
     Ok(out)

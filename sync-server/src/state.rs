@@ -1,24 +1,24 @@
-//! Shared server state: the document store (core `Store` on SQLite), the
-//! server database (identity and access), in-memory sync sessions, metrics.
-//! SQLite connections are used from blocking tasks behind mutexes; a single
-//! writer per database is what SQLite wants anyway.
+//! Shared server state: the database (SQLite or PostgreSQL, behind one
+//! lock: a single connection per process, which is what SQLite wants and
+//! what keeps a process's document cache coherent), the blob directory,
+//! in-memory sync sessions, cached digests and metrics.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
+use automerge::ActorId;
 use lianjian_core::rules::grades::GradeScheme;
-use lianjian_core::store::Store;
 use lianjian_core::sync::serve::SessionStates;
-use rusqlite::Connection;
 
-use crate::db;
+use crate::blobs::BlobDir;
+use crate::docs::{DocCache, DocTables};
+use crate::sql::{self, DbError, Sql};
 
 /// Most in-memory sync sessions kept; beyond this they are dropped (clients
 /// fall back to persisted state, which is always correct, just slower).
 const MAX_SESSIONS: usize = 4096;
-
 /// Counters exported at `/metrics`.
 #[derive(Debug, Default)]
 pub struct Metrics {
@@ -65,56 +65,96 @@ impl Metrics {
     }
 }
 
+/// The database connection and the documents loaded from it.
+pub struct Database {
+    /// The connection.
+    pub sql: Box<dyn Sql>,
+    /// Loaded documents.
+    pub cache: DocCache,
+    actor: ActorId,
+}
+
+impl Database {
+    /// The document tables.
+    pub fn docs(&mut self) -> DocTables<'_> {
+        DocTables::new(&mut *self.sql, &mut self.cache, self.actor.clone())
+    }
+}
+
+/// Where the server keeps its data.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The data folder (blobs; the SQLite database unless a URL is given).
+    pub data: PathBuf,
+    /// `postgres://…` to keep records in PostgreSQL instead of SQLite.
+    pub database_url: Option<String>,
+}
+
+impl Config {
+    /// Embedded SQLite in `data`.
+    pub fn sqlite(data: &Path) -> Self {
+        Config { data: data.to_path_buf(), database_url: None }
+    }
+
+    /// The database URL in force.
+    pub fn url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| self.data.join("server.db").display().to_string())
+    }
+}
+
 /// Everything the handlers share.
 pub struct AppState {
-    /// The server's copies of all documents.
-    pub store: Mutex<Store>,
-    /// Users, devices, access table.
-    pub db: Mutex<Connection>,
+    /// The database.
+    pub db: Mutex<Database>,
+    /// Complete blobs and uploads in progress.
+    pub blobs: BlobDir,
     /// In-memory sync states by (device, session id).
     pub sessions: Mutex<HashMap<(String, String), SessionStates>>,
     /// The region's grade scheme (validation of incoming findings).
     pub scheme: GradeScheme,
     /// Counters.
     pub metrics: Metrics,
-    /// Bumped by every write this process makes to documents or access.
-    pub generation: AtomicU64,
-    /// Each user's server-side digest, valid for one data version.
-    pub digests: Mutex<HashMap<String, (DataVersion, [u8; 32])>>,
+    /// Each user's server-side digest, valid for one data revision.
+    pub digests: Mutex<HashMap<String, (i64, [u8; 32])>>,
 }
 
-/// What a cached digest depends on: this process's writes and, through
-/// SQLite's `data_version`, writes by other processes (the admin commands).
-pub type DataVersion = (u64, i64, i64);
+/// Opening the server's storage failed.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The database.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// The data folder.
+    #[error("data folder: {0}")]
+    Io(#[from] std::io::Error),
+}
 
 impl AppState {
-    /// Opens (creating) the databases in `data`.
-    pub fn open(data: &Path) -> lianjian_core::Result<Self> {
-        std::fs::create_dir_all(data)?;
-        let store = Store::open(&data.join("documents.db"))?;
-        let db = db::open(&data.join("server.db")).map_err(|e| lianjian_core::Error::Storage(Box::new(e)))?;
+    /// Opens (creating and migrating) the server's storage.
+    pub fn open(config: &Config) -> Result<Self, OpenError> {
+        std::fs::create_dir_all(&config.data)?;
+        let mut sql = sql::connect(&config.url())?;
+        sql::migrate(&mut *sql)?;
+        let blobs = BlobDir::open(&config.data.join("blobs"))?;
+        // Changes the server itself makes (the office's catalogue) get an
+        // actor of this process; devices' actors are bound to devices.
+        let actor = ActorId::from(uuid::Uuid::now_v7().as_bytes().as_slice());
         Ok(AppState {
-            store: Mutex::new(store),
-            db: Mutex::new(db),
+            db: Mutex::new(Database { sql, cache: DocCache::default(), actor }),
+            blobs,
             sessions: Mutex::new(HashMap::new()),
             scheme: GradeScheme::three_level(),
             metrics: Metrics::default(),
-            generation: AtomicU64::new(0),
             digests: Mutex::new(HashMap::new()),
         })
     }
 
-    /// The current data version, given both connections (locked by the caller).
-    pub fn data_version(&self, db: &Connection, store: &Store) -> rusqlite::Result<DataVersion> {
-        let dv = |c: &Connection| c.query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0));
-        Ok((self.generation.load(Ordering::SeqCst), dv(db)?, dv(store.connection())?))
+    /// Locks the database.
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, Database> {
+        // A panic while holding the lock cannot leave SQL half-done (every
+        // write is one transaction), so a poisoned lock is still usable.
+        self.db.lock().unwrap_or_else(|p| p.into_inner())
     }
-
-    /// Marks that documents or access changed.
-    pub fn bump(&self) {
-        self.generation.fetch_add(1, Ordering::SeqCst);
-    }
-
     /// Takes the session's sync states out (to use without holding the lock).
     pub fn take_session(&self, device: &str, session: Option<&str>) -> SessionStates {
         match session {

@@ -43,6 +43,15 @@ pub fn enterprise_doc(enterprise: &Enterprise, actor: ActorId, at: Timestamp) ->
     Ok(doc)
 }
 
+/// Updates an enterprise file in place, as one change (nothing when equal).
+pub fn update_enterprise(doc: &mut Automerge, enterprise: &Enterprise, at: Timestamp) -> Result<()> {
+    let options =
+        automerge::transaction::CommitOptions::default().with_time(at.unix_millis()).with_message("update enterprise");
+    doc.transact_with(|_| options, |tx| autosurgeon::reconcile(tx, enterprise).map_err(Error::from))
+        .map_err(|f| f.error)?;
+    Ok(())
+}
+
 /// Reads an enterprise file back.
 pub fn read_enterprise(doc: &Automerge) -> Result<Enterprise> {
     check_kind(doc, KIND_ENTERPRISE)?;

@@ -250,6 +250,28 @@ pub fn check_schema(doc: &Automerge, expected_id: &str, scheme: &GradeScheme) ->
     Ok(())
 }
 
+/// Every blob (SHA-256 hex) the document references as evidence, from its
+/// findings and checklist responses. The server lets a user read a blob only
+/// when a document they may read references it.
+pub fn evidence_refs(doc: &Automerge) -> Result<std::collections::BTreeSet<String>> {
+    let mut out = std::collections::BTreeSet::new();
+    for collection in ["findings", "responses"] {
+        let Some((automerge::Value::Object(_), map)) = doc.get(ROOT, collection)? else { continue };
+        for key in doc.keys(&map) {
+            let Some((automerge::Value::Object(_), obj)) = doc.get(&map, &key)? else { continue };
+            let Some((automerge::Value::Object(_), list)) = doc.get(&obj, "evidence")? else { continue };
+            for i in 0..doc.length(&list) {
+                if let Some((automerge::Value::Scalar(s), _)) = doc.get(&list, i)? {
+                    if let Some(h) = s.as_str().filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit())) {
+                        out.insert(h.to_ascii_lowercase());
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// One finding of an inspection document.
 pub fn finding(doc: &Automerge, id: &crate::model::FindingId) -> Result<crate::model::Finding> {
     let findings = root_map(doc, "findings")?;

@@ -5,7 +5,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::chunks::{self, DocKind, LoadedDoc};
 use super::Store;
-use crate::doc::catalog::{checklist_doc, enterprise_doc, read_checklist, read_enterprise};
+use crate::doc::catalog::{checklist_doc, enterprise_doc, read_checklist, read_enterprise, update_enterprise};
 use crate::error::{Error, Result};
 use crate::model::{ChecklistId, ChecklistTemplate, Enterprise, EnterpriseId, Timestamp};
 use crate::rules::credit_code::CreditCode;
@@ -78,13 +78,7 @@ impl Store {
         }
         let (_, loaded) = self.cache.get_mut(&id).expect("loaded");
         let before = loaded.saved_heads.clone();
-        let options = automerge::transaction::CommitOptions::default()
-            .with_time(at.unix_millis())
-            .with_message("update enterprise");
-        loaded
-            .doc
-            .transact_with(|_| options, |tx| autosurgeon::reconcile(tx, enterprise).map_err(Error::from))
-            .map_err(|f| f.error)?;
+        update_enterprise(&mut loaded.doc, enterprise, at)?;
         self.persist(&id, super::Reach::Since(&before), false, at)
     }
 

@@ -7,12 +7,11 @@ use automerge::sync::{Message, State, SyncDoc};
 use automerge::{Automerge, Change, ChangeHash};
 use rusqlite::{params, OptionalExtension};
 
-use super::chunks::{self, DocKind};
+use super::chunks;
 use super::{Reach, Store};
-use crate::doc::catalog::{kind_of, KIND_CHECKLIST, KIND_ENTERPRISE};
-use crate::doc::InspectionDoc;
 use crate::error::{Error, Result};
 use crate::model::Timestamp;
+use crate::sync::apply::{apply_sync_message, Applied};
 
 impl Store {
     /// Every stored document with its heads, in id order.
@@ -66,81 +65,46 @@ impl Store {
     /// that are new; if it refuses, nothing is kept (document and state as
     /// before). A document that is new here is created from what arrives.
     /// Returns whether the document changed.
-    pub fn receive_sync_message<F>(
+    pub fn receive_sync_message(
         &mut self,
         doc: &str,
         peer: &str,
         state: &mut State,
         message: &[u8],
         at: Timestamp,
-        check: F,
-    ) -> Result<bool>
-    where
-        F: FnOnce(&Automerge, &[Change]) -> Result<()>,
-    {
-        let message = Message::decode(message).map_err(|e| Error::validation("sync message", e.to_string()))?;
+        check: &mut dyn FnMut(&Automerge, &[Change]) -> Result<()>,
+    ) -> Result<bool> {
         let saved_state = state.clone();
-        let restore = |state: &mut State| *state = saved_state.clone();
-        if !self.ensure_loaded(doc)? {
-            let mut fresh = Automerge::new().with_actor(self.actor.clone());
-            if let Err(e) = fresh.receive_sync_message(state, message) {
-                restore(state);
-                return Err(e.into());
-            }
-            if fresh.get_heads().is_empty() {
-                self.save_sync_state(doc, peer, state)?;
-                return Ok(false);
-            }
-            let result = (|| {
-                let new = fresh.get_changes(&[]);
-                check(&fresh, &new)?;
-                let kind = detect_kind(doc, fresh)?;
-                let tx = self.conn.transaction()?;
-                let loaded = chunks::insert(&tx, doc, kind.0, kind.1, at)?;
-                super::refresh(&tx, &loaded, Reach::Everything, true)?;
-                write_sync_state(&tx, doc, peer, &state.encode())?;
-                tx.commit()?;
-                Ok(loaded)
-            })();
-            return match result {
-                Ok(loaded) => {
-                    self.insert_cached(loaded);
-                    Ok(true)
-                }
-                Err(e) => {
-                    restore(state);
-                    Err(e)
-                }
-            };
-        }
-        let (_, loaded) = self.cache.get_mut(doc).expect("loaded");
-        let before = loaded.saved_heads.clone();
-        let applied = loaded.doc.receive_sync_message(state, message).map_err(Error::from).and_then(|()| {
-            if loaded.doc.get_heads() == before {
-                return Ok(false);
-            }
-            let new = loaded.doc.get_changes(&before);
-            check(&loaded.doc, &new)?;
-            Ok(true)
-        });
-        let changed = match applied {
-            Ok(c) => c,
+        let loaded = self.ensure_loaded(doc)?;
+        let existing = if loaded { Some(&mut self.cache.get_mut(doc).expect("loaded").1.doc) } else { None };
+        let applied = match apply_sync_message(doc, existing, &self.actor, state, message, check) {
+            Ok(a) => a,
             Err(e) => {
                 // The cached document may hold the refused changes: reload from disk.
                 self.cache.remove(doc);
-                restore(state);
                 return Err(e);
             }
         };
-        if changed {
-            if let Err(e) = self.persist_with_state(doc, Reach::Since(&before), at, peer, state) {
-                restore(state);
-                return Err(e);
+        let persisted = match applied {
+            Applied::Unchanged => return self.save_sync_state(doc, peer, state).map(|()| false),
+            Applied::Created(kind, fresh) => (|| {
+                let tx = self.conn.transaction()?;
+                let loaded = chunks::insert(&tx, doc, kind, *fresh, at)?;
+                super::refresh(&tx, &loaded, Reach::Everything, true)?;
+                write_sync_state(&tx, doc, peer, &state.encode())?;
+                tx.commit()?;
+                self.insert_cached(loaded);
+                Ok(())
+            })(),
+            Applied::Changed(before) => self.persist_with_state(doc, Reach::Since(&before), at, peer, state),
+        };
+        match persisted {
+            Ok(()) => Ok(true),
+            Err(e) => {
+                *state = saved_state;
+                Err(e)
             }
-        } else {
-            self.save_sync_state(doc, peer, state)?;
         }
-        Ok(changed)
     }
 
     /// Runs `f` on a stored document without copying it.
@@ -166,21 +130,4 @@ pub(super) fn write_sync_state(conn: &rusqlite::Connection, doc: &str, peer: &st
     )?
     .execute(params![doc, peer, state])?;
     Ok(())
-}
-
-/// Decides the kind of a document that arrives from another replica, and
-/// checks an inspection's id matches the id it arrives under.
-pub(super) fn detect_kind(id: &str, doc: Automerge) -> Result<(DocKind, Automerge)> {
-    match kind_of(&doc)?.as_deref() {
-        None => {
-            let checked = InspectionDoc::from_automerge(doc)?;
-            if checked.id()?.to_string() != id {
-                return Err(Error::validation("document", "the document belongs to another inspection"));
-            }
-            Ok((DocKind::Inspection, checked.into_automerge()))
-        }
-        Some(KIND_ENTERPRISE) => Ok((DocKind::Enterprise, doc)),
-        Some(KIND_CHECKLIST) => Ok((DocKind::Checklist, doc)),
-        Some(other) => Err(Error::Schema(format!("unknown document kind {other:?}"))),
-    }
 }

@@ -137,7 +137,7 @@ impl ClientSession {
                     }
                     let peer = self.peer.clone();
                     let state = self.state(store, &m.doc)?;
-                    store.receive_sync_message(&m.doc, &peer, state, &m.message, at, |_, _| Ok(()))?;
+                    store.receive_sync_message(&m.doc, &peer, state, &m.message, at, &mut |_, _| Ok(()))?;
                 }
                 // A document is done once we have nothing more to say about it
                 // (checked in next_batch); the server speaks only in reply.

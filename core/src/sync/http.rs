@@ -32,6 +32,7 @@ pub struct Enrollment {
 pub struct SyncClient {
     base: String,
     http: reqwest::Client,
+    backoff: std::time::Duration,
 }
 
 #[derive(Deserialize)]
@@ -48,7 +49,23 @@ impl SyncClient {
             .timeout(std::time::Duration::from_secs(60))
             .build()
             .map_err(|e| Error::Network(e.to_string()))?;
-        Ok(SyncClient { base: base_url.trim_end_matches('/').to_string(), http })
+        Ok(SyncClient {
+            base: base_url.trim_end_matches('/').to_string(),
+            http,
+            backoff: std::time::Duration::from_millis(100),
+        })
+    }
+
+    /// Sets the first retry delay (doubled on each further attempt, up to
+    /// 64 times it). 100 ms unless changed; tests of faults use less.
+    pub fn with_backoff(mut self, first: std::time::Duration) -> Self {
+        self.backoff = first;
+        self
+    }
+
+    /// The delay before retry number `attempt` (0-based).
+    fn delay(&self, attempt: u32) -> std::time::Duration {
+        self.backoff * (1u32 << attempt.min(6))
     }
 
     async fn post(
@@ -119,7 +136,7 @@ impl SyncClient {
     }
 
     /// Syncs, retrying transport failures up to `attempts` times with a
-    /// fresh session each time (backing off 100 ms, 200 ms, ...).
+    /// fresh session each time (backing off, by default, 100 ms, 200 ms, ...).
     pub async fn sync_with_retry(&self, store: &mut Store, token: &str, attempts: u32) -> Result<Progress> {
         let mut last = None;
         for i in 0..attempts.max(1) {
@@ -127,7 +144,7 @@ impl SyncClient {
                 Ok(p) => return Ok(p),
                 Err(Error::Network(m)) => {
                     last = Some(Error::Network(m));
-                    tokio::time::sleep(std::time::Duration::from_millis(100 << i.min(6))).await;
+                    tokio::time::sleep(self.delay(i)).await;
                 }
                 Err(e) => return Err(e),
             }

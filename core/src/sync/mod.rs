@@ -9,6 +9,7 @@
 //! documents differ and which are new. (2+) Batched automerge sync messages
 //! for those documents only, until neither side has anything to say.
 
+pub mod apply;
 pub mod client;
 pub mod digest;
 pub mod http;

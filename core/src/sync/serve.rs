@@ -1,16 +1,17 @@
-//! The server's side of a sync, without I/O, over a [`Store`] that holds the
-//! server's copies. The axum server supplies the caller's access rights
+//! The server's side of a sync, without I/O, over [`ServerDocs`]: whatever
+//! holds the server's copies (the server's SQL tables, or a [`Store`] in
+//! tests). The axum server supplies the caller's access rights
 //! ([`Access`]) from its access table and carries requests and responses.
 //!
 //! Incoming changes are applied, then checked (authored only by actors bound
 //! to the calling device, the caller may write the document, the result
-//! passes the schema checks); a refused change is rolled back — the store
+//! passes the schema checks); a refused change is rolled back — the holder
 //! reloads the document from disk — so it never corrupts the server's copy.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use automerge::sync::{Message, State};
-use automerge::{Automerge, Change};
+use automerge::{Automerge, Change, ChangeHash};
 
 use super::wire::*;
 use crate::error::{Error, Result};
@@ -27,9 +28,57 @@ pub trait Access {
     fn is_own_actor(&self, actor: &str) -> bool;
     /// Further checks of a document after new changes (schema rules).
     fn validate(&self, doc: &str, merged: &Automerge, new: &[Change]) -> Result<()>;
-    /// Called after changes to `doc` were stored (`created`: it is new), so
-    /// the access table can follow the document (e.g. its team).
-    fn accepted(&self, doc: &str, merged: &Automerge, created: bool) -> Result<()>;
+}
+
+/// Where the server keeps its copies of documents, durably. The holder also
+/// keeps its access table in step with what it stores (an inspection's team
+/// writes it), in the same transaction.
+pub trait ServerDocs {
+    /// Every stored document with its heads.
+    fn inventory(&mut self) -> Result<Vec<(String, Vec<ChangeHash>)>>;
+    /// Heads of one document; empty when it is not stored.
+    fn stored_heads(&mut self, doc: &str) -> Result<Vec<ChangeHash>>;
+    /// The persisted sync state with `peer` for `doc`, or a fresh one.
+    fn sync_state(&mut self, doc: &str, peer: &str) -> Result<State>;
+    /// Applies a sync message durably (see [`crate::sync::apply`]); whether
+    /// the document changed. On error nothing is kept.
+    fn receive_sync_message(
+        &mut self,
+        doc: &str,
+        peer: &str,
+        state: &mut State,
+        message: &[u8],
+        at: Timestamp,
+        check: &mut dyn FnMut(&Automerge, &[Change]) -> Result<()>,
+    ) -> Result<bool>;
+    /// The next sync message for `doc`, or `None`.
+    fn generate_sync_message(&mut self, doc: &str, state: &mut State) -> Result<Option<Vec<u8>>>;
+}
+
+impl ServerDocs for Store {
+    fn inventory(&mut self) -> Result<Vec<(String, Vec<ChangeHash>)>> {
+        self.sync_inventory()
+    }
+    fn stored_heads(&mut self, doc: &str) -> Result<Vec<ChangeHash>> {
+        Store::stored_heads(self, doc)
+    }
+    fn sync_state(&mut self, doc: &str, peer: &str) -> Result<State> {
+        Store::sync_state(self, doc, peer)
+    }
+    fn receive_sync_message(
+        &mut self,
+        doc: &str,
+        peer: &str,
+        state: &mut State,
+        message: &[u8],
+        at: Timestamp,
+        check: &mut dyn FnMut(&Automerge, &[Change]) -> Result<()>,
+    ) -> Result<bool> {
+        Store::receive_sync_message(self, doc, peer, state, message, at, check)
+    }
+    fn generate_sync_message(&mut self, doc: &str, state: &mut State) -> Result<Option<Vec<u8>>> {
+        Store::generate_sync_message(self, doc, state)
+    }
 }
 
 /// Sync states of one device's session, kept in memory between its requests
@@ -37,14 +86,17 @@ pub trait Access {
 pub type SessionStates = HashMap<String, State>;
 
 /// The server's view of what the caller may read: ids with the server's heads.
-fn readable_heads(store: &Store, access: &dyn Access) -> Result<BTreeMap<String, Vec<automerge::ChangeHash>>> {
+fn readable_heads(
+    store: &mut dyn ServerDocs,
+    access: &dyn Access,
+) -> Result<BTreeMap<String, Vec<automerge::ChangeHash>>> {
     let readable = access.readable()?;
-    Ok(store.sync_inventory()?.into_iter().filter(|(id, h)| !h.is_empty() && readable.contains(id)).collect())
+    Ok(store.inventory()?.into_iter().filter(|(id, h)| !h.is_empty() && readable.contains(id)).collect())
 }
 
 /// The digest of what the caller may read, with the server's heads (what a
 /// device that is in sync sends). Servers may cache it until anything changes.
-pub fn server_digest(store: &Store, access: &dyn Access) -> Result<[u8; 32]> {
+pub fn server_digest(store: &mut dyn ServerDocs, access: &dyn Access) -> Result<[u8; 32]> {
     let docs = readable_heads(store, access)?;
     Ok(super::digest::heads_digest(docs.iter().map(|(id, h)| (id.as_str(), h.as_slice()))))
 }
@@ -59,12 +111,12 @@ pub fn answer_digest(ours: &[u8; 32], req: &DigestRequest) -> DigestResponse {
 }
 
 /// Round 1.
-pub fn digest(store: &Store, access: &dyn Access, req: &DigestRequest) -> Result<DigestResponse> {
+pub fn digest(store: &mut dyn ServerDocs, access: &dyn Access, req: &DigestRequest) -> Result<DigestResponse> {
     Ok(answer_digest(&server_digest(store, access)?, req))
 }
 
 /// Round 1b.
-pub fn heads(store: &Store, access: &dyn Access, req: &HeadsRequest) -> Result<HeadsResponse> {
+pub fn heads(store: &mut dyn ServerDocs, access: &dyn Access, req: &HeadsRequest) -> Result<HeadsResponse> {
     let readable = readable_heads(store, access)?;
     let mut resp = HeadsResponse { differ: vec![], new: vec![], refused: vec![] };
     let mut seen = BTreeSet::new();
@@ -114,7 +166,7 @@ fn rejection(doc: &str, e: &Error) -> Rejection {
 
 /// Round 2+: applies the caller's messages and answers with the server's.
 pub fn batch(
-    store: &mut Store,
+    store: &mut dyn ServerDocs,
     peer: &str,
     states: &mut SessionStates,
     access: &dyn Access,
@@ -150,7 +202,7 @@ pub fn batch(
         }
         let state = states.get_mut(&m.doc).expect("inserted");
         let doc = m.doc.as_str();
-        let result = store.receive_sync_message(doc, peer, state, &m.message, at, |merged, new| {
+        let result = store.receive_sync_message(doc, peer, state, &m.message, at, &mut |merged, new| {
             if let Some(c) = new.iter().find(|c| !access.is_own_actor(&c.actor_id().to_hex_string())) {
                 return Err(Error::validation(
                     "actor",
@@ -160,8 +212,7 @@ pub fn batch(
             access.validate(doc, merged, new)
         });
         match result {
-            Ok(true) => store.with_document(doc, |merged| access.accepted(doc, merged, !exists))??,
-            Ok(false) => {}
+            Ok(_) => {}
             Err(e) => {
                 // Start this document over next time from the persisted state.
                 states.remove(doc);

@@ -41,9 +41,6 @@ impl Access for TestAccess {
         // The document must still be an inspection this build understands.
         lianjian_core::doc::InspectionDoc::from_automerge(merged.clone()).map(|_| ())
     }
-    fn accepted(&self, _doc: &str, _merged: &Automerge, _created: bool) -> Result<()> {
-        Ok(())
-    }
 }
 
 /// Runs one whole session of `device` against `server`, through CBOR.

@@ -52,9 +52,9 @@ pub async fn enroll(
     }
     let st = state.clone();
     let out = tokio::task::spawn_blocking(move || {
-        let mut conn = st.db.lock().expect("db lock");
+        let mut db = st.lock();
         db::enroll(
-            &mut conn,
+            &mut *db.sql,
             &req.code,
             &req.device_name,
             &req.actors,

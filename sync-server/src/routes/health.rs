@@ -12,7 +12,8 @@ use crate::state::AppState;
 /// `GET /healthz`: the server answers and its databases respond.
 pub async fn healthz(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     state.metrics.request("healthz");
-    let ok = state.db.lock().map(|db| db.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).is_ok()).unwrap_or(false);
+    let st = state.clone();
+    let ok = tokio::task::spawn_blocking(move || st.lock().sql.query("SELECT 1", &[]).is_ok()).await.unwrap_or(false);
     let status = if ok { axum::http::StatusCode::OK } else { axum::http::StatusCode::SERVICE_UNAVAILABLE };
     (status, Json(serde_json::json!({ "status": if ok { "ok" } else { "degraded" } })))
 }

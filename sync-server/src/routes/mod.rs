@@ -1,14 +1,18 @@
 //! HTTP routes. `app(state)` builds the router so tests can drive it
 //! directly or serve it on a loopback port.
 
+mod auth;
+mod blobs;
 mod enroll;
 mod health;
 mod sync;
 
+pub use blobs::{UPLOAD_LENGTH, UPLOAD_OFFSET};
+
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{get, head, post};
 use axum::Router;
 
 use crate::state::AppState;
@@ -18,10 +22,19 @@ pub const OPENAPI: &str = include_str!("../../openapi.yaml");
 
 /// Every route the router serves, for the test that keeps the OpenAPI
 /// description complete.
-pub const ROUTES: &[&str] =
-    &["/healthz", "/metrics", "/openapi.yaml", "/v1/enroll", "/v1/sync/digest", "/v1/sync/heads", "/v1/sync/batch"];
+pub const ROUTES: &[&str] = &[
+    "/healthz",
+    "/metrics",
+    "/openapi.yaml",
+    "/v1/enroll",
+    "/v1/sync/digest",
+    "/v1/sync/heads",
+    "/v1/sync/batch",
+    "/v1/uploads/{hash}",
+    "/v1/blobs/{hash}",
+];
 
-/// Largest request body accepted (sync batches; blobs will have their own limit).
+/// Largest request body accepted (sync batches; blob chunks are smaller).
 pub const MAX_BODY: usize = 16 * 1024 * 1024;
 
 /// The server's router.
@@ -34,6 +47,8 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/v1/sync/digest", post(sync::digest))
         .route("/v1/sync/heads", post(sync::heads))
         .route("/v1/sync/batch", post(sync::batch))
+        .route("/v1/uploads/{hash}", head(blobs::upload_status).patch(blobs::upload_chunk))
+        .route("/v1/blobs/{hash}", get(blobs::download))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
 }

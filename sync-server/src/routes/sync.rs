@@ -2,7 +2,6 @@
 //! messages, handled by the core's sans-I/O server functions under the
 //! caller's rights.
 
-use std::collections::BTreeSet;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -17,33 +16,17 @@ use lianjian_core::sync::{serve, wire};
 
 use crate::access::CallerAccess;
 use crate::db::{self, Caller};
+use crate::docs::DocTables;
 use crate::error::AppError;
+use crate::routes::auth::authenticate;
 use crate::state::AppState;
 
 /// The header carrying a client's sync session id.
 pub const SESSION_HEADER: &str = "x-lianjian-session";
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")
-}
-
 fn session(headers: &HeaderMap) -> Option<String> {
     let s = headers.get(SESSION_HEADER)?.to_str().ok()?;
     (s.len() <= 64 && !s.is_empty()).then(|| s.to_string())
-}
-
-fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, AppError> {
-    let fail = |why| {
-        state.metrics.unauthorized.fetch_add(1, Ordering::Relaxed);
-        tracing::warn!(reason = why, "unauthorized request");
-        AppError::Unauthorized(why)
-    };
-    let token = bearer(headers).ok_or_else(|| fail("missing bearer token"))?;
-    if token.len() > 128 {
-        return Err(fail("malformed token"));
-    }
-    let db = state.db.lock().expect("db lock");
-    db::caller(&db, token)?.ok_or_else(|| fail("unknown or revoked device"))
 }
 
 fn cbor<T: Serialize>(state: &AppState, value: &T) -> Response {
@@ -52,35 +35,21 @@ fn cbor<T: Serialize>(state: &AppState, value: &T) -> Response {
     ([(header::CONTENT_TYPE, "application/cbor")], bytes).into_response()
 }
 
-/// Runs `f` with the caller's access, the store, and the caller, on a
-/// blocking thread.
+/// Runs `f` with the caller's access, the document tables, and the caller,
+/// on a blocking thread.
 async fn with_access<T, F>(state: Arc<AppState>, headers: HeaderMap, body: Bytes, f: F) -> Result<T, AppError>
 where
     T: Send + 'static,
-    F: FnOnce(
-            &AppState,
-            &Caller,
-            &CallerAccess<'_>,
-            &mut lianjian_core::store::Store,
-            &[u8],
-            Option<String>,
-        ) -> Result<T, AppError>
+    F: FnOnce(&AppState, &Caller, &CallerAccess<'_>, &mut DocTables<'_>, &[u8], Option<String>) -> Result<T, AppError>
         + Send
         + 'static,
 {
     state.metrics.bytes_in.fetch_add(body.len() as u64, Ordering::Relaxed);
     tokio::task::spawn_blocking(move || {
-        let caller = authenticate(&state, &headers)?;
-        let db = state.db.lock().expect("db lock");
-        let mut store = state.store.lock().expect("store lock");
-        let signed: BTreeSet<String> = {
-            let mut stmt =
-                store.connection().prepare_cached("SELECT id FROM inspections WHERE status IN ('signed', 'closed')")?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        let access = CallerAccess::new(&caller, &db, &signed, &state.scheme)?;
-        f(&state, &caller, &access, &mut store, &body, session(&headers))
+        let mut db = state.lock();
+        let caller = authenticate(&state, &mut *db.sql, &headers)?;
+        let access = CallerAccess::new(&caller, &mut *db.sql, &state.scheme)?;
+        f(&state, &caller, &access, &mut db.docs(), &body, session(&headers))
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?
@@ -93,25 +62,23 @@ pub async fn digest(State(state): State<Arc<AppState>>, headers: HeaderMap, body
     state.metrics.bytes_in.fetch_add(body.len() as u64, Ordering::Relaxed);
     let st = state.clone();
     let r = tokio::task::spawn_blocking(move || -> Result<wire::DigestResponse, AppError> {
-        let caller = authenticate(&state, &headers)?;
+        let mut db = state.lock();
+        let caller = authenticate(&state, &mut *db.sql, &headers)?;
         let req: wire::DigestRequest = wire::decode(&body)?;
-        let db = state.db.lock().expect("db lock");
-        let store = state.store.lock().expect("store lock");
-        let version = state.data_version(&db, &store)?;
+        let revision = db::revision(&mut *db.sql)?;
         let cached = state
             .digests
             .lock()
             .expect("digest cache")
             .get(&caller.user.id)
-            .filter(|(v, _)| *v == version)
+            .filter(|(v, _)| *v == revision)
             .map(|(_, d)| *d);
         let ours = match cached {
             Some(d) => d,
             None => {
-                let signed = signed_inspections(&store)?;
-                let access = CallerAccess::new(&caller, &db, &signed, &state.scheme)?;
-                let d = serve::server_digest(&store, &access)?;
-                state.digests.lock().expect("digest cache").insert(caller.user.id.clone(), (version, d));
+                let access = CallerAccess::new(&caller, &mut *db.sql, &state.scheme)?;
+                let d = serve::server_digest(&mut db.docs(), &access)?;
+                state.digests.lock().expect("digest cache").insert(caller.user.id.clone(), (revision, d));
                 d
             }
         };
@@ -122,20 +89,13 @@ pub async fn digest(State(state): State<Arc<AppState>>, headers: HeaderMap, body
     Ok(cbor(&st, &r))
 }
 
-fn signed_inspections(store: &lianjian_core::store::Store) -> Result<BTreeSet<String>, AppError> {
-    let mut stmt =
-        store.connection().prepare_cached("SELECT id FROM inspections WHERE status IN ('signed', 'closed')")?;
-    let rows = stmt.query_map([], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
 /// `POST /v1/sync/heads`.
 pub async fn heads(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
     state.metrics.request("sync_heads");
     let st = state.clone();
-    let r = with_access(state, headers, body, |_, _, access, store, body, _| {
+    let r = with_access(state, headers, body, |_, _, access, docs, body, _| {
         let req: wire::HeadsRequest = wire::decode(body)?;
-        Ok(serve::heads(store, access, &req)?)
+        Ok(serve::heads(docs, access, &req)?)
     })
     .await?;
     Ok(cbor(&st, &r))
@@ -145,13 +105,10 @@ pub async fn heads(State(state): State<Arc<AppState>>, headers: HeaderMap, body:
 pub async fn batch(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
     state.metrics.request("sync_batch");
     let st = state.clone();
-    let r = with_access(state, headers, body, |state, caller, access, store, body, session| {
+    let r = with_access(state, headers, body, |state, caller, access, docs, body, session| {
         let req: wire::BatchRequest = wire::decode(body)?;
         let mut states = state.take_session(&caller.device_id, session.as_deref());
-        if !req.messages.is_empty() {
-            state.bump();
-        }
-        let result = serve::batch(store, &caller.device_id, &mut states, access, &req, Timestamp::now());
+        let result = serve::batch(docs, &caller.device_id, &mut states, access, &req, Timestamp::now());
         // After an error the in-memory state is not trusted: it is dropped.
         if let Ok(r) = &result {
             for rej in &r.rejected {

@@ -66,7 +66,7 @@ async fn team_syncs_an_inspection_through_the_server() {
     client.sync(&mut lead, &lead_e.token).await.unwrap();
     client.sync(&mut a, &a_e.token).await.unwrap();
     let id = insp.id.to_string();
-    let server_heads = server.state.store.lock().unwrap().heads(&id).unwrap();
+    let server_heads = server_heads(&server.state, &id);
     assert_eq!(lead.heads(&id).unwrap(), server_heads);
     assert_eq!(a.heads(&id).unwrap(), server_heads);
     assert_eq!(a.inspection(&insp.id).unwrap().responses.len(), 16);
@@ -90,7 +90,7 @@ async fn team_syncs_an_inspection_through_the_server() {
     assert!(ent_dev.document_ids(DocKind::Inspection).unwrap().is_empty());
 
     // A revoked device is refused at once.
-    lianjian_sync_server::db::revoke_device(&server.state.db.lock().unwrap(), &a_e.device_id, "now").unwrap();
+    lianjian_sync_server::db::revoke_device(&mut *server.state.lock().sql, &a_e.device_id, "now").unwrap();
     assert!(matches!(client.sync(&mut a, &a_e.token).await, Err(Error::Unauthorized(_))));
     assert!(matches!(client.sync(&mut a, "not-a-token").await, Err(Error::Unauthorized(_))));
     // An enrollment code works once.

@@ -46,7 +46,7 @@ async fn every_role_is_refused_on_foreign_objects() {
     client.sync(&mut lead, &lead_e.token).await.unwrap();
     let id = insp.id.to_string();
     let x_bytes = lead.export(&id).unwrap();
-    let server_heads = || server.state.store.lock().unwrap().heads(&id).unwrap();
+    let server_heads = || server_heads(&server.state, &id);
     let before = server_heads();
 
     // Probers: the office, an inspector of another team, the enterprise user
@@ -108,7 +108,7 @@ async fn every_role_is_refused_on_foreign_objects() {
         assert_eq!(server_heads(), before, "{} changed the server's copy", who.user.name);
 
         // Revoked: every endpoint answers 401.
-        lianjian_sync_server::db::revoke_device(&server.state.db.lock().unwrap(), &e.device_id, "now").unwrap();
+        lianjian_sync_server::db::revoke_device(&mut *server.state.lock().sql, &e.device_id, "now").unwrap();
         for path in ["/v1/sync/digest", "/v1/sync/heads", "/v1/sync/batch"] {
             let (status, body) = post(&server.base, path, &e.token, wire::encode(&req)).await;
             assert_eq!(status, 401, "{path}");
@@ -135,7 +135,7 @@ async fn every_role_is_refused_on_foreign_objects() {
     assert_eq!(server_heads(), before);
     // Enrolling a device with an actor id that is already bound is refused.
     let code =
-        lianjian_sync_server::db::issue_code(&server.state.db.lock().unwrap(), &member_user.user.id, "now").unwrap();
+        lianjian_sync_server::db::issue_code(&mut *server.state.lock().sql, &member_user.user.id, "now").unwrap();
     let body = serde_json::json!({ "code": code, "device_name": "仿冒", "actors": [lead.actor().to_hex_string()] });
     let resp = reqwest::Client::new().post(format!("{}/v1/enroll", server.base)).json(&body).send().await.unwrap();
     assert_eq!(resp.status(), 401);

@@ -9,7 +9,42 @@ use lianjian_core::rules::permissions::Role;
 use lianjian_core::store::Store;
 use lianjian_core::sync::http::{Enrollment, SyncClient};
 use lianjian_sync_server::seed::{seed, Seeded};
-use lianjian_sync_server::{app, AppState};
+use lianjian_sync_server::{app, AppState, Config};
+
+/// Opens a test server's state (off the async threads: the PostgreSQL
+/// client blocks).
+pub async fn open_state(dir: &std::path::Path) -> Arc<AppState> {
+    let dir = dir.to_path_buf();
+    tokio::task::spawn_blocking(move || Arc::new(AppState::open(&test_config(&dir)).unwrap())).await.unwrap()
+}
+
+/// Where a test server keeps its records: SQLite in `dir`, or, when
+/// `LIANJIAN_TEST_POSTGRES` names a PostgreSQL server, a fresh schema there
+/// (so the same suite runs against both backends).
+pub fn test_config(dir: &std::path::Path) -> Config {
+    let Ok(base) = std::env::var("LIANJIAN_TEST_POSTGRES") else { return Config::sqlite(dir) };
+    let schema = format!("t_{}", uuid_like());
+    let mut admin = postgres::Client::connect(&base, postgres::NoTls).expect("LIANJIAN_TEST_POSTGRES reachable");
+    admin.batch_execute(&format!("CREATE SCHEMA {schema}")).unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    Config { data: dir.to_path_buf(), database_url: Some(format!("{base}{sep}options=-csearch_path%3D{schema}")) }
+}
+
+fn uuid_like() -> String {
+    PersonId::new().to_string().replace('-', "")
+}
+
+/// The server's heads of a document.
+pub fn server_heads(state: &AppState, id: &str) -> Vec<automerge::ChangeHash> {
+    use lianjian_core::sync::serve::ServerDocs;
+    state.lock().docs().stored_heads(id).unwrap()
+}
+
+/// The server's copy of an inspection, hydrated.
+pub fn server_inspection(state: &AppState, id: &InspectionId) -> Inspection {
+    let doc = state.lock().docs().with_document(&id.to_string(), |d| d.clone()).unwrap();
+    lianjian_core::doc::InspectionDoc::from_automerge(doc).unwrap().hydrate().unwrap()
+}
 
 pub struct Server {
     pub base: String,
@@ -21,8 +56,9 @@ pub struct Server {
 impl Server {
     pub async fn start() -> Server {
         let dir = tempfile::tempdir().unwrap();
-        let state = Arc::new(AppState::open(dir.path()).unwrap());
-        let seeded = seed(&state, &fixtures_dir()).unwrap();
+        let state = open_state(dir.path()).await;
+        let st = state.clone();
+        let seeded = tokio::task::spawn_blocking(move || seed(&st, &fixtures_dir()).unwrap()).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let router = app(state.clone());
@@ -81,8 +117,8 @@ pub fn add_user(state: &AppState, name: &str, role: Role) -> Seeded {
         department: None,
         enterprise_id: None,
     };
-    let conn = state.db.lock().unwrap();
-    lianjian_sync_server::db::add_user(&conn, &user).unwrap();
-    let code = lianjian_sync_server::db::issue_code(&conn, &user.id, "now").unwrap();
+    let mut db = state.lock();
+    lianjian_sync_server::db::add_user(&mut *db.sql, &user).unwrap();
+    let code = lianjian_sync_server::db::issue_code(&mut *db.sql, &user.id, "now").unwrap();
     Seeded { user, code }
 }

@@ -91,14 +91,11 @@ async fn five_tablets_hundreds_of_edits_each_converge() {
         }
     }
     let id = insp.id.to_string();
-    let (heads, merged) = {
-        let mut s = server.state.store.lock().unwrap();
-        (s.heads(&id).unwrap(), s.inspection(&insp.id).unwrap())
-    };
+    let (heads, merged) = (server_heads(&server.state, &id), server_inspection(&server.state, &insp.id));
     for (store, _, _) in devices.iter_mut() {
         assert_eq!(store.heads(&id).unwrap(), heads);
         assert_eq!(store.inspection(&insp.id).unwrap(), merged);
     }
-    let changes = server.state.store.lock().unwrap().with_document(&id, |d| d.get_changes(&[]).len()).unwrap();
+    let changes = server.state.lock().docs().with_document(&id, |d| d.get_changes(&[]).len()).unwrap();
     assert!(changes >= 5 * 150, "{changes} changes");
 }

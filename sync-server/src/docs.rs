@@ -1,0 +1,361 @@
+//! The server's copies of documents in its SQL database: a snapshot plus
+//! incremental chunks per document, heads, and per-peer sync states, with a
+//! small in-memory cache of loaded documents. Implements the core's
+//! [`ServerDocs`] so the sans-I/O protocol runs on either backend.
+//!
+//! Several server processes may share one PostgreSQL database: a cached
+//! document is used only while its heads equal the stored heads, and a write
+//! succeeds only if the stored heads are still the ones it started from
+//! (otherwise [`DbError::Contention`], and the client's next round retries).
+//! The access table and the blob references follow each document in the
+//! same transaction as its changes, so a crash never leaves a document that
+//! nobody may write.
+
+use std::collections::{BTreeMap, HashMap};
+
+use automerge::sync::{State, SyncDoc};
+use automerge::{ActorId, Automerge, Change, ChangeHash};
+
+use lianjian_core::doc::catalog::{kind_of, KIND_CHECKLIST, KIND_ENTERPRISE};
+use lianjian_core::doc::inspection::evidence_refs;
+use lianjian_core::model::{InspectionStatus, TeamMember, Timestamp};
+use lianjian_core::store::chunks::{decode_heads, encode_heads};
+use lianjian_core::store::DocKind;
+use lianjian_core::sync::apply::{apply_sync_message, Applied};
+use lianjian_core::sync::serve::ServerDocs;
+use lianjian_core::{Error, Result};
+
+use crate::args;
+use crate::db;
+use crate::sql::{DbError, Sql};
+
+/// Compact a document into one snapshot when it has more chunks than this.
+pub const MAX_CHUNKS: i64 = 64;
+
+/// Documents kept loaded in memory.
+const CACHE_SIZE: usize = 256;
+
+fn storage(e: DbError) -> Error {
+    Error::from(e)
+}
+
+struct Cached {
+    doc: Automerge,
+    heads: Vec<ChangeHash>,
+    chunks: i64,
+}
+
+/// Loaded documents, shared by all requests of one server process.
+#[derive(Default)]
+pub struct DocCache {
+    docs: HashMap<String, Cached>,
+}
+
+impl DocCache {
+    /// Forgets every loaded document (what a restart looks like).
+    pub fn clear(&mut self) {
+        self.docs.clear();
+    }
+}
+
+/// The document tables seen through one connection and the shared cache.
+pub struct DocTables<'a> {
+    db: &'a mut dyn Sql,
+    cache: &'a mut DocCache,
+    actor: ActorId,
+}
+
+impl<'a> DocTables<'a> {
+    /// Documents on `db`, loaded through `cache`; new documents created here
+    /// (from what a device sends) get the server's `actor`.
+    pub fn new(db: &'a mut dyn Sql, cache: &'a mut DocCache, actor: ActorId) -> Self {
+        DocTables { db, cache, actor }
+    }
+
+    /// Loads `id` if it is stored (reusing the cached copy while its heads
+    /// are current); `Ok(false)` if it is not stored.
+    fn ensure_loaded(&mut self, id: &str) -> Result<bool> {
+        let row = self.db.query_opt("SELECT heads, chunks FROM documents WHERE id = $1", args![id]).map_err(storage)?;
+        let Some(row) = row else {
+            self.cache.docs.remove(id);
+            return Ok(false);
+        };
+        let heads = decode_heads(&row.bytes(0).map_err(storage)?)?;
+        if self.cache.docs.get(id).is_some_and(|c| c.heads == heads) {
+            return Ok(true);
+        }
+        let chunks =
+            self.db.query("SELECT bytes FROM doc_chunks WHERE doc_id = $1 ORDER BY seq", args![id]).map_err(storage)?;
+        let mut bytes = Vec::new();
+        for c in &chunks {
+            bytes.extend_from_slice(&c.bytes(0).map_err(storage)?);
+        }
+        let corrupt = |reason: String| Error::CorruptDocument { doc: id.to_string(), reason };
+        let doc = Automerge::load(&bytes).map_err(|e| corrupt(e.to_string()))?;
+        let mut loaded = doc.get_heads();
+        loaded.sort();
+        if loaded != heads {
+            return Err(corrupt("stored chunks do not add up to the stored heads".into()));
+        }
+        if self.cache.docs.len() >= CACHE_SIZE {
+            self.cache.docs.clear();
+        }
+        let n = row.int(1).map_err(storage)?;
+        self.cache.docs.insert(id.to_string(), Cached { doc, heads, chunks: n });
+        Ok(true)
+    }
+
+    /// Runs `f` on a stored document.
+    pub fn with_document<R>(&mut self, id: &str, f: impl FnOnce(&Automerge) -> R) -> Result<R> {
+        if !self.ensure_loaded(id)? {
+            return Err(Error::NotFound { kind: "document", id: id.to_string() });
+        }
+        Ok(f(&self.cache.docs[id].doc))
+    }
+
+    /// Stores a document made here (the office's catalogue): created when new,
+    /// otherwise `update` runs on the stored copy and what it changed is
+    /// appended. `build` makes the new document. Returns whether anything was
+    /// written.
+    pub fn put(
+        &mut self,
+        id: &str,
+        kind: DocKind,
+        at: Timestamp,
+        build: impl FnOnce(ActorId) -> Result<Automerge>,
+        update: impl FnOnce(&mut Automerge) -> Result<()>,
+    ) -> Result<bool> {
+        if !self.ensure_loaded(id)? {
+            let doc = build(self.actor.clone())?;
+            self.create(id, kind, doc, at, None)?;
+            return Ok(true);
+        }
+        let cached = self.cache.docs.get_mut(id).expect("loaded");
+        cached.doc.set_actor(self.actor.clone());
+        let before = cached.heads.clone();
+        if let Err(e) = update(&mut cached.doc) {
+            self.cache.docs.remove(id);
+            return Err(e);
+        }
+        if sorted(self.cache.docs[id].doc.get_heads()) == before {
+            return Ok(false);
+        }
+        self.append(id, &before, at, None)?;
+        Ok(true)
+    }
+
+    fn create(
+        &mut self,
+        id: &str,
+        kind: DocKind,
+        doc: Automerge,
+        at: Timestamp,
+        state: Option<(&str, &State)>,
+    ) -> Result<()> {
+        let heads = sorted(doc.get_heads());
+        let bytes = doc.save();
+        let result = self.db.transaction(|tx| -> Result<()> {
+            tx.execute(
+                "INSERT INTO documents (id, kind, heads, chunks, updated_at) VALUES ($1, $2, $3, 1, $4)",
+                args![id, kind.code(), encode_heads(&heads), at.to_string()],
+            )
+            .map_err(|e| contention(id, e))?;
+            tx.execute("INSERT INTO doc_chunks (doc_id, seq, bytes) VALUES ($1, 1, $2)", args![id, bytes])
+                .map_err(storage)?;
+            if let Some((peer, state)) = state {
+                write_sync_state(tx, id, peer, state)?;
+            }
+            follow(tx, id, &doc)
+        });
+        match result {
+            Ok(()) => {
+                self.cache.docs.insert(id.to_string(), Cached { doc, heads, chunks: 1 });
+                Ok(())
+            }
+            Err(e) => {
+                self.cache.docs.remove(id);
+                Err(e)
+            }
+        }
+    }
+
+    /// Appends what the cached `id` holds beyond `before`, in one transaction
+    /// that fails if another process moved the document meanwhile. Compacts
+    /// when the chunks pile up.
+    fn append(&mut self, id: &str, before: &[ChangeHash], at: Timestamp, state: Option<(&str, &State)>) -> Result<()> {
+        let cached = self.cache.docs.get(id).expect("loaded");
+        let heads = sorted(cached.doc.get_heads());
+        let compact = cached.chunks >= MAX_CHUNKS;
+        let seq = cached.chunks + 1;
+        let bytes = if compact { cached.doc.save() } else { cached.doc.save_after(before) };
+        let doc = &cached.doc;
+        let db = &mut *self.db;
+        let result = db.transaction(|tx| -> Result<()> {
+            let n = tx
+                .execute(
+                    "UPDATE documents SET heads = $1, chunks = $2, updated_at = $3 WHERE id = $4 AND heads = $5",
+                    args![
+                        encode_heads(&heads),
+                        if compact { 1 } else { seq },
+                        at.to_string(),
+                        id,
+                        encode_heads(before)
+                    ],
+                )
+                .map_err(storage)?;
+            if n != 1 {
+                return Err(storage(DbError::Contention(id.to_string())));
+            }
+            if compact {
+                tx.execute("DELETE FROM doc_chunks WHERE doc_id = $1", args![id]).map_err(storage)?;
+                tx.execute("INSERT INTO doc_chunks (doc_id, seq, bytes) VALUES ($1, 1, $2)", args![id, bytes])
+                    .map_err(storage)?;
+            } else {
+                tx.execute("INSERT INTO doc_chunks (doc_id, seq, bytes) VALUES ($1, $2, $3)", args![id, seq, bytes])
+                    .map_err(|e| contention(id, e))?;
+            }
+            if let Some((peer, state)) = state {
+                write_sync_state(tx, id, peer, state)?;
+            }
+            follow(tx, id, doc)
+        });
+        match result {
+            Ok(()) => {
+                let c = self.cache.docs.get_mut(id).expect("loaded");
+                c.heads = heads;
+                c.chunks = if compact { 1 } else { seq };
+                Ok(())
+            }
+            Err(e) => {
+                // Memory must not claim more than the database holds.
+                self.cache.docs.remove(id);
+                Err(e)
+            }
+        }
+    }
+
+    /// Number of chunk rows of a document (tests of compaction).
+    pub fn chunk_count(&mut self, id: &str) -> Result<i64> {
+        let r = self.db.query_opt("SELECT count(*) FROM doc_chunks WHERE doc_id = $1", args![id]).map_err(storage)?;
+        r.map_or(Ok(0), |r| r.int(0).map_err(storage))
+    }
+}
+
+fn sorted(mut heads: Vec<ChangeHash>) -> Vec<ChangeHash> {
+    heads.sort();
+    heads
+}
+
+/// An insert that collides with another process's insert is contention.
+fn contention(id: &str, e: DbError) -> Error {
+    let unique = match &e {
+        DbError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => f.code == rusqlite::ErrorCode::ConstraintViolation,
+        DbError::Postgres(p) => p.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION),
+        _ => false,
+    };
+    storage(if unique { DbError::Contention(id.to_string()) } else { e })
+}
+
+fn write_sync_state(db: &mut dyn Sql, doc: &str, peer: &str, state: &State) -> Result<()> {
+    db.execute(
+        "INSERT INTO sync_states (doc_id, peer, state) VALUES ($1, $2, $3)
+         ON CONFLICT (doc_id, peer) DO UPDATE SET state = excluded.state",
+        args![doc, peer, state.encode()],
+    )
+    .map_err(storage)?;
+    Ok(())
+}
+
+/// Makes the access table and the blob references follow a document: an
+/// inspection's writers are its team, it is readable by its enterprise once
+/// signed, and it references the blobs of its evidence; catalogue documents
+/// are the office's.
+pub fn follow(db: &mut dyn Sql, doc: &str, merged: &Automerge) -> Result<()> {
+    match kind_of(merged)?.as_deref() {
+        None => {
+            let team: BTreeMap<String, TeamMember> = autosurgeon::hydrate_prop(merged, automerge::ROOT, "team")?;
+            let enterprise: String = autosurgeon::hydrate_prop(merged, automerge::ROOT, "enterprise")?;
+            let status: InspectionStatus = autosurgeon::hydrate_prop(merged, automerge::ROOT, "status")?;
+            let signed = matches!(status, InspectionStatus::Signed | InspectionStatus::Closed);
+            let writers: Vec<String> = team.into_keys().collect();
+            db::set_access(db, doc, "inspection", Some(&enterprise), signed, &writers).map_err(storage)?;
+            for hash in evidence_refs(merged)? {
+                db.execute(
+                    "INSERT INTO blob_refs (doc_id, hash) VALUES ($1, $2) ON CONFLICT (doc_id, hash) DO NOTHING",
+                    args![doc, hash],
+                )
+                .map_err(storage)?;
+            }
+            Ok(())
+        }
+        Some(KIND_ENTERPRISE) => db::set_access(db, doc, "enterprise", Some(doc), false, &[]).map_err(storage),
+        Some(KIND_CHECKLIST) => db::set_access(db, doc, "checklist", None, false, &[]).map_err(storage),
+        Some(other) => Err(Error::Schema(format!("unknown document kind {other:?}"))),
+    }
+}
+
+impl ServerDocs for DocTables<'_> {
+    fn inventory(&mut self) -> Result<Vec<(String, Vec<ChangeHash>)>> {
+        let rows = self.db.query("SELECT id, heads FROM documents ORDER BY id", &[]).map_err(storage)?;
+        rows.iter().map(|r| Ok((r.text(0).map_err(storage)?, decode_heads(&r.bytes(1).map_err(storage)?)?))).collect()
+    }
+
+    fn stored_heads(&mut self, doc: &str) -> Result<Vec<ChangeHash>> {
+        match self.db.query_opt("SELECT heads FROM documents WHERE id = $1", args![doc]).map_err(storage)? {
+            Some(r) => decode_heads(&r.bytes(0).map_err(storage)?),
+            None => Ok(vec![]),
+        }
+    }
+
+    fn sync_state(&mut self, doc: &str, peer: &str) -> Result<State> {
+        let row = self
+            .db
+            .query_opt("SELECT state FROM sync_states WHERE doc_id = $1 AND peer = $2", args![doc, peer])
+            .map_err(storage)?;
+        // A state that does not decode is only an optimisation lost.
+        Ok(row.and_then(|r| r.bytes(0).ok()).and_then(|b| State::decode(&b).ok()).unwrap_or_default())
+    }
+
+    fn receive_sync_message(
+        &mut self,
+        doc: &str,
+        peer: &str,
+        state: &mut State,
+        message: &[u8],
+        at: Timestamp,
+        check: &mut dyn FnMut(&Automerge, &[Change]) -> Result<()>,
+    ) -> Result<bool> {
+        let saved = state.clone();
+        let existing =
+            if self.ensure_loaded(doc)? { Some(&mut self.cache.docs.get_mut(doc).expect("loaded").doc) } else { None };
+        let applied = apply_sync_message(doc, existing, &self.actor, state, message, check);
+        let result = match applied {
+            Err(e) => {
+                self.cache.docs.remove(doc);
+                return Err(e);
+            }
+            Ok(Applied::Unchanged) => {
+                write_sync_state(self.db, doc, peer, state)?;
+                return Ok(false);
+            }
+            Ok(Applied::Created(kind, fresh)) => self.create(doc, kind, *fresh, at, Some((peer, &*state))),
+            Ok(Applied::Changed(before)) => self.append(doc, &sorted(before), at, Some((peer, &*state))),
+        };
+        match result {
+            Ok(()) => Ok(true),
+            Err(e) => {
+                *state = saved;
+                Err(e)
+            }
+        }
+    }
+
+    fn generate_sync_message(&mut self, doc: &str, state: &mut State) -> Result<Option<Vec<u8>>> {
+        let msg = if self.ensure_loaded(doc)? {
+            self.cache.docs[doc].doc.generate_sync_message(state)
+        } else {
+            Automerge::new().generate_sync_message(state)
+        };
+        Ok(msg.map(automerge::sync::Message::encode))
+    }
+}

@@ -19,7 +19,7 @@ use lianjian_core::rules::permissions::Role;
 use lianjian_core::store::Store;
 use lianjian_core::sync::http::SyncClient;
 use lianjian_sync_server::seed::Seeded;
-use lianjian_sync_server::{app, AppState};
+use lianjian_sync_server::app;
 
 use crate::support::*;
 

@@ -11,6 +11,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("001_documents", include_str!("migrations/001_documents.sql")),
     ("002_projections", include_str!("migrations/002_projections.sql")),
     ("003_sync", include_str!("migrations/003_sync.sql")),
+    ("004_blobs", include_str!("migrations/004_blobs.sql")),
 ];
 
 /// The schema version this build writes.

@@ -7,6 +7,7 @@
 //! cached document is dropped and reloaded from disk, so memory never claims
 //! more than the disk holds. Errors never delete or rewrite stored data.
 
+pub mod blobs;
 mod catalog;
 pub mod chunks;
 pub mod migrations;
@@ -35,6 +36,7 @@ pub const DEFAULT_CACHE_SIZE: usize = 8;
 /// The local store of one device.
 pub struct Store {
     conn: Connection,
+    blob_dir: Option<std::path::PathBuf>,
     actor: ActorId,
     scheme: GradeScheme,
     cache: HashMap<String, (u64, LoadedDoc)>,
@@ -52,7 +54,12 @@ impl Store {
     /// Opens (creating if needed) the store at `path`, migrating its schema.
     /// A database from a newer build is refused and left untouched.
     pub fn open(path: &Path) -> Result<Self> {
-        Self::init(Connection::open(path)?)
+        let mut store = Self::init(Connection::open(path)?)?;
+        // Blob files live beside the database: `lianjian.db` → `lianjian.db.blobs/`.
+        let mut dir = path.as_os_str().to_owned();
+        dir.push(".blobs");
+        store.blob_dir = Some(dir.into());
+        Ok(store)
     }
 
     /// A store in memory (tests, previews).
@@ -74,6 +81,7 @@ impl Store {
         let actor = Self::device_actor(&conn)?;
         Ok(Store {
             conn,
+            blob_dir: None,
             actor,
             scheme: GradeScheme::three_level(),
             cache: HashMap::new(),

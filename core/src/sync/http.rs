@@ -30,9 +30,10 @@ pub struct Enrollment {
 /// A client of one sync server.
 #[derive(Clone, Debug)]
 pub struct SyncClient {
-    base: String,
-    http: reqwest::Client,
+    pub(super) base: String,
+    pub(super) http: reqwest::Client,
     backoff: std::time::Duration,
+    pub(super) chunk_size: usize,
 }
 
 #[derive(Deserialize)]
@@ -53,6 +54,7 @@ impl SyncClient {
             base: base_url.trim_end_matches('/').to_string(),
             http,
             backoff: std::time::Duration::from_millis(100),
+            chunk_size: super::blobs::DEFAULT_CHUNK,
         })
     }
 
@@ -63,9 +65,30 @@ impl SyncClient {
         self
     }
 
+    /// Sets the size of blob upload chunks (at most the server's 8 MiB);
+    /// smaller chunks lose less on a flaky link.
+    pub fn with_chunk_size(mut self, bytes: usize) -> Self {
+        self.chunk_size = bytes.clamp(1, 8 << 20);
+        self
+    }
+
     /// The delay before retry number `attempt` (0-based).
-    fn delay(&self, attempt: u32) -> std::time::Duration {
+    pub(super) fn delay(&self, attempt: u32) -> std::time::Duration {
         self.backoff * (1u32 << attempt.min(6))
+    }
+
+    /// Turns a refusal into the core's error (the server's JSON body, if any).
+    pub(super) fn refusal(status: reqwest::StatusCode, body: &[u8]) -> Error {
+        let message = serde_json::from_slice::<ErrorBody>(body)
+            .map(|b| format!("{}: {}", b.error, b.message))
+            .unwrap_or_else(|_| status.to_string());
+        match status.as_u16() {
+            401 => Error::Unauthorized(message),
+            403 => Error::Forbidden { role: "device".into(), action: message },
+            404 => Error::NotFound { kind: "blob", id: message },
+            400 | 413 | 422 => Error::validation("request", message),
+            _ => Error::Network(message),
+        }
     }
 
     async fn post(
@@ -89,15 +112,7 @@ impl SyncClient {
         if status.is_success() {
             return Ok(bytes);
         }
-        let message = serde_json::from_slice::<ErrorBody>(&bytes)
-            .map(|b| format!("{}: {}", b.error, b.message))
-            .unwrap_or_else(|_| status.to_string());
-        Err(match status.as_u16() {
-            401 => Error::Unauthorized(message),
-            403 => Error::Forbidden { role: "device".into(), action: message },
-            400 | 413 | 422 => Error::validation("request", message),
-            _ => Error::Network(message),
-        })
+        Err(Self::refusal(status, &bytes))
     }
 
     /// Redeems a one-time enrollment code for this store's device.
@@ -113,6 +128,17 @@ impl SyncClient {
 
     /// Runs one sync session; on error nothing in memory survives it.
     pub async fn sync(&self, store: &mut Store, token: &str) -> Result<Progress> {
+        self.sync_with_progress(store, token, &mut |_| {}).await
+    }
+
+    /// [`SyncClient::sync`], telling `listener` the progress after every
+    /// response (documents and bytes done / total, for the sync screen).
+    pub async fn sync_with_progress(
+        &self,
+        store: &mut Store,
+        token: &str,
+        listener: &mut (dyn FnMut(&Progress) + Send),
+    ) -> Result<Progress> {
         let session_id = uuid::Uuid::now_v7().to_string();
         let mut session = ClientSession::new(self.base.clone());
         let mut next = Some(session.start(store)?);
@@ -131,6 +157,7 @@ impl SyncClient {
                 Request::Batch(_) => Response::Batch(wire::decode(&bytes)?),
             };
             next = session.handle(store, resp, Timestamp::now())?;
+            listener(session.progress());
         }
         Ok(session.progress().clone())
     }

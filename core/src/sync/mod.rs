@@ -10,6 +10,7 @@
 //! for those documents only, until neither side has anything to say.
 
 pub mod apply;
+pub mod blobs;
 pub mod client;
 pub mod digest;
 pub mod http;

@@ -18,8 +18,8 @@ use lianjian_core::model::*;
 use lianjian_core::rules::permissions::Role;
 use lianjian_core::store::Store;
 use lianjian_core::sync::http::SyncClient;
-use lianjian_sync_server::seed::Seeded;
 use lianjian_sync_server::app;
+use lianjian_sync_server::seed::Seeded;
 
 use crate::support::*;
 

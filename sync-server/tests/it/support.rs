@@ -75,6 +75,14 @@ impl Server {
         add_user(&self.state, name, role)
     }
 
+    /// A device store on disk (it keeps blob files) in `dir`, enrolled as `who`.
+    pub async fn file_device(&self, who: &Seeded, dir: &std::path::Path) -> (Store, Enrollment, SyncClient) {
+        let store = Store::open(&dir.join(format!("{}.db", who.user.id))).unwrap();
+        let client = SyncClient::new(&self.base).unwrap().with_chunk_size(4 << 10);
+        let e = client.enroll(&store, &who.code, "平板").await.unwrap();
+        (store, e, client)
+    }
+
     /// A fresh device store enrolled as `who`.
     pub async fn device(&self, who: &Seeded) -> (Store, Enrollment, SyncClient) {
         let store = Store::open_in_memory().unwrap();

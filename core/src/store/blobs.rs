@@ -90,17 +90,7 @@ fn entry(
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
 }
 
-fn to_entry(
-    (hash, size, media_type, state, attempts, next, last_error): (
-        String,
-        i64,
-        String,
-        String,
-        i64,
-        Option<String>,
-        Option<String>,
-    ),
-) -> Result<BlobEntry> {
+fn to_entry((hash, size, media_type, state, attempts, next, last_error): RawEntry) -> Result<BlobEntry> {
     Ok(BlobEntry {
         hash,
         size: size as u64,

@@ -84,9 +84,10 @@ fn sync_dir(dir: &Path) -> Result<()> {
 
 const COLUMNS: &str = "hash, size, media_type, state, attempts, next_attempt, last_error";
 
-fn entry(
-    r: &rusqlite::Row<'_>,
-) -> rusqlite::Result<(String, i64, String, String, i64, Option<String>, Option<String>)> {
+/// A `blobs` row as SQLite returns it, before parsing.
+type RawEntry = (String, i64, String, String, i64, Option<String>, Option<String>);
+
+fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawEntry> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
 }
 

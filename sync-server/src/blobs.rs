@@ -55,6 +55,10 @@ pub enum UploadError {
     /// The declared length differs from the one the upload started with, or exceeds the limit.
     #[error("{0}")]
     Length(String),
+    /// The chunk does not match the digest its request declared (damaged
+    /// on the way); nothing of it was kept.
+    #[error("the chunk does not match its declared SHA-256; nothing of it was stored")]
+    ChunkMismatch,
     /// The content does not hash to the name it was uploaded under.
     #[error("the uploaded content does not match its SHA-256")]
     HashMismatch,

@@ -52,6 +52,7 @@ impl AppError {
             AppError::Upload(UploadError::Offset(_)) => (StatusCode::CONFLICT, "offset_mismatch"),
             AppError::Upload(UploadError::Length(_)) => (StatusCode::BAD_REQUEST, "bad_length"),
             AppError::Upload(UploadError::HashMismatch) => (StatusCode::UNPROCESSABLE_ENTITY, "hash_mismatch"),
+            AppError::Upload(UploadError::ChunkMismatch) => (StatusCode::UNPROCESSABLE_ENTITY, "chunk_mismatch"),
             AppError::Db(DbError::Contention(_)) => (StatusCode::SERVICE_UNAVAILABLE, "contention"),
             AppError::Core(E::External(e)) if matches!(e.downcast_ref(), Some(DbError::Contention(_))) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "contention")

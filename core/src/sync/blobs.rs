@@ -20,6 +20,7 @@ pub const DEFAULT_CHUNK: usize = 1 << 20;
 
 const OFFSET: &str = "upload-offset";
 const LENGTH: &str = "upload-length";
+const CHUNK_SHA256: &str = "upload-chunk-sha256";
 
 /// Progress of a blob transfer run, for the sync screen.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -160,6 +161,7 @@ impl SyncClient {
                 .bearer_auth(token)
                 .header(OFFSET, offset)
                 .header(LENGTH, size)
+                .header(CHUNK_SHA256, hex::encode(Sha256::digest(&buf[..want])))
                 .header("content-type", "application/octet-stream")
                 .body(buf[..want].to_vec())
                 .send()

@@ -22,6 +22,9 @@ use crate::state::AppState;
 pub const UPLOAD_OFFSET: &str = "upload-offset";
 /// Header: the blob's total length.
 pub const UPLOAD_LENGTH: &str = "upload-length";
+/// Header (optional): SHA-256 hex of this chunk, so a chunk damaged on the
+/// way is refused before it is appended.
+pub const CHUNK_SHA256: &str = "upload-chunk-sha256";
 
 fn hash(raw: &str) -> Result<BlobHash, AppError> {
     BlobHash::parse(raw).ok_or_else(|| AppError::BadRequest("a blob is named by 64 hexadecimal characters".into()))
@@ -88,6 +91,12 @@ pub async fn upload_chunk(
         let length = number(&headers, UPLOAD_LENGTH)?;
         if body.len() > MAX_CHUNK {
             return Err(AppError::TooLarge(format!("chunks are limited to {MAX_CHUNK} bytes")));
+        }
+        if let Some(declared) = headers.get(CHUNK_SHA256) {
+            let actual = BlobHash::of(&body);
+            if declared.to_str().ok().and_then(BlobHash::parse).as_ref() != Some(&actual) {
+                return Err(UploadError::ChunkMismatch.into());
+            }
         }
         if let Some(size) = blobs::stored_size(&mut *db.sql, &hash)? {
             if blobs::may_read_blob(&mut *db.sql, &caller, &hash)? {

@@ -189,6 +189,21 @@ async fn malformed_blob_requests_get_clear_errors() {
     // Too large a blob, a chunk running past the declared length.
     assert_eq!(code(patch("0", &(2u64 << 30).to_string(), data.clone(), &lead_e.token).await.unwrap()), 400);
     assert_eq!(code(patch("0", "3", data.clone(), &lead_e.token).await.unwrap()), 400);
+    // A chunk damaged on the way (its declared digest differs): nothing kept.
+    let r = http
+        .patch(&up)
+        .bearer_auth(&lead_e.token)
+        .header("upload-offset", "0")
+        .header("upload-length", data.len().to_string())
+        .header("upload-chunk-sha256", hex_sha(b"something else"))
+        .body(data[..10].to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["error"], "chunk_mismatch");
+    let r = http.head(&up).bearer_auth(&lead_e.token).send().await.unwrap();
+    assert_eq!(r.headers()["upload-offset"], "0");
     // A chunk at the wrong offset: 409 and where the upload stands.
     let len = data.len().to_string();
     assert_eq!(code(patch("0", &len, data[..10].to_vec(), &lead_e.token).await.unwrap()), 204);

@@ -43,7 +43,42 @@ async fn every_role_is_refused_on_foreign_objects() {
     lead.create_inspection(&insp, &lead_ed, at("2026-03-02T08:30:00+08:00")).unwrap();
     lead.edit(&insp.id, &lead_ed, &[Edit::SetStatus(InspectionStatus::InProgress)], at("2026-03-02T09:00:00+08:00"))
         .unwrap();
+    // Evidence on the inspection: a blob the lead uploaded and referenced.
+    let photo = std::fs::read(lianjian_core::import::fixtures_dir().join("regions/xianning.toml")).unwrap();
+    let hash = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&photo))
+    };
+    let http = reqwest::Client::new();
+    let uploaded = http
+        .patch(format!("{}/v1/uploads/{hash}", server.base))
+        .bearer_auth(&lead_e.token)
+        .header("upload-offset", "0")
+        .header("upload-length", photo.len().to_string())
+        .body(photo.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), 201);
+    let finding = Finding {
+        id: FindingId::new(),
+        description: "安全出口堵塞".into(),
+        location: "二号车间".into(),
+        item_code: None,
+        legal_basis: None,
+        grade: "三级".into(),
+        deadline: lianjian_core::rules::deadline::Deadline::By("2026-03-09".parse().unwrap()),
+        requirement: "立即清理".into(),
+        referred_to: None,
+        evidence: vec![hash.clone()],
+        status: FindingStatus::Open,
+        found_by: lead_ed.person,
+        found_at: at("2026-03-02T09:10:00+08:00"),
+    };
+    lead.edit(&insp.id, &lead_ed, &[Edit::AddFinding(finding)], at("2026-03-02T09:10:00+08:00")).unwrap();
     client.sync(&mut lead, &lead_e.token).await.unwrap();
+    let blob_url = format!("{}/v1/blobs/{hash}", server.base);
+    let upload_url = format!("{}/v1/uploads/{hash}", server.base);
     let id = insp.id.to_string();
     let x_bytes = lead.export(&id).unwrap();
     let server_heads = || server_heads(&server.state, &id);
@@ -55,6 +90,7 @@ async fn every_role_is_refused_on_foreign_objects() {
     let probers =
         [server.user(Role::Office, 0).clone(), server.user(Role::Inspector, 1).clone(), ent_user.clone(), other_lead];
     let mut refusals = 0;
+    let mut blob_refusals = 0;
     for who in &probers {
         let (mut dev, e, _) = server.device(who).await;
         // The prober somehow holds a copy and edits it locally.
@@ -107,6 +143,19 @@ async fn every_role_is_refused_on_foreign_objects() {
         }
         assert_eq!(server_heads(), before, "{} changed the server's copy", who.user.name);
 
+        // The inspection's blob: the office may read it; for everyone else it does not exist.
+        let get = http.get(&blob_url).bearer_auth(&e.token).send().await.unwrap();
+        let head = http.head(&upload_url).bearer_auth(&e.token).send().await.unwrap();
+        if who.user.role == Role::Office {
+            assert_eq!(get.status(), 200);
+            assert_eq!(get.bytes().await.unwrap().as_ref(), photo.as_slice());
+            assert_eq!(head.headers()["upload-offset"].to_str().unwrap(), photo.len().to_string());
+        } else {
+            assert_eq!(get.status(), 404, "{}", who.user.name);
+            assert_eq!(head.headers()["upload-offset"], "0", "{}", who.user.name);
+            blob_refusals += 1;
+        }
+
         // Revoked: every endpoint answers 401.
         lianjian_sync_server::db::revoke_device(&mut *server.state.lock().sql, &e.device_id, "now").unwrap();
         for path in ["/v1/sync/digest", "/v1/sync/heads", "/v1/sync/batch"] {
@@ -115,6 +164,8 @@ async fn every_role_is_refused_on_foreign_objects() {
             let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
             assert_eq!(v["error"], "unauthorized");
         }
+        assert_eq!(http.get(&blob_url).bearer_auth(&e.token).send().await.unwrap().status(), 401);
+        assert_eq!(http.head(&upload_url).bearer_auth(&e.token).send().await.unwrap().status(), 401);
     }
 
     // Forged actor: a team member uploads changes made under the lead's actor.
@@ -144,7 +195,8 @@ async fn every_role_is_refused_on_foreign_objects() {
     let rejections: u64 =
         metrics.lines().find_map(|l| l.strip_prefix("lianjian_sync_rejections_total ")).unwrap().parse().unwrap();
     assert!(rejections >= refusals, "{rejections} < {refusals}");
+    assert_eq!(blob_refusals, 3);
     let unauthorized: u64 =
         metrics.lines().find_map(|l| l.strip_prefix("lianjian_unauthorized_total ")).unwrap().parse().unwrap();
-    assert_eq!(unauthorized, 4 * 3 + 1);
+    assert_eq!(unauthorized, 4 * 5 + 1);
 }

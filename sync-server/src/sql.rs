@@ -532,3 +532,37 @@ pub fn migrate(db: &mut dyn Sql) -> Result<(), DbError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_placeholders_and_migrations() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("s.db").display());
+        let mut db = connect(&url).unwrap();
+        migrate(&mut *db).unwrap();
+        migrate(&mut *db).unwrap();
+        assert_eq!(current_version(&mut *db).unwrap(), latest_version());
+        db.execute("INSERT INTO users (id, name, role) VALUES ($1, $2, $3)", args!["u1", "张三", "office"]).unwrap();
+        let row = db.query_opt("SELECT name, disabled, department FROM users WHERE id = $1", args!["u1"]).unwrap();
+        let row = row.unwrap();
+        assert_eq!((row.text(0).unwrap(), row.int(1).unwrap(), row.opt_text(2).unwrap()), ("张三".into(), 0, None));
+        assert!(matches!(row.bytes(0), Err(DbError::Type { column: 0, .. })));
+        // A failed transaction leaves nothing behind.
+        let r: Result<(), DbError> = db.transaction(|tx| {
+            tx.execute("INSERT INTO users (id, name, role) VALUES ($1, $2, $3)", args!["u2", "李四", "office"])?;
+            tx.execute("INSERT INTO users (id, name, role) VALUES ($1, $2, $3)", args!["u2", "重复", "office"])?;
+            Ok(())
+        });
+        assert!(r.is_err());
+        assert!(db.query_opt("SELECT 1 FROM users WHERE id = $1", args!["u2"]).unwrap().is_none());
+        // A database from a newer server is refused untouched.
+        db.execute("INSERT INTO schema_version (version) VALUES ($1)", args![latest_version() + 1]).unwrap();
+        drop(db);
+        let mut db = connect(&url).unwrap();
+        assert!(matches!(migrate(&mut *db), Err(DbError::NewerSchema { .. })));
+        assert!(matches!(connect("mysql://x"), Err(DbError::Url(_))));
+    }
+}

@@ -284,3 +284,58 @@ impl Store {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("device.db")).unwrap();
+        (dir, store)
+    }
+
+    fn t(s: &str) -> Timestamp {
+        Timestamp::parse(s).unwrap()
+    }
+
+    #[test]
+    fn a_blob_stays_until_acknowledged() {
+        let (_dir, store) = store();
+        let at = t("2026-03-02T09:00:00+08:00");
+        let hash = store.put_blob(b"photo bytes", "image/jpeg", at).unwrap();
+        assert_eq!(store.put_blob(b"photo bytes", "image/jpeg", at).unwrap(), hash, "idempotent");
+        assert_eq!(store.blob_outbox().unwrap().len(), 1);
+        assert!(store.remove_local_blob(&hash).is_err());
+        // A failed attempt is retried after its backoff, not before.
+        store.mark_blob_failed(&hash, "network: timeout", Some(t("2026-03-02T09:05:00+08:00"))).unwrap();
+        let e = store.blob(&hash).unwrap().unwrap();
+        assert_eq!((e.state, e.attempts, e.last_error.as_deref()), (BlobState::Pending, 1, Some("network: timeout")));
+        assert!(store.due_uploads(t("2026-03-02T09:01:00+08:00")).unwrap().is_empty());
+        assert_eq!(store.due_uploads(t("2026-03-02T09:06:00+08:00")).unwrap().len(), 1);
+        store.mark_blob_acked(&hash, at).unwrap();
+        assert!(store.blob_outbox().unwrap().is_empty());
+        // Acknowledged blobs never go back into the outbox.
+        store.mark_blob_failed(&hash, "late", None).unwrap();
+        assert_eq!(store.blob(&hash).unwrap().unwrap().state, BlobState::Acked);
+        store.remove_local_blob(&hash).unwrap();
+        assert!(matches!(store.read_blob(&hash), Err(Error::NotFound { .. })));
+    }
+
+    #[test]
+    fn damaged_files_and_bad_names_are_errors() {
+        let (dir, store) = store();
+        let src = dir.path().join("camera.jpg");
+        std::fs::write(&src, vec![7u8; 200_000]).unwrap();
+        let hash = store.put_blob_file(&src, "image/jpeg", Timestamp::now()).unwrap();
+        assert_eq!(store.read_blob(&hash).unwrap().len(), 200_000);
+        std::fs::write(store.blob_path(&hash).unwrap(), b"bit rot").unwrap();
+        assert!(matches!(store.read_blob(&hash), Err(Error::CorruptDocument { .. })));
+        for bad in ["", "../../etc/passwd", &"g".repeat(64), &hash[..63]] {
+            assert!(matches!(store.blob_path(bad), Err(Error::Validation { .. })), "{bad}");
+        }
+        let memory = Store::open_in_memory().unwrap();
+        assert!(memory.put_blob(b"x", "image/png", Timestamp::now()).is_err());
+        assert!(std::fs::read_dir(store.blob_dir().unwrap().join("tmp")).unwrap().next().is_none(), "no temp left");
+    }
+}

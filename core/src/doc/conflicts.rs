@@ -73,7 +73,8 @@ impl FieldValue {
         }
     }
 
-    fn display(&self) -> String {
+    /// The value as text, for screens and foreign callers.
+    pub fn display(&self) -> String {
         match self {
             FieldValue::Text(t) => t.clone(),
             FieldValue::Number(n) => n.to_string(),

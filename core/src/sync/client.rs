@@ -55,6 +55,8 @@ pub struct Progress {
     pub requests: u32,
     /// Documents whose changes the server refused.
     pub rejected: Vec<Rejection>,
+    /// Documents this session changed on the device (for change listeners).
+    pub changed: Vec<String>,
 }
 
 /// One sync session of a device with a server.
@@ -137,7 +139,11 @@ impl ClientSession {
                     }
                     let peer = self.peer.clone();
                     let state = self.state(store, &m.doc)?;
-                    store.receive_sync_message(&m.doc, &peer, state, &m.message, at, &mut |_, _| Ok(()))?;
+                    if store.receive_sync_message(&m.doc, &peer, state, &m.message, at, &mut |_, _| Ok(()))?
+                        && !self.progress.changed.contains(&m.doc)
+                    {
+                        self.progress.changed.push(m.doc.clone());
+                    }
                 }
                 // A document is done once we have nothing more to say about it
                 // (checked in next_batch); the server speaks only in reply.

@@ -117,10 +117,16 @@ impl SyncClient {
 
     /// Redeems a one-time enrollment code for this store's device.
     pub async fn enroll(&self, store: &Store, code: &str, device_name: &str) -> Result<Enrollment> {
+        self.enroll_actor(&store.actor().to_hex_string(), code, device_name).await
+    }
+
+    /// [`SyncClient::enroll`] given the store's actor id (hex), for callers
+    /// that must not hold the store across the network.
+    pub async fn enroll_actor(&self, actor: &str, code: &str, device_name: &str) -> Result<Enrollment> {
         let body = serde_json::json!({
             "code": code,
             "device_name": device_name,
-            "actors": [store.actor().to_hex_string()],
+            "actors": [actor],
         });
         let bytes = self.post("/v1/enroll", None, None, "application/json", body.to_string().into_bytes()).await?;
         serde_json::from_slice(&bytes).map_err(|e| Error::Network(format!("bad enrollment answer: {e}")))
@@ -143,23 +149,41 @@ impl SyncClient {
         let mut session = ClientSession::new(self.base.clone());
         let mut next = Some(session.start(store)?);
         while let Some(req) = next {
-            let (path, body) = match &req {
-                Request::Digest(r) => ("/v1/sync/digest", wire::encode(r)),
-                Request::Heads(r) => ("/v1/sync/heads", wire::encode(r)),
-                Request::Batch(r) => ("/v1/sync/batch", wire::encode(r)),
-            };
-            let sent = body.len();
-            let bytes = self.post(path, Some(token), Some(&session_id), "application/cbor", body).await?;
-            session.count_bytes(sent, bytes.len());
-            let resp = match req {
-                Request::Digest(_) => Response::Digest(wire::decode(&bytes)?),
-                Request::Heads(_) => Response::Heads(wire::decode(&bytes)?),
-                Request::Batch(_) => Response::Batch(wire::decode(&bytes)?),
-            };
+            let resp = self.exchange(&mut session, token, &session_id, req).await?;
             next = session.handle(store, resp, Timestamp::now())?;
             listener(session.progress());
         }
         Ok(session.progress().clone())
+    }
+
+    /// Carries one request of `session` to the server and returns the
+    /// answer, counting bytes. For callers that drive a session themselves
+    /// (the bindings, which must not hold the store across the network).
+    pub async fn exchange(
+        &self,
+        session: &mut ClientSession,
+        token: &str,
+        session_id: &str,
+        req: Request,
+    ) -> Result<Response> {
+        let (path, body) = match &req {
+            Request::Digest(r) => ("/v1/sync/digest", wire::encode(r)),
+            Request::Heads(r) => ("/v1/sync/heads", wire::encode(r)),
+            Request::Batch(r) => ("/v1/sync/batch", wire::encode(r)),
+        };
+        let sent = body.len();
+        let bytes = self.post(path, Some(token), Some(session_id), "application/cbor", body).await?;
+        session.count_bytes(sent, bytes.len());
+        Ok(match req {
+            Request::Digest(_) => Response::Digest(wire::decode(&bytes)?),
+            Request::Heads(_) => Response::Heads(wire::decode(&bytes)?),
+            Request::Batch(_) => Response::Batch(wire::decode(&bytes)?),
+        })
+    }
+
+    /// The server this client talks to (the peer id of its sync states).
+    pub fn base_url(&self) -> &str {
+        &self.base
     }
 
     /// Syncs, retrying transport failures up to `attempts` times with a

@@ -1,0 +1,136 @@
+package cn.lianjian.app
+
+import cn.lianjian.core.AnswerInput
+import cn.lianjian.core.ApiException
+import cn.lianjian.core.ChangeListener
+import cn.lianjian.core.ChecklistInfo
+import cn.lianjian.core.ChecklistKey
+import cn.lianjian.core.ConflictInfo
+import cn.lianjian.core.EnrollmentInfo
+import cn.lianjian.core.EnterpriseInfo
+import cn.lianjian.core.FindingInfo
+import cn.lianjian.core.FindingInput
+import cn.lianjian.core.InspectionDraft
+import cn.lianjian.core.InspectionInfo
+import cn.lianjian.core.LianjianStore
+import cn.lianjian.core.ResponseInfo
+import cn.lianjian.core.SyncEngine
+import cn.lianjian.core.SyncListener
+import cn.lianjian.core.SyncProgress
+import cn.lianjian.core.SyncReport
+import cn.lianjian.core.TaskSummary
+import cn.lianjian.core.UserInfo
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.flow.MutableSharedFlow
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.SharedFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.asSharedFlow
+import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.withContext
+
+/**
+ * The app's single door to the core, shared by the Android screens and the
+ * JVM tests: every store call runs on [io] (the core is synchronous and
+ * must stay off the main thread), sync is a suspend call, and screens
+ * observe [syncState] and [changes] instead of polling.
+ */
+class InspectionRepository(
+    private val store: LianjianStore,
+    private val engine: SyncEngine,
+    private val io: CoroutineDispatcher = Dispatchers.IO,
+) {
+    private val _syncState = MutableStateFlow<SyncState>(SyncState.Idle)
+
+    /** The sync screen's state. */
+    val syncState: StateFlow<SyncState> = _syncState.asStateFlow()
+
+    private val _changes = MutableSharedFlow<List<String>>(extraBufferCapacity = 64)
+
+    /** Document ids changed by sync (a merge from teammates). */
+    val changes: SharedFlow<List<String>> = _changes.asSharedFlow()
+
+    init {
+        store.addChangeListener(object : ChangeListener {
+            override fun onChange(documentIds: List<String>) {
+                _changes.tryEmit(documentIds)
+            }
+        })
+    }
+
+    /** Redeems an enrollment code and signs the user in; keep the token in the Keystore. */
+    suspend fun enroll(code: String, deviceName: String, userName: String): EnrollmentInfo {
+        val e = engine.enroll(store, code, deviceName)
+        withContext(io) { store.signIn(UserInfo(e.userId, userName, e.role)) }
+        return e
+    }
+
+    /** Syncs now; the outcome is also published on [syncState]. */
+    suspend fun sync(token: String): SyncReport {
+        _syncState.value = SyncState.Running(null)
+        return try {
+            val report = engine.sync(store, token, object : SyncListener {
+                override fun onProgress(progress: SyncProgress) {
+                    _syncState.value = SyncState.Running(progress)
+                }
+            })
+            _syncState.value = SyncState.Done(report)
+            report
+        } catch (e: ApiException) {
+            _syncState.value = SyncState.Failed(
+                message = e.message ?: e.javaClass.simpleName,
+                retryable = e is ApiException.Network || e is ApiException.Interrupted,
+                reenroll = e is ApiException.Unauthorized,
+            )
+            throw e
+        }
+    }
+
+    /** Stops a running sync before its next request (e.g. the app goes to background). */
+    fun interruptSync() = engine.interrupt()
+
+    /** My tasks: inspections under way. */
+    suspend fun tasks(): List<TaskSummary> = withContext(io) { store.myTasks() }
+
+    /** An enterprise from what the inspector scanned or typed: a QR payload or a credit code. */
+    suspend fun findEnterprise(scannedOrTyped: String): EnterpriseInfo = withContext(io) {
+        val text = scannedOrTyped.trim()
+        if (text.length == 18) store.enterpriseByCreditCode(text) else store.enterpriseByQr(text)
+    }
+
+    /** Checklists for an enterprise's industry. */
+    suspend fun checklists(industry: String): List<ChecklistInfo> = withContext(io) { store.latestChecklists(industry) }
+
+    /** Plans an inspection and starts it; returns its id. */
+    suspend fun startInspection(draft: InspectionDraft): String = withContext(io) {
+        val id = store.createInspection(draft)
+        store.setInspectionStatus(id, "in_progress")
+        id
+    }
+
+    /** The inspection's header. */
+    suspend fun inspection(id: String): InspectionInfo = withContext(io) { store.openInspection(id) }
+
+    /** Records an answer; the core computes the verdict. */
+    suspend fun answer(id: String, checklist: ChecklistKey, itemCode: String, answer: AnswerInput, note: String): ResponseInfo =
+        withContext(io) { store.recordResponse(id, checklist, itemCode, answer, note) }
+
+    /** Records a hazard; the core computes its deadline. */
+    suspend fun addFinding(id: String, finding: FindingInput): FindingInfo = withContext(io) { store.addFinding(id, finding) }
+
+    /** Changes a hazard's grade (and so its deadline). */
+    suspend fun regrade(id: String, findingId: String, grade: String): FindingInfo =
+        withContext(io) { store.setFindingGrade(id, findingId, grade) }
+
+    /** The inspection's findings. */
+    suspend fun findings(id: String): List<FindingInfo> = withContext(io) { store.findings(id) }
+
+    /** Conflicts the lead must resolve. */
+    suspend fun conflicts(id: String): List<ConflictInfo> = withContext(io) { store.conflicts(id) }
+
+    /** Resolves a conflict with one of its values. */
+    suspend fun resolve(id: String, conflict: ConflictInfo, chosen: String) = withContext(io) {
+        store.resolveConflict(id, conflict, chosen)
+    }
+}

@@ -1,0 +1,150 @@
+package cn.lianjian.app
+
+import cn.lianjian.core.AnswerInput
+import cn.lianjian.core.ApiException
+import cn.lianjian.core.ChecklistKey
+import cn.lianjian.core.FindingInput
+import cn.lianjian.core.InspectionDraft
+import cn.lianjian.core.LianjianStore
+import cn.lianjian.core.SyncEngine
+import cn.lianjian.core.TeamMemberInfo
+import cn.lianjian.core.uniffiEnsureInitialized
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.cancel
+import kotlinx.coroutines.flow.first
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.BeforeAll
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestInstance
+import org.junit.jupiter.api.assertThrows
+import org.junit.jupiter.api.io.TempDir
+import java.io.File
+import java.net.ServerSocket
+import java.nio.file.Files
+import java.nio.file.Path
+
+/** A seeded user of the test server. */
+data class Seeded(val role: String, val name: String, val code: String, val userId: String)
+
+/**
+ * The same flow as the Python suite, through the app's Kotlin layer
+ * (InspectionRepository, InspectionViewModel) and coroutines, against the
+ * workspace's sync server started on a loopback port.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class InspectionFlowTest {
+    private lateinit var server: Process
+    private lateinit var url: String
+    private val users = mutableListOf<Seeded>()
+
+    @BeforeAll
+    fun start() {
+        // Stale generated bindings (not matching the library) fail here, loudly.
+        uniffiEnsureInitialized()
+        val target = System.getProperty("lianjian.target")
+        val root = System.getProperty("lianjian.root")
+        val port = ServerSocket(0).use { it.localPort }
+        val data = Files.createTempDirectory("lianjian-server")
+        server = ProcessBuilder(
+            "$target/debug/lianjian-sync-server", "--data", data.toString(), "serve",
+            "--listen", "127.0.0.1:$port", "--fixtures", "$root/fixtures",
+        ).redirectError(ProcessBuilder.Redirect.DISCARD).start()
+        val line = Regex("""^\s+(\S+)\s+(\S+)\s+([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})\s+(\S+)$""")
+        val out = server.inputStream.bufferedReader()
+        while (users.size < 5) {
+            val l = out.readLine() ?: error("the sync server did not start")
+            line.matchEntire(l)?.let { m -> users += Seeded(m.groupValues[1], m.groupValues[2], m.groupValues[3], m.groupValues[4]) }
+        }
+        url = "http://127.0.0.1:$port"
+    }
+
+    @AfterAll
+    fun stop() {
+        server.destroy()
+        server.waitFor()
+    }
+
+    private fun user(role: String, n: Int = 0) = users.filter { it.role == role }[n]
+
+    private suspend fun device(dir: Path, who: Seeded, label: String): Pair<InspectionRepository, String> {
+        val store = LianjianStore.open(File(dir.toFile(), "$label.db").path)
+        val repo = InspectionRepository(store, SyncEngine(url))
+        val e = repo.enroll(who.code, "平板$label", who.name)
+        return repo to e.token
+    }
+
+    @Test
+    fun twoInspectorsMergeAndResolveAConflict(@TempDir dir: Path) = runBlocking {
+        val leadUser = user("检查组组长")
+        val memberUser = user("检查人员")
+        val (lead, leadToken) = device(dir, leadUser, "A")
+        val (member, memberToken) = device(dir, memberUser, "B")
+
+        lead.sync(leadToken)
+        val done = lead.syncState.value
+        assertTrue(done is SyncState.Done && done.report.progress.documentsDone > 60u, "$done")
+        val ent = lead.findEnterprise("https://gsxt.gov.cn/q?uniscid=" +
+            LianjianStore.open(File(dir.toFile(), "A.db").path).searchEnterprises("化工", 1u)[0].creditCode)
+        val checklist = lead.checklists(ent.industry)[0]
+        val key = ChecklistKey(checklist.id, checklist.version)
+        val team = listOf(
+            TeamMemberInfo(leadUser.userId, leadUser.name, "emergency_management", "lead", "42120001", listOf(ent.industry)),
+            TeamMemberInfo(memberUser.userId, memberUser.name, "emergency_management", "inspector", "42120002", listOf(ent.industry)),
+        )
+        val id = lead.startInspection(InspectionDraft(ent.id, listOf(key), team, "2026-03-02T08:30:00+08:00"))
+        val finding = lead.addFinding(id, FindingInput("储罐区防火堤破损", "罐区", null, "三级", "修复防火堤"))
+        lead.sync(leadToken)
+
+        // The teammate's screen logic, refreshed by the merge that brings the inspection.
+        val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
+        member.sync(memberToken)
+        val screen = InspectionViewModel(member, id, scope)
+        screen.refresh()
+        assertEquals(1, screen.state.value.findings.size)
+        assertEquals("检查中", screen.state.value.header?.statusLabel)
+
+        // Offline on both: a failing measurement, two grades for one hazard, a second hazard.
+        val measured = checklist.sections.flatMap { it.items }.first { it.kind == "measurement" }
+        val bad = measured.max?.plus(1.0) ?: (measured.min!! - 1.0)
+        assertEquals("fail", lead.answer(id, key, measured.code, AnswerInput.Measured(bad), "仪器读数").verdict)
+        lead.regrade(id, finding.id, "一级")
+        member.regrade(id, finding.id, "二级")
+        member.addFinding(id, FindingInput("安全出口堵塞", "二号车间", null, "三级", "立即清理"))
+        lead.sync(leadToken)
+        member.sync(memberToken)
+        lead.sync(leadToken)
+
+        // The merge reaches the lead; the conflict shows both values; the lead resolves it.
+        assertEquals(2, lead.findings(id).size)
+        val conflict = lead.conflicts(id).first { it.field == "grade" }
+        assertEquals(setOf("一级", "二级"), conflict.candidates.map { it.value }.toSet())
+        lead.resolve(id, conflict, "一级")
+        lead.sync(leadToken)
+        member.sync(memberToken)
+        withTimeout(10_000) { screen.state.first { s -> s.findings.any { it.id == finding.id && it.grade == "一级" } } }
+        assertTrue(member.conflicts(id).none { it.field == "grade" })
+
+        // A refused input shows next to its field.
+        assertEquals(null, screen.addFinding(FindingInput("无等级", "库房", null, "五级", "整改")))
+        assertEquals("grade", screen.state.value.error?.first)
+        scope.cancel()
+    }
+
+    @Test
+    fun errorsArriveAsTheirClasses(@TempDir dir: Path) = runBlocking {
+        val (repo, token) = device(dir, user("检查人员", 1), "C")
+        assertThrows<ApiException.Validation> { repo.findEnterprise("123") }
+        assertThrows<ApiException.Unauthorized> { repo.sync("not-a-token") }
+        val failed = repo.syncState.value
+        assertTrue(failed is SyncState.Failed && failed.reenroll && !failed.retryable, "$failed")
+        val offline = InspectionRepository(LianjianStore.open(File(dir.toFile(), "D.db").path), SyncEngine("http://127.0.0.1:9"))
+        assertThrows<ApiException.Network> { offline.sync(token) }
+        assertTrue((offline.syncState.value as SyncState.Failed).retryable)
+    }
+}

@@ -1,0 +1,26 @@
+//! `lianjian-ffi`: the one native library the Android and iOS apps load,
+//! generated with uniffi (proc-macros) over `lianjian-core`.
+//!
+//! Each module delegates to the core in a line or two: the apps stay thin,
+//! and the Rust API is what Kotlin, Swift and Python see. The store's calls
+//! are synchronous (the apps call them from background threads); only the
+//! network (enrollment, sync) is async, on tokio. Errors cross the boundary
+//! as one [`ApiError`], converted in one place (`error.rs`).
+
+uniffi::setup_scaffolding!();
+
+mod catalog;
+mod conflicts;
+mod error;
+mod inspection;
+mod store;
+mod sync;
+mod tasks;
+
+pub use catalog::*;
+pub use conflicts::*;
+pub use error::ApiError;
+pub use inspection::*;
+pub use store::*;
+pub use sync::*;
+pub use tasks::*;

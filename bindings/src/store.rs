@@ -1,0 +1,103 @@
+//! Opening a device store and who is using it. The store object is shared
+//! by every other area (catalogue, inspections, tasks, sync); it is `Send +
+//! Sync` through a mutex, and tells registered listeners when a sync brings
+//! new data so screens can refresh.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use lianjian_core::doc::Editor;
+use lianjian_core::model::Timestamp;
+use lianjian_core::rules::permissions::Role;
+use lianjian_core::store::Store;
+
+use crate::error::{ApiError, ApiResult};
+
+/// The person using this device, from enrollment.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct UserInfo {
+    /// Person id (as the server knows them).
+    pub person_id: String,
+    /// Name, as written on documents.
+    pub name: String,
+    /// Role code: `inspector`, `team_lead`, `office`, `enterprise`.
+    pub role: String,
+}
+
+/// Told when documents change under the app (a merge from sync).
+#[uniffi::export(with_foreign)]
+pub trait ChangeListener: Send + Sync {
+    /// `document_ids` changed on this device.
+    fn on_change(&self, document_ids: Vec<String>);
+}
+
+/// One device's store: its database, its blob files, and its user.
+#[derive(uniffi::Object)]
+pub struct LianjianStore {
+    inner: Mutex<Store>,
+    user: Mutex<Option<(UserInfo, Editor)>>,
+    listeners: Mutex<Vec<Arc<dyn ChangeListener>>>,
+}
+
+impl LianjianStore {
+    /// The core store, locked. A panic elsewhere cannot leave SQLite
+    /// half-written (every write is one transaction), so poison is ignored.
+    pub(crate) fn core(&self) -> MutexGuard<'_, Store> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The signed-in user as the core's editor.
+    pub(crate) fn editor(&self) -> ApiResult<Editor> {
+        let user = self.user.lock().unwrap_or_else(|p| p.into_inner());
+        user.as_ref().map(|(_, e)| e.clone()).ok_or_else(|| ApiError::validation("user", "no user is signed in"))
+    }
+
+    pub(crate) fn notify(&self, ids: Vec<String>) {
+        if ids.is_empty() {
+            return;
+        }
+        let listeners = self.listeners.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        for l in listeners {
+            l.on_change(ids.clone());
+        }
+    }
+}
+
+pub(crate) fn now() -> Timestamp {
+    Timestamp::now()
+}
+
+#[uniffi::export]
+impl LianjianStore {
+    /// Opens (creating) the store at `path` (a SQLite file; blob files go
+    /// beside it in `<path>.blobs/`). A database from a newer app version
+    /// is refused and left untouched.
+    #[uniffi::constructor]
+    pub fn open(path: String) -> ApiResult<Arc<Self>> {
+        let store = Store::open(std::path::Path::new(&path))?;
+        Ok(Arc::new(LianjianStore { inner: Mutex::new(store), user: Mutex::new(None), listeners: Mutex::new(vec![]) }))
+    }
+
+    /// This install's automerge actor id (hex), registered at enrollment.
+    pub fn device_actor(&self) -> String {
+        self.core().actor().to_hex_string()
+    }
+
+    /// Sets who uses the device (after enrollment, or at app start).
+    pub fn sign_in(&self, user: UserInfo) -> ApiResult<()> {
+        let role = Role::from_code(&user.role)?;
+        let person = user.person_id.parse()?;
+        let editor = Editor { person, name: user.name.clone(), role };
+        *self.user.lock().unwrap_or_else(|p| p.into_inner()) = Some((user, editor));
+        Ok(())
+    }
+
+    /// The signed-in user.
+    pub fn current_user(&self) -> Option<UserInfo> {
+        self.user.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|(u, _)| u.clone())
+    }
+
+    /// Registers a listener for documents changed by sync.
+    pub fn add_change_listener(&self, listener: Arc<dyn ChangeListener>) {
+        self.listeners.lock().unwrap_or_else(|p| p.into_inner()).push(listener);
+    }
+}

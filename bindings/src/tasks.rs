@@ -1,0 +1,109 @@
+//! The lists the apps open with: my tasks (inspections under way), hazards
+//! due soon and overdue — read from the store's projections, not from the
+//! documents, so they stay fast on a weak phone.
+
+use chrono::NaiveDate;
+use lianjian_core::model::InspectionStatus;
+use lianjian_core::store::{FindingRow, InspectionRow};
+
+use crate::error::{ApiError, ApiResult};
+use crate::store::LianjianStore;
+
+/// A hazard in a list.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct FindingSummary {
+    /// Finding id.
+    pub id: String,
+    /// Inspection id.
+    pub inspection_id: String,
+    /// Enterprise id.
+    pub enterprise_id: String,
+    /// Enterprise name.
+    pub enterprise_name: String,
+    /// Grade.
+    pub grade: String,
+    /// Due date (YYYY-MM-DD).
+    pub due_date: String,
+    /// Must stop at once (立即停产整改).
+    pub immediate: bool,
+    /// Status code.
+    pub status: String,
+    /// Description.
+    pub description: String,
+    /// Whether a significant field is in conflict.
+    pub conflicted: bool,
+}
+
+impl From<FindingRow> for FindingSummary {
+    fn from(r: FindingRow) -> Self {
+        FindingSummary {
+            id: r.id,
+            inspection_id: r.inspection_id,
+            enterprise_id: r.enterprise_id,
+            enterprise_name: r.enterprise_name,
+            grade: r.grade,
+            due_date: r.due_date.to_string(),
+            immediate: r.immediate,
+            status: r.status,
+            description: r.description,
+            conflicted: r.conflicted,
+        }
+    }
+}
+
+/// An inspection in a list.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct TaskSummary {
+    /// Inspection id.
+    pub inspection_id: String,
+    /// Enterprise id.
+    pub enterprise_id: String,
+    /// Enterprise name.
+    pub enterprise_name: String,
+    /// Status code.
+    pub status: String,
+    /// Last change (RFC 3339).
+    pub updated_at: String,
+    /// Open conflicts to resolve.
+    pub conflicts: i64,
+}
+
+impl From<InspectionRow> for TaskSummary {
+    fn from(r: InspectionRow) -> Self {
+        TaskSummary {
+            inspection_id: r.id,
+            enterprise_id: r.enterprise_id,
+            enterprise_name: r.enterprise_name,
+            status: r.status,
+            updated_at: r.updated_at,
+            conflicts: r.conflicts,
+        }
+    }
+}
+
+fn date(s: &str) -> ApiResult<NaiveDate> {
+    s.parse().map_err(|_| ApiError::validation("date", "expected YYYY-MM-DD"))
+}
+
+#[uniffi::export]
+impl LianjianStore {
+    /// Inspections that still need work: planned, under way, awaiting signature.
+    pub fn my_tasks(&self) -> ApiResult<Vec<TaskSummary>> {
+        let store = self.core();
+        let mut out = Vec::new();
+        for status in [InspectionStatus::InProgress, InspectionStatus::AwaitingSignature, InspectionStatus::Draft] {
+            out.extend(store.inspections_by_status(status)?.into_iter().map(TaskSummary::from));
+        }
+        Ok(out)
+    }
+
+    /// Hazards due between two dates (inclusive, YYYY-MM-DD).
+    pub fn findings_due(&self, from: String, to: String) -> ApiResult<Vec<FindingSummary>> {
+        Ok(self.core().findings_due_between(date(&from)?, date(&to)?)?.into_iter().map(Into::into).collect())
+    }
+
+    /// Open hazards past their deadline on `today` (YYYY-MM-DD).
+    pub fn overdue_findings(&self, today: String) -> ApiResult<Vec<FindingSummary>> {
+        Ok(self.core().overdue_findings(date(&today)?)?.into_iter().map(Into::into).collect())
+    }
+}

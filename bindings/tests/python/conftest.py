@@ -1,0 +1,54 @@
+"""Fixtures: the generated bindings on sys.path, and a real sync server on a
+loopback port (the workspace's own binary, seeded with the fixtures)."""
+
+import os
+import pathlib
+import re
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[3]
+TARGET = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", pathlib.Path.home() / ".cache/lianjian/target"))
+sys.path.insert(0, str(TARGET / "bindings" / "python"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """Starts lianjian-sync-server; yields (url, {role: [(name, code, user_id)]})."""
+    data = tmp_path_factory.mktemp("server")
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(TARGET / "debug" / "lianjian-sync-server"), "--data", str(data), "serve",
+         "--listen", f"127.0.0.1:{port}", "--fixtures", str(ROOT / "fixtures")],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    users = {}
+    line_re = re.compile(r"^\s+(\S+)\s+(\S+)\s+([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})\s+(\S+)$")
+    deadline = time.time() + 60
+    while sum(len(v) for v in users.values()) < 5:
+        line = proc.stdout.readline()
+        if not line or time.time() > deadline:
+            proc.kill()
+            raise RuntimeError("the sync server did not start")
+        m = line_re.match(line.rstrip("\n"))
+        if m:
+            users.setdefault(m.group(1), []).append((m.group(2), m.group(3), m.group(4)))
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield url, users
+    proc.terminate()
+    proc.wait(timeout=10)

@@ -8,7 +8,8 @@ import asyncio
 import pytest
 
 from lianjian_ffi import (AnswerInput, ApiError, ChangeListener, ChecklistKey, FindingInput, InspectionDraft,
-                          LianjianStore, SyncEngine, SyncListener, TeamMemberInfo, UserInfo)
+                          InterviewInput, LianjianStore, SubGroupInput, SyncEngine, SyncListener, TeamMemberInfo,
+                          UserInfo)
 
 
 class Changes(ChangeListener):
@@ -68,6 +69,12 @@ def test_two_inspectors_merge_and_resolve_a_conflict(server, tmp_path):
     iid = lead.create_inspection(InspectionDraft(enterprise_id=ent.id, checklists=[key], team=team,
                                                  scheduled_at="2026-03-02T08:30:00+08:00"))
     lead.set_inspection_status(iid, "in_progress")
+    lead.add_sub_group(iid, SubGroupInput(name="现场检查一组", kind="site", members=[lead_id, insp_id]))
+    interview = lead.add_interview(iid, InterviewInput(name="王建华", id_number="420102197001011234",
+                                                       position="安全主管", phone="13800000000",
+                                                       interviewers=[lead_id, insp_id], place="企业会议室"))
+    lead.append_qa(iid, interview, "储罐区防火堤何时破损？", "上月暴雨后。")
+    assert lead.open_inspection(iid).interviews == 1
     finding = lead.add_finding(iid, FindingInput(description="储罐区防火堤破损", location="罐区",
                                                  item_code=None, grade="三级", requirement="修复防火堤"))
     assert finding.deadline != "immediate"
@@ -132,3 +139,24 @@ def test_errors_arrive_as_their_classes(server, tmp_path):
     with pytest.raises(ApiError.Unauthorized):
         asyncio.run(engine.enroll(store, code, "再次"))
     assert store.current_user().name == name
+
+
+class Interrupter(SyncListener):
+    def __init__(self, engine):
+        self.engine = engine
+        self.calls = 0
+
+    def on_progress(self, progress):
+        self.calls += 1
+        self.engine.interrupt()
+
+
+def test_interrupt_stops_a_sync_and_the_next_one_finishes(server, tmp_path):
+    url, users = server
+    name, code, _ = users["联检办"][0]
+    store, engine, token = device(tmp_path, url, name, code, "O")
+    with pytest.raises(ApiError.Interrupted):
+        asyncio.run(engine.sync(store, token, Interrupter(engine)))
+    report = sync(engine, store, token)
+    assert report.progress.documents_done == report.progress.documents_total > 60
+    assert len(store.search_enterprises("", 100)) == 55

@@ -50,21 +50,7 @@ async fn evidence_reaches_the_team_and_nobody_else() {
     assert_eq!(lead.blob(&hash).unwrap().unwrap().state, BlobState::Pending);
     let refused = lead.remove_local_blob(&hash).unwrap_err();
     assert!(matches!(refused, Error::Validation { field: "blob", .. }), "{refused}");
-    let finding = Finding {
-        id: FindingId::new(),
-        description: "储罐区防火堤破损".into(),
-        location: "罐区".into(),
-        item_code: None,
-        legal_basis: None,
-        grade: "二级".into(),
-        deadline: lianjian_core::rules::deadline::Deadline::By("2026-03-16".parse().unwrap()),
-        requirement: "修复防火堤".into(),
-        referred_to: None,
-        evidence: vec![hash.clone()],
-        status: FindingStatus::Open,
-        found_by: lead_ed.person,
-        found_at: t,
-    };
+    let finding = finding("储罐区防火堤破损", "罐区", lead_ed.person, t, vec![hash.clone()]);
     lead.edit(&insp.id, &lead_ed, &[Edit::AddFinding(finding)], t).unwrap();
 
     // Before upload nobody can read it, not even the team (nothing stored).

@@ -60,21 +60,8 @@ async fn every_role_is_refused_on_foreign_objects() {
         .await
         .unwrap();
     assert_eq!(uploaded.status(), 201);
-    let finding = Finding {
-        id: FindingId::new(),
-        description: "安全出口堵塞".into(),
-        location: "二号车间".into(),
-        item_code: None,
-        legal_basis: None,
-        grade: "三级".into(),
-        deadline: lianjian_core::rules::deadline::Deadline::By("2026-03-09".parse().unwrap()),
-        requirement: "立即清理".into(),
-        referred_to: None,
-        evidence: vec![hash.clone()],
-        status: FindingStatus::Open,
-        found_by: lead_ed.person,
-        found_at: at("2026-03-02T09:10:00+08:00"),
-    };
+    let finding =
+        finding("安全出口堵塞", "二号车间", lead_ed.person, at("2026-03-02T09:10:00+08:00"), vec![hash.clone()]);
     lead.edit(&insp.id, &lead_ed, &[Edit::AddFinding(finding)], at("2026-03-02T09:10:00+08:00")).unwrap();
     client.sync(&mut lead, &lead_e.token).await.unwrap();
     let blob_url = format!("{}/v1/blobs/{hash}", server.base);

@@ -130,3 +130,23 @@ pub fn add_user(state: &AppState, name: &str, role: Role) -> Seeded {
     let code = lianjian_sync_server::db::issue_code(&mut *db.sql, &user.id, "now").unwrap();
     Seeded { user, code }
 }
+
+/// A third-grade hazard found by `by` at `when`, with a week to fix it and
+/// the given evidence.
+pub fn finding(description: &str, location: &str, by: PersonId, when: Timestamp, evidence: Vec<String>) -> Finding {
+    Finding {
+        id: FindingId::new(),
+        description: description.into(),
+        location: location.into(),
+        item_code: None,
+        legal_basis: None,
+        grade: "三级".into(),
+        deadline: lianjian_core::rules::deadline::Deadline::By("2026-03-09".parse().unwrap()),
+        requirement: "限期整改".into(),
+        referred_to: None,
+        evidence,
+        status: FindingStatus::Open,
+        found_by: by,
+        found_at: when,
+    }
+}

@@ -7,6 +7,7 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -42,6 +43,8 @@ def server(tmp_path_factory):
         m = line_re.match(line.rstrip("\n"))
         if m:
             users.setdefault(m.group(1), []).append((m.group(2), m.group(3), m.group(4)))
+    # Keep reading its output so the server never blocks on a full pipe.
+    threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:

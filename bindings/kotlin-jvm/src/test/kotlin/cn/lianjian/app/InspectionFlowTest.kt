@@ -61,6 +61,8 @@ class InspectionFlowTest {
             val l = out.readLine() ?: error("the sync server did not start")
             line.matchEntire(l)?.let { m -> users += Seeded(m.groupValues[1], m.groupValues[2], m.groupValues[3], m.groupValues[4]) }
         }
+        // Keep reading its output so the server never blocks on a full pipe.
+        Thread { out.forEachLine { } }.apply { isDaemon = true }.start()
         url = "http://127.0.0.1:$port"
     }
 

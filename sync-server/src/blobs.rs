@@ -9,7 +9,7 @@
 //! partial (resumed from its length) or is discarded on a hash mismatch.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -139,15 +139,7 @@ impl BlobDir {
             return Ok(UploadState::Partial(now));
         }
         let mut hasher = Sha256::new();
-        let mut f = File::open(&part)?;
-        let mut buf = vec![0u8; 1 << 16];
-        loop {
-            let n = f.read(&mut buf)?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buf[..n]);
-        }
+        std::io::copy(&mut File::open(&part)?, &mut hasher)?;
         if hex::encode(hasher.finalize()) != hash.0 {
             fs::remove_file(&part)?;
             return Err(UploadError::HashMismatch);

@@ -116,6 +116,9 @@ pub enum Error {
     /// Reading a domain value out of a document failed.
     #[error("document mapping: {0}")]
     Hydrate(Box<autosurgeon::HydrateError>),
+    /// A file was refused as evidence; nothing was stored.
+    #[error("evidence rejected: {0}")]
+    Evidence(#[from] crate::evidence::EvidenceError),
     /// File system access failed.
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),

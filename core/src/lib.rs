@@ -5,6 +5,7 @@
 
 pub mod doc;
 pub mod error;
+pub mod evidence;
 pub mod import;
 pub mod model;
 pub mod rules;

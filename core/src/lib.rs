@@ -9,6 +9,7 @@ pub mod evidence;
 pub mod import;
 pub mod model;
 pub mod rules;
+pub mod signing;
 pub mod store;
 pub mod sync;
 

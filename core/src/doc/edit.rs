@@ -77,6 +77,18 @@ pub enum Edit {
     },
     /// Start an interview record.
     AddInterview(InterviewRecord),
+    /// Record evidence already stored as blobs and attach it to a hazard or
+    /// to the editor's response to a checklist item.
+    AddEvidence {
+        /// The evidence record.
+        meta: crate::evidence::EvidenceMeta,
+        /// Where it belongs.
+        target: crate::evidence::EvidenceTarget,
+    },
+    /// Store a signature: a frozen, signed record.
+    AddSignature(crate::signing::SignatureEntry),
+    /// Record the enterprise's refusal to sign a record.
+    RecordRefusal(crate::signing::Refusal),
     /// Append a question and answer to an interview record.
     AppendQa {
         /// Which record.
@@ -91,6 +103,7 @@ impl Edit {
     pub fn finding(&self) -> Option<FindingId> {
         match self {
             Edit::AddFinding(f) => Some(f.id),
+            Edit::AddEvidence { target: crate::evidence::EvidenceTarget::Finding(id), .. } => Some(*id),
             Edit::UpdateFinding { id, .. } | Edit::AttachEvidence { id, .. } | Edit::SetFindingStatus { id, .. } => {
                 Some(*id)
             }
@@ -112,6 +125,11 @@ impl Edit {
             Edit::SetFindingStatus { id, to } => format!("finding {id} {to}"),
             Edit::AddInterview(i) => format!("interview {}", i.id),
             Edit::AppendQa { id, .. } => format!("interview {id} qa"),
+            Edit::AddEvidence { meta, target } => {
+                format!("evidence {} for {}", &meta.sha256[..12.min(meta.sha256.len())], target.code())
+            }
+            Edit::AddSignature(e) => format!("signature {} on {}", e.id, e.record),
+            Edit::RecordRefusal(r) => format!("refusal on {}", r.record),
         }
     }
 }

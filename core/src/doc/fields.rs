@@ -12,6 +12,15 @@ use automerge::{ObjId, ObjType, ReadDoc, ScalarValue, Value};
 
 use crate::error::{Error, Result};
 
+/// A map at the root, created if the document predates it (maps added to
+/// the layout later: `evidence`, `signatures`, `refusals`).
+pub fn root_map_or_create<T: Transactable + ReadDoc>(tx: &mut T, key: &'static str) -> Result<ObjId> {
+    match tx.get(automerge::ROOT, key)? {
+        Some(_) => root_map(tx, key),
+        None => Ok(tx.put_object(automerge::ROOT, key, ObjType::Map)?),
+    }
+}
+
 /// The object stored at `obj[key]`, or `NotFound`.
 pub fn object<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str, kind: &'static str) -> Result<ObjId> {
     match doc.get(obj, key)? {

@@ -14,12 +14,16 @@ use automerge::transaction::{CommitOptions, Transactable, Transaction};
 use automerge::{ActorId, Automerge, ChangeHash, ObjType, ReadDoc, ScalarValue, ROOT};
 
 use super::edit::{Edit, Editor, FindingField};
-use super::fields::{append_unique, object, opt_str, put_if_changed, put_significant, root_map, string};
+use super::fields::{
+    append_unique, object, opt_str, put_if_changed, put_significant, root_map, root_map_or_create, string,
+};
 use crate::error::{Error, Result};
+use crate::evidence::{EvidencePurpose, EvidenceTarget};
 use crate::model::{FindingStatus, Inspection, InspectionId, InspectionStatus, Timestamp};
 use crate::rules::grades::GradeScheme;
 use crate::rules::permissions::{authorize, Action};
 use crate::rules::transitions::{check_finding_transition, check_inspection_transition, content_editable};
+use crate::signing::record::RecordRef;
 
 /// The document layout version this build writes and understands.
 pub const SCHEMA_VERSION: u64 = 1;
@@ -138,6 +142,9 @@ impl InspectionDoc {
         edits: &[Edit],
         at: Timestamp,
     ) -> Result<Option<ChangeHash>> {
+        if edits.iter().any(|e| matches!(e, Edit::SetStatus(InspectionStatus::Signed))) {
+            self.check_finalizable()?;
+        }
         let message = edits.iter().map(Edit::summary).collect::<Vec<_>>().join("; ");
         let options = CommitOptions::default().with_time(at.unix_millis()).with_message(message);
         let mut status = self.status()?;
@@ -149,7 +156,7 @@ impl InspectionDoc {
                 |tx| -> Result<()> {
                     let before = tx.pending_ops();
                     for edit in edits {
-                        apply_one(tx, editor, scheme, &mut status, edit, at)?;
+                        apply_one(tx, editor, scheme, &mut status, edit, at, &actor_hex)?;
                     }
                     if tx.pending_ops() > before {
                         register_actor(tx, &actor_hex, editor)?;
@@ -160,6 +167,21 @@ impl InspectionDoc {
             .map_err(|f| f.error)?
             .hash;
         Ok(hash)
+    }
+}
+
+impl InspectionDoc {
+    /// Refuses unless every record is signed (or refused) as the rules
+    /// require; the error lists what is missing.
+    pub fn check_finalizable(&self) -> Result<()> {
+        let checks = crate::signing::verify::verify_all(&self.doc)?;
+        let inspection: Inspection = autosurgeon::hydrate(&self.doc)?;
+        let problems = crate::rules::signing::finalize_problems(&inspection, &checks);
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::validation("signatures", problems.join("；")))
+        }
     }
 }
 
@@ -269,6 +291,22 @@ pub fn evidence_refs(doc: &Automerge) -> Result<std::collections::BTreeSet<Strin
             }
         }
     }
+    // The derived copies of each photo and the signature images.
+    for (collection, fields) in
+        [("evidence", &["sha256", "display", "thumbnail"][..]), ("signatures", &["image_sha256"][..])]
+    {
+        let Some((automerge::Value::Object(_), map)) = doc.get(ROOT, collection)? else { continue };
+        for key in doc.keys(&map) {
+            let Some((automerge::Value::Object(_), obj)) = doc.get(&map, &key)? else { continue };
+            for field in fields {
+                if let Some(h) =
+                    string(doc, &obj, field)?.filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+                {
+                    out.insert(h.to_ascii_lowercase());
+                }
+            }
+        }
+    }
     Ok(out)
 }
 
@@ -307,6 +345,7 @@ fn apply_one(
     status: &mut InspectionStatus,
     edit: &Edit,
     at: Timestamp,
+    actor: &str,
 ) -> Result<()> {
     match edit {
         Edit::SetStatus(to) => {
@@ -445,6 +484,100 @@ fn apply_one(
                 return Err(Error::validation("interview", "an interview with this id already exists"));
             }
             autosurgeon::reconcile_prop(tx, &interviews, key.as_str(), record)?;
+        }
+        Edit::AddEvidence { meta, target } => {
+            use crate::rules::permissions::Role;
+            let action = match meta.purpose {
+                EvidencePurpose::Rectification if editor.role == Role::Enterprise => Action::SubmitRectification,
+                EvidencePurpose::Rectification => Action::Reinspect,
+                _ => Action::RecordFinding,
+            };
+            authorize(editor.role, action)?;
+            if meta.purpose != EvidencePurpose::Rectification {
+                require_editable(*status)?;
+            }
+            let sha = crate::store::blobs::parse_hash(&meta.sha256)?;
+            if meta.target != target.code() {
+                return Err(Error::validation("target", "the evidence record names another target"));
+            }
+            let obj = match target {
+                EvidenceTarget::Finding(id) => object(tx, &root_map(tx, "findings")?, &id.to_string(), "finding")?,
+                EvidenceTarget::Item(code) => {
+                    let key = crate::model::response_key(code, &editor.person);
+                    object(tx, &root_map(tx, "responses")?, &key, "response (record the item first)")?
+                }
+            };
+            let evidence = root_map_or_create(tx, "evidence")?;
+            if tx.get(&evidence, sha.as_str())?.is_none() {
+                autosurgeon::reconcile_prop(tx, &evidence, sha.as_str(), meta)?;
+            }
+            append_unique(tx, &obj, "evidence", &sha)?;
+        }
+        Edit::AddSignature(entry) => {
+            authorize(editor.role, Action::CollectSignature)?;
+            let record: RecordRef = entry.record.parse()?;
+            match &record {
+                RecordRef::Interview(id) => {
+                    if !matches!(*status, InspectionStatus::InProgress | InspectionStatus::AwaitingSignature) {
+                        return Err(Error::validation("status", "interview records are signed on site"));
+                    }
+                    object(tx, &root_map(tx, "interviews")?, &id.to_string(), "interview")?;
+                }
+                _ if *status != InspectionStatus::AwaitingSignature => {
+                    return Err(Error::validation(
+                        "status",
+                        format!("submit the record for signature first (now {})", status.label()),
+                    ));
+                }
+                _ => {}
+            }
+            if string(tx, &ROOT, "id")?.as_deref() != Some(entry.inspection.to_string().as_str()) {
+                return Err(Error::validation("inspection", "the signature belongs to another inspection"));
+            }
+            use sha2::Digest;
+            if hex::encode(sha2::Sha256::digest(entry.snapshot.as_bytes())) != entry.snapshot_sha256 {
+                return Err(Error::validation("snapshot", "the snapshot does not match its hash"));
+            }
+            let signatures = root_map_or_create(tx, "signatures")?;
+            if tx.get(&signatures, entry.id.as_str())?.is_some() {
+                return Err(Error::validation("signature", "signatures are never replaced"));
+            }
+            // Bind the device key to this device's actor, once.
+            register_actor(tx, actor, editor)?;
+            let actors = root_map(tx, "actors")?;
+            let mine = object(tx, &actors, actor, "actor")?;
+            match string(tx, &mine, "device_key")? {
+                None => {
+                    tx.put(&mine, "device_key", entry.device_key.as_str())?;
+                }
+                Some(k) if k == entry.device_key => {}
+                Some(_) => return Err(Error::validation("device_key", "this device already signs with another key")),
+            }
+            autosurgeon::reconcile_prop(tx, &signatures, entry.id.as_str(), entry)?;
+        }
+        Edit::RecordRefusal(refusal) => {
+            authorize(editor.role, Action::CollectSignature)?;
+            let record: RecordRef = refusal.record.parse()?;
+            if matches!(record, RecordRef::Interview(_)) {
+                return Err(Error::validation("record", "an interviewee's refusal is noted in the record itself"));
+            }
+            if *status != InspectionStatus::AwaitingSignature {
+                return Err(Error::validation(
+                    "status",
+                    "a refusal is recorded when the record is presented for signature",
+                ));
+            }
+            if refusal.reason.trim().is_empty() {
+                return Err(Error::validation("reason", "拒签须记录理由"));
+            }
+            if refusal.recorded_by != editor.person {
+                return Err(Error::validation("recorded_by", "a refusal is recorded by the inspector present"));
+            }
+            let refusals = root_map_or_create(tx, "refusals")?;
+            if tx.get(&refusals, refusal.record.as_str())?.is_some() {
+                return Err(Error::validation("refusal", "the refusal is already recorded"));
+            }
+            autosurgeon::reconcile_prop(tx, &refusals, refusal.record.as_str(), refusal)?;
         }
         Edit::AppendQa { id, qa } => {
             authorize(editor.role, Action::RecordInterview)?;

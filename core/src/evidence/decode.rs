@@ -91,9 +91,11 @@ pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<(PhotoFormat, Dynam
     let declared = probe.into_dimensions().ok();
     if let Some((width, height)) = declared {
         if width > limits.max_width || height > limits.max_height {
-            return Err(map_error(ImageError::Limits(image::error::LimitError::from_kind(
-                image::error::LimitErrorKind::DimensionError,
-            )), declared, limits));
+            return Err(map_error(
+                ImageError::Limits(image::error::LimitError::from_kind(image::error::LimitErrorKind::DimensionError)),
+                declared,
+                limits,
+            ));
         }
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
@@ -119,12 +121,8 @@ fn map_error(e: ImageError, dims: Option<(u32, u32)>, limits: &DecodeLimits) -> 
     match e {
         ImageError::Limits(l) => {
             let (width, height) = dims.unwrap_or((0, 0));
-            let limit = format!(
-                "{} x {} pixels and {} MiB ({l})",
-                limits.max_width,
-                limits.max_height,
-                limits.max_alloc >> 20
-            );
+            let limit =
+                format!("{} x {} pixels and {} MiB ({l})", limits.max_width, limits.max_height, limits.max_alloc >> 20);
             EvidenceError::TooLarge { width, height, limit }
         }
         ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => EvidenceError::Truncated,

@@ -64,7 +64,12 @@ pub struct Captured<'a> {
 }
 
 /// Checks evidence captured at device time `now`.
-pub fn check(evidence: &Captured<'_>, context: &FlagContext<'_>, policy: &FlagPolicy, now: Timestamp) -> Vec<EvidenceFlag> {
+pub fn check(
+    evidence: &Captured<'_>,
+    context: &FlagContext<'_>,
+    policy: &FlagPolicy,
+    now: Timestamp,
+) -> Vec<EvidenceFlag> {
     let mut flags = Vec::new();
     let flag = |kind, message: String, related: Option<String>| EvidenceFlag { kind, message, related };
     match evidence.captured_at {
@@ -104,7 +109,10 @@ pub fn check(evidence: &Captured<'_>, context: &FlagContext<'_>, policy: &FlagPo
         if d > policy.max_distance_m {
             flags.push(flag(
                 FlagKind::FarFromEnterprise,
-                format!("拍摄地点距企业地址约 {}", if d >= 10_000.0 { format!("{:.0} 公里", d / 1000.0) } else { format!("{d:.0} 米") }),
+                format!(
+                    "拍摄地点距企业地址约 {}",
+                    if d >= 10_000.0 { format!("{:.0} 公里", d / 1000.0) } else { format!("{d:.0} 米") }
+                ),
                 None,
             ));
         }
@@ -119,7 +127,11 @@ pub fn check(evidence: &Captured<'_>, context: &FlagContext<'_>, policy: &FlagPo
                 .min();
             let same_file = context.on_file.iter().any(|(sha, _)| sha == evidence.sha256);
             if same_file {
-                flags.push(flag(FlagKind::DuplicatePicture, "与已存档证据是同一文件".into(), Some(evidence.sha256.into())));
+                flags.push(flag(
+                    FlagKind::DuplicatePicture,
+                    "与已存档证据是同一文件".into(),
+                    Some(evidence.sha256.into()),
+                ));
             } else if let Some((d, sha)) = closest.filter(|(d, _)| *d <= policy.near_duplicate_bits) {
                 flags.push(flag(
                     FlagKind::DuplicatePicture,
@@ -183,7 +195,9 @@ mod tests {
         };
         let now = t("2026-03-18T12:30:00+08:00");
         let p = FlagPolicy::default();
-        assert!(check(&photo(EvidencePurpose::Hazard, Some("2026-03-18T10:42:17+08:00"), None), &ctx, &p, now).is_empty());
+        assert!(
+            check(&photo(EvidencePurpose::Hazard, Some("2026-03-18T10:42:17+08:00"), None), &ctx, &p, now).is_empty()
+        );
         let old = check(&photo(EvidencePurpose::Hazard, Some("2026-03-10T10:00:00+08:00"), None), &ctx, &p, now);
         assert_eq!(kinds(&old), [FlagKind::TimeFarFromInspection]);
         assert!(old[0].message.contains("8 天") || old[0].message.contains("7 天"), "{}", old[0].message);
@@ -193,7 +207,8 @@ mod tests {
         assert_eq!(kinds(&none), [FlagKind::NoCaptureTime]);
         // Rectification photos come weeks later: only "before the visit" is odd.
         let later = t("2026-04-02T10:00:00+08:00");
-        let rect = check(&photo(EvidencePurpose::Rectification, Some("2026-04-01T16:00:00+08:00"), None), &ctx, &p, later);
+        let rect =
+            check(&photo(EvidencePurpose::Rectification, Some("2026-04-01T16:00:00+08:00"), None), &ctx, &p, later);
         assert!(rect.is_empty(), "{rect:?}");
     }
 

@@ -31,16 +31,17 @@ pub fn sniff_media(head: &[u8]) -> Result<MediaType, EvidenceError> {
             b"M4A " | b"M4B " => found(EvidenceKind::Audio, "audio/mp4"),
             b"qt  " => found(EvidenceKind::Video, "video/quicktime"),
             b"3gp4" | b"3gp5" | b"3gp6" | b"3g2a" => found(EvidenceKind::Video, "video/3gpp"),
-            b"heic" | b"heix" | b"mif1" | b"avif" => Err(EvidenceError::UnsupportedFormat {
-                detected: "HEIF/AVIF image (set the camera to JPEG)".into(),
-            }),
+            b"heic" | b"heix" | b"mif1" | b"avif" => {
+                Err(EvidenceError::UnsupportedFormat { detected: "HEIF/AVIF image (set the camera to JPEG)".into() })
+            }
             _ => found(EvidenceKind::Video, "video/mp4"),
         };
     }
     if head.starts_with(b"#!AMR") {
         return found(EvidenceKind::Audio, "audio/amr");
     }
-    if head.starts_with(b"ID3") || (head.len() >= 2 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0 && head[1] & 0x06 != 0) {
+    if head.starts_with(b"ID3") || (head.len() >= 2 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0 && head[1] & 0x06 != 0)
+    {
         return found(EvidenceKind::Audio, "audio/mpeg");
     }
     if head.len() >= 2 && head[0] == 0xFF && head[1] & 0xF6 == 0xF0 {

@@ -162,10 +162,16 @@ pub(crate) mod tests {
         // bright glyphs on it; the top is the untouched picture.
         let rgb = display.to_rgb8();
         let bright = |y0: u32, y1: u32| {
-            (y0..y1).flat_map(|y| (0..1200).map(move |x| (x, y))).filter(|&(x, y)| rgb.get_pixel(x, y).0[0] > 230).count()
+            (y0..y1)
+                .flat_map(|y| (0..1200).map(move |x| (x, y)))
+                .filter(|&(x, y)| rgb.get_pixel(x, y).0[0] > 230)
+                .count()
         };
         let dark = |y0: u32, y1: u32| {
-            (y0..y1).flat_map(|y| (0..1200).map(move |x| (x, y))).filter(|&(x, y)| rgb.get_pixel(x, y).0[0] < 110).count()
+            (y0..y1)
+                .flat_map(|y| (0..1200).map(move |x| (x, y)))
+                .filter(|&(x, y)| rgb.get_pixel(x, y).0[0] < 110)
+                .count()
         };
         assert!(dark(1500, 1600) > 60_000, "no watermark band");
         assert!(bright(1450, 1600) > 2_000, "no watermark text");
@@ -207,7 +213,8 @@ pub(crate) mod tests {
     fn hostile_files_are_refused_with_a_clear_error() {
         use crate::evidence::EvidenceError as E;
         let pipeline = PhotoPipeline::new(test_font());
-        let cases: &[(&str, fn(&E) -> bool)] = &[
+        type Expect = fn(&E) -> bool;
+        let cases: &[(&str, Expect)] = &[
             ("bad/bomb-50000.png", |e| matches!(e, E::TooLarge { width: 50000, height: 50000, .. })),
             ("bad/bomb-50000.jpg", |e| matches!(e, E::TooLarge { .. })),
             ("bad/crafted-30.png", |e| matches!(e, E::Corrupt(_) | E::Truncated)),
@@ -225,4 +232,3 @@ pub(crate) mod tests {
         assert!(matches!(pipeline.process(&png[..png.len() / 2], &context()), Err(E::Truncated | E::Corrupt(_))));
     }
 }
-

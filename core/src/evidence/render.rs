@@ -30,9 +30,7 @@ pub fn shrink(src: &RgbImage, long_edge: u32) -> Result<RgbImage, EvidenceError>
     }
     let mut dst = DynamicImage::new_rgb8(w, h);
     let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Bilinear));
-    Resizer::new()
-        .resize(src, &mut dst, &options)
-        .map_err(|e| EvidenceError::Corrupt(format!("resize: {e}")))?;
+    Resizer::new().resize(src, &mut dst, &options).map_err(|e| EvidenceError::Corrupt(format!("resize: {e}")))?;
     Ok(dst.into_rgb8())
 }
 

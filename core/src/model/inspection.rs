@@ -210,6 +210,15 @@ pub struct Inspection {
     pub interviews: BTreeMap<String, InterviewRecord>,
     /// When the record was created.
     pub created_at: Timestamp,
+    /// Evidence records, by SHA-256 of the original file.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub evidence: BTreeMap<String, crate::evidence::EvidenceMeta>,
+    /// Frozen, signed records, by signature id. Written once, never edited.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub signatures: BTreeMap<String, crate::signing::SignatureEntry>,
+    /// Refusals to sign (拒签), by record code. Written once, never edited.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub refusals: BTreeMap<String, crate::signing::Refusal>,
 }
 
 impl Inspection {
@@ -242,6 +251,9 @@ impl Inspection {
             findings: BTreeMap::new(),
             interviews: BTreeMap::new(),
             created_at: scheduled_at,
+            evidence: BTreeMap::new(),
+            signatures: BTreeMap::new(),
+            refusals: BTreeMap::new(),
         }
     }
 }

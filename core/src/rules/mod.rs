@@ -8,6 +8,7 @@ pub mod credit_code;
 pub mod deadline;
 pub mod grades;
 pub mod permissions;
+pub mod signing;
 pub mod team;
 pub mod transitions;
 pub mod verdict;

@@ -57,6 +57,8 @@ code_enum!(
         ManageCatalog = ("manage_catalog", "维护基础数据"),
         /// Read an inspection.
         ReadInspection = ("read_inspection", "查看检查"),
+        /// Collect signatures on the device and record a refusal to sign.
+        CollectSignature = ("collect_signature", "采集签字"),
     }
 );
 
@@ -69,7 +71,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         StartInspection | ManageTeam | ResolveConflict | SubmitForSignature | ReopenForEditing | MarkSigned => {
             role == TeamLead
         }
-        RecordResponse | RecordFinding | GradeFinding | RecordInterview | Reinspect | CloseOnSite => {
+        RecordResponse | RecordFinding | GradeFinding | RecordInterview | Reinspect | CloseOnSite
+        | CollectSignature => {
             matches!(role, Inspector | TeamLead)
         }
         CloseInspection => matches!(role, TeamLead | Office),

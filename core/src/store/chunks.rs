@@ -81,7 +81,7 @@ pub fn encode_heads(heads: &[ChangeHash]) -> Vec<u8> {
 
 /// Decodes [`encode_heads`].
 pub fn decode_heads(bytes: &[u8]) -> Result<Vec<ChangeHash>> {
-    if bytes.len() % 32 != 0 {
+    if !bytes.len().is_multiple_of(32) {
         return Err(Error::Schema("stored heads are not a multiple of 32 bytes".into()));
     }
     Ok(bytes.chunks_exact(32).map(|c| ChangeHash(c.try_into().expect("32 bytes"))).collect())

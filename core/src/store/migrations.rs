@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("002_projections", include_str!("migrations/002_projections.sql")),
     ("003_sync", include_str!("migrations/003_sync.sql")),
     ("004_blobs", include_str!("migrations/004_blobs.sql")),
+    ("005_evidence", include_str!("migrations/005_evidence.sql")),
 ];
 
 /// The schema version this build writes.

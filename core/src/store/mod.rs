@@ -10,8 +10,10 @@
 pub mod blobs;
 mod catalog;
 pub mod chunks;
+pub mod evidence;
 pub mod migrations;
 pub mod projections;
+pub mod signing;
 mod sync;
 
 use std::collections::HashMap;

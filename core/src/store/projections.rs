@@ -157,6 +157,40 @@ pub fn refresh_inspection(
            status = excluded.status, findings_total = excluded.findings_total, findings_open = excluded.findings_open",
     )?
     .execute(params![enterprise, id, inspected_on, status, total, open])?;
+    refresh_evidence(tx, id, &enterprise, doc, everything)?;
+    Ok(())
+}
+
+/// Re-indexes an inspection's evidence when it may have changed. Evidence
+/// records are only ever added, so an unchanged count means unchanged rows
+/// and the common edit costs one indexed count.
+fn refresh_evidence(tx: &Transaction<'_>, id: &str, enterprise: &str, doc: &Automerge, everything: bool) -> Result<()> {
+    let Some((Value::Object(_), map)) = doc.get(ROOT, "evidence")? else { return Ok(()) };
+    let held: i64 = tx
+        .prepare_cached("SELECT count(*) FROM evidence_index WHERE inspection_id = ?1")?
+        .query_row([id], |r| r.get(0))?;
+    if !everything && held == doc.length(&map) as i64 {
+        return Ok(());
+    }
+    tx.prepare_cached("DELETE FROM evidence_index WHERE inspection_id = ?1")?.execute([id])?;
+    let all: std::collections::BTreeMap<String, crate::evidence::EvidenceMeta> =
+        autosurgeon::hydrate_prop(doc, ROOT, "evidence")?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO evidence_index (inspection_id, sha256, enterprise_id, kind, purpose, phash, captured_at, flags)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for (sha, meta) in all {
+        insert.execute(params![
+            id,
+            sha,
+            enterprise,
+            meta.kind.code(),
+            meta.purpose.code(),
+            meta.phash,
+            meta.captured_at.map(|t| t.to_string()),
+            meta.flags.len() as i64
+        ])?;
+    }
     Ok(())
 }
 
@@ -265,7 +299,7 @@ pub struct InspectionRow {
 /// Deletes every projection row (before a rebuild).
 pub fn clear(tx: &Transaction<'_>) -> Result<()> {
     tx.execute_batch(
-        "DELETE FROM enterprise_history; DELETE FROM findings; DELETE FROM inspections;
+        "DELETE FROM enterprise_history; DELETE FROM findings; DELETE FROM inspections; DELETE FROM evidence_index;
          DELETE FROM enterprises; DELETE FROM checklists;",
     )?;
     Ok(())

@@ -3,6 +3,7 @@
 mod bad_input;
 mod conflicts;
 mod durability;
+mod evidence;
 mod flow;
 mod merge_props;
 mod support;

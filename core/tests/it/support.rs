@@ -141,3 +141,39 @@ pub fn sync_into(from: &mut Store, to: &mut Store, id: &InspectionId) {
     let bytes = from.export(&id.to_string()).unwrap();
     to.receive(&id.to_string(), &bytes, at("2026-03-02T18:00:00+08:00")).unwrap();
 }
+
+/// The CJK font the evidence tests burn watermarks with (Debian's Noto Sans
+/// CJK, installed by `scripts/setup`; `LIANJIAN_CJK_FONT` overrides).
+pub fn watermark_font() -> lianjian_core::evidence::WatermarkFont {
+    let path = std::env::var("LIANJIAN_CJK_FONT")
+        .unwrap_or_else(|_| "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc".into());
+    lianjian_core::evidence::WatermarkFont::load(std::path::Path::new(&path), 2)
+        .unwrap_or_else(|e| panic!("{e}: run scripts/setup (installs fonts-noto-cjk) or set LIANJIAN_CJK_FONT"))
+}
+
+/// A photo or bad file from `fixtures/photos/`.
+pub fn photo(name: &str) -> std::path::PathBuf {
+    fixtures_dir().join("photos").join(name)
+}
+
+/// A store on disk (blobs need a folder) holding the fixtures' catalogue and
+/// one hazardous-chemicals inspection started on 2026-03-18 at 09:00, with
+/// one finding; returns the finding's id too.
+pub fn site_store(dir: &std::path::Path) -> (Store, Inspection, ChecklistTemplate, Team, FindingId) {
+    let mut store = Store::open(&dir.join("lianjian.db")).unwrap();
+    let e = enterprise("hazardous_chemicals");
+    let c = checklist("hazardous_chemicals");
+    let t = team("hazardous_chemicals");
+    let created = at("2026-03-17T16:00:00+08:00");
+    store.put_enterprise(&e, created).unwrap();
+    store.put_checklist(&c, created).unwrap();
+    let insp = new_inspection(&e, &c, &t, created);
+    store.create_inspection(&insp, &t.lead, created).unwrap();
+    store
+        .edit(&insp.id, &t.lead, &[Edit::SetStatus(InspectionStatus::InProgress)], at("2026-03-18T09:00:00+08:00"))
+        .unwrap();
+    let item = &c.sections[0].items[0];
+    let f = finding(item, &t.a, at("2026-03-18T10:40:00+08:00"), "储罐区防静电接地线断开");
+    store.edit(&insp.id, &t.a, &[Edit::AddFinding(f.clone())], at("2026-03-18T10:41:00+08:00")).unwrap();
+    (store, insp, c, t, f.id)
+}

@@ -30,6 +30,12 @@ impl DeviceKey {
         Ok(DeviceKey { key: SigningKey::from_bytes(&seed) })
     }
 
+    /// The key with this secret seed (a key moved in from a platform keystore;
+    /// fixed test vectors).
+    pub fn from_seed(seed: [u8; 32]) -> Self {
+        DeviceKey { key: SigningKey::from_bytes(&seed) }
+    }
+
     /// The key stored in `conn`'s `device` table, created on first use.
     pub fn load_or_create(conn: &Connection) -> Result<Self> {
         let existing: Option<Vec<u8>> =

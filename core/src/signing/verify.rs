@@ -61,7 +61,39 @@ pub fn verify_all(doc: &Automerge) -> Result<Vec<SignatureCheck>> {
 /// Verifies the entry stored under `key` against the document and the live
 /// inspection hydrated from it.
 pub fn verify_entry(doc: &Automerge, key: &str, entry: &SignatureEntry, live: &Inspection) -> SignatureStatus {
-    if entry.id != key || entry.inspection != live.id {
+    if entry.id != key {
+        return invalid("签名不属于此检查记录（疑似移植）");
+    }
+    let key_check = match registered_key(doc, key) {
+        Some(k) if k == entry.device_key => Ok(()),
+        Some(_) => Err("签名设备密钥与登记的不符"),
+        None => Err("签名设备密钥未登记"),
+    };
+    check(entry, live, key_check)
+}
+
+/// Verifies a signature presented on its own (exported with a document,
+/// handed to the office or a court) against an inspection document: it must
+/// be intact, signed by a device key that an actor of this inspection
+/// registered for itself, identical to the stored signature of the same id
+/// if there is one, and it is compared with the live record.
+pub fn verify_detached(doc: &Automerge, entry: &SignatureEntry) -> Result<SignatureStatus> {
+    let live: Inspection = autosurgeon::hydrate(doc)?;
+    if let Some(stored) = live.signatures.get(&entry.id) {
+        if stored != entry {
+            return Ok(invalid("与存档的签名不一致（已被改动）"));
+        }
+    }
+    let key_check = if registered_keys(doc).contains(&entry.device_key) {
+        Ok(())
+    } else {
+        Err("签名设备密钥未在此检查中登记")
+    };
+    Ok(check(entry, &live, key_check))
+}
+
+fn check(entry: &SignatureEntry, live: &Inspection, key_check: Result<(), &str>) -> SignatureStatus {
+    if entry.inspection != live.id {
         return invalid("签名不属于此检查记录（疑似移植）");
     }
     let Ok(record) = entry.record.parse::<RecordRef>() else { return invalid("签名所指的记录无法识别") };
@@ -76,10 +108,8 @@ pub fn verify_entry(doc: &Automerge, key: &str, entry: &SignatureEntry, live: &I
     {
         return invalid("签名快照不属于此记录（疑似移植）");
     }
-    match registered_key(doc, key) {
-        Some(k) if k == entry.device_key => {}
-        Some(_) => return invalid("签名设备密钥与登记的不符"),
-        None => return invalid("签名设备密钥未登记"),
+    if let Err(reason) = key_check {
+        return invalid(reason);
     }
     if !verify_hex(&entry.device_key, &entry.message(), &entry.device_signature) {
         return invalid("设备签名校验失败");
@@ -116,10 +146,22 @@ fn registered_key(doc: &Automerge, key: &str) -> Option<String> {
         return None;
     }
     let automerge::ObjId::Id(_, actor, _) = exid else { return None };
+    own_key(doc, &actor.to_hex_string())
+}
+
+/// Every device key an actor of the document registered for itself.
+fn registered_keys(doc: &Automerge) -> Vec<String> {
+    let Some((_, actors)) = doc.get(ROOT, "actors").ok().flatten() else { return Vec::new() };
+    doc.keys(&actors).filter_map(|actor| own_key(doc, &actor)).collect()
+}
+
+/// The key in `actors[actor].device_key`, only if that actor wrote it itself
+/// and nobody wrote a rival value: another device cannot register a key in
+/// someone else's name.
+fn own_key(doc: &Automerge, actor: &str) -> Option<String> {
     let (_, actors) = doc.get(ROOT, "actors").ok()??;
-    let (_, entry) = doc.get(&actors, actor.to_hex_string()).ok()??;
-    match doc.get(&entry, "device_key").ok()?? {
-        (automerge::Value::Scalar(s), _) => s.as_str().map(str::to_string),
-        _ => None,
-    }
+    let (_, entry) = doc.get(&actors, actor).ok()??;
+    let values = doc.get_all(&entry, "device_key").ok()?;
+    let [(automerge::Value::Scalar(s), automerge::ObjId::Id(_, writer, _))] = values.as_slice() else { return None };
+    (writer.to_hex_string() == actor).then(|| s.as_str().map(str::to_string)).flatten()
 }

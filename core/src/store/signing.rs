@@ -92,6 +92,16 @@ impl Store {
         verify_all(&self.loaded(&inspection.to_string(), "inspection")?.doc)
     }
 
+    /// Verifies a signature presented on its own (an exported signed
+    /// record) against the inspection as this device holds it.
+    pub fn verify_signature_package(
+        &mut self,
+        inspection: &InspectionId,
+        entry: &SignatureEntry,
+    ) -> Result<crate::signing::SignatureStatus> {
+        crate::signing::verify::verify_detached(&self.loaded(&inspection.to_string(), "inspection")?.doc, entry)
+    }
+
     /// Where each record of an inspection stands (what is still missing).
     pub fn signing_state(&mut self, inspection: &InspectionId) -> Result<Vec<RecordSigning>> {
         let checks = self.verify_signatures(inspection)?;

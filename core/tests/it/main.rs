@@ -1,10 +1,12 @@
 //! Integration tests of lianjian-core: one binary, one module per concern.
 
 mod bad_input;
+mod canonical;
 mod conflicts;
 mod durability;
 mod evidence;
 mod flow;
 mod merge_props;
+mod signing;
 mod support;
 mod sync;

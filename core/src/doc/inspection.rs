@@ -237,7 +237,8 @@ pub fn header(doc: &Automerge) -> Result<InspectionHeader> {
 }
 
 /// Checks what a server must check before accepting changes to an
-/// inspection: the layout version, the id, and that every finding's grade
+/// inspection: the layout version, the id, that signatures, refusals and
+/// device keys are as their devices froze them, and that every finding's grade
 /// belongs to `scheme` and its deadline and status parse. Reads key by key,
 /// without hydrating the whole document.
 pub fn check_schema(doc: &Automerge, expected_id: &str, scheme: &GradeScheme) -> Result<()> {
@@ -250,6 +251,7 @@ pub fn check_schema(doc: &Automerge, expected_id: &str, scheme: &GradeScheme) ->
         return Err(Error::Schema("the document's id does not match".into()));
     }
     InspectionStatus::from_code(&string(doc, &ROOT, "status")?.unwrap_or_default())?;
+    crate::signing::frozen::check_frozen(doc)?;
     let findings = root_map(doc, "findings")?;
     for key in doc.keys(&findings) {
         let obj = object(doc, &findings, &key, "finding")?;

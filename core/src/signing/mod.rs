@@ -14,6 +14,7 @@
 pub mod canonical;
 pub mod diff;
 pub mod entry;
+pub mod frozen;
 pub mod keys;
 pub mod record;
 pub mod strokes;

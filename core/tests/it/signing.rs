@@ -395,3 +395,41 @@ fn every_tampering_is_detected() {
     assert_eq!(detected, cases);
     assert!(cases >= 14);
 }
+
+#[test]
+fn the_server_check_refuses_writes_into_frozen_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, insp, t) = presented(dir.path());
+    let a = sign(&mut store, &insp, &t.a, &RecordRef::Findings, responsible(), 31);
+    store.refuse_to_sign(&insp.id, &t.a, &RecordRef::SiteRecord, "拒绝签字", at("2026-03-18T11:40:00+08:00")).unwrap();
+    let doc = store.inspection_doc(&insp.id).unwrap();
+    let scheme = lianjian_core::rules::grades::GradeScheme::three_level();
+    let check =
+        |d: &InspectionDoc| lianjian_core::doc::inspection::check_schema(d.automerge(), &insp.id.to_string(), &scheme);
+    check(&doc).unwrap();
+    let tamper = |f: &dyn Fn(&mut automerge::transaction::Transaction<'_>)| {
+        let mut copy = doc.fork(ActorId::random());
+        let mut tx = copy.automerge_mut().transaction();
+        f(&mut tx);
+        tx.commit();
+        copy
+    };
+    let edited = tamper(&|tx| {
+        let obj = sig_obj(tx, &a.id);
+        tx.put(&obj, "signed_at", "2026-03-17T00:00:00+08:00").unwrap();
+    });
+    assert!(check(&edited).unwrap_err().to_string().contains("changed after it was frozen"));
+    let refusal = tamper(&|tx| {
+        let (_, refusals) = tx.get(ROOT, "refusals").unwrap().unwrap();
+        let (_, r) = tx.get(&refusals, "site_record").unwrap().unwrap();
+        tx.put(&r, "reason", "已同意").unwrap();
+    });
+    assert!(check(&refusal).is_err());
+    let key = tamper(&|tx| {
+        let (_, actors) = tx.get(ROOT, "actors").unwrap().unwrap();
+        let first = tx.keys(&actors).next().unwrap();
+        let (_, entry) = tx.get(&actors, &first).unwrap().unwrap();
+        tx.put(&entry, "device_key", "00").unwrap();
+    });
+    assert!(check(&key).unwrap_err().to_string().contains("another device"));
+}

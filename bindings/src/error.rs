@@ -49,6 +49,13 @@ pub enum ApiError {
     /// The server refused this device (revoked, disabled, unknown): enroll again.
     #[error("unauthorized")]
     Unauthorized,
+    /// A file was refused as evidence (not a JPEG/PNG photo, damaged,
+    /// truncated, too large, an unknown media type); nothing was stored.
+    #[error("evidence rejected: {reason}")]
+    InvalidEvidence {
+        /// Why, for the inspector (retake the photo or pick another file).
+        reason: String,
+    },
     /// The operation was interrupted by `interrupt()`.
     #[error("interrupted")]
     Interrupted,
@@ -73,6 +80,7 @@ impl From<Core> for ApiError {
             Core::Conflicted { field } => ApiError::Conflict { field: field.to_string() },
             Core::Network(reason) => ApiError::Network { reason },
             Core::Unauthorized(_) => ApiError::Unauthorized,
+            Core::Evidence(e) => ApiError::InvalidEvidence { reason: e.to_string() },
             other => ApiError::Storage { reason: other.to_string() },
         }
     }

@@ -356,6 +356,7 @@ impl LianjianStore {
             requirement: finding.requirement,
             referred_to: None,
             evidence: vec![],
+            rectification_evidence: vec![],
             status: FindingStatus::Open,
             found_by: editor.person,
             found_at: at,

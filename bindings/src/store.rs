@@ -34,6 +34,7 @@ pub trait ChangeListener: Send + Sync {
 #[derive(uniffi::Object)]
 pub struct LianjianStore {
     inner: Mutex<Store>,
+    path: std::path::PathBuf,
     user: Mutex<Option<(UserInfo, Editor)>>,
     listeners: Mutex<Vec<Arc<dyn ChangeListener>>>,
 }
@@ -49,6 +50,12 @@ impl LianjianStore {
     pub(crate) fn editor(&self) -> ApiResult<Editor> {
         let user = self.user.lock().unwrap_or_else(|p| p.into_inner());
         user.as_ref().map(|(_, e)| e.clone()).ok_or_else(|| ApiError::validation("user", "no user is signed in"))
+    }
+
+    /// A second connection to the same database (WAL allows it), owned by
+    /// long transfers so the app's own calls are not blocked behind them.
+    pub(crate) fn open_another(&self) -> ApiResult<Store> {
+        Ok(Store::open(&self.path)?)
     }
 
     pub(crate) fn notify(&self, ids: Vec<String>) {
@@ -74,7 +81,12 @@ impl LianjianStore {
     #[uniffi::constructor]
     pub fn open(path: String) -> ApiResult<Arc<Self>> {
         let store = Store::open(std::path::Path::new(&path))?;
-        Ok(Arc::new(LianjianStore { inner: Mutex::new(store), user: Mutex::new(None), listeners: Mutex::new(vec![]) }))
+        Ok(Arc::new(LianjianStore {
+            inner: Mutex::new(store),
+            path: path.into(),
+            user: Mutex::new(None),
+            listeners: Mutex::new(vec![]),
+        }))
     }
 
     /// This install's automerge actor id (hex), registered at enrollment.

@@ -149,3 +149,122 @@ impl SyncEngine {
         self.interrupted.store(true, Ordering::SeqCst);
     }
 }
+
+/// Told as blob uploads progress.
+#[uniffi::export(with_foreign)]
+pub trait BlobListener: Send + Sync {
+    /// Blobs and bytes done so far in this run.
+    fn on_blob_progress(&self, progress: BlobProgressInfo);
+}
+
+/// Progress of a blob upload run.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct BlobProgressInfo {
+    /// Blobs in this run.
+    pub blobs_total: u64,
+    /// Of which acknowledged.
+    pub blobs_done: u64,
+    /// Bytes in this run.
+    pub bytes_total: u64,
+    /// Bytes the server holds.
+    pub bytes_done: u64,
+}
+
+impl From<&lianjian_core::sync::blobs::BlobProgress> for BlobProgressInfo {
+    fn from(p: &lianjian_core::sync::blobs::BlobProgress) -> Self {
+        BlobProgressInfo {
+            blobs_total: p.blobs_total as u64,
+            blobs_done: p.blobs_done as u64,
+            bytes_total: p.bytes_total,
+            bytes_done: p.bytes_done,
+        }
+    }
+}
+
+/// A blob that could not be uploaded this time.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct BlobFailure {
+    /// The blob.
+    pub sha256: String,
+    /// Why (it is retried later unless the server refused it for good).
+    pub reason: String,
+}
+
+/// What an upload run did.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct BlobUploadReport {
+    /// Blobs the server now holds.
+    pub acked: Vec<String>,
+    /// Blobs that failed.
+    pub failed: Vec<BlobFailure>,
+    /// Final progress.
+    pub progress: BlobProgressInfo,
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl SyncEngine {
+    /// Uploads every photo, scan and signature image waiting in the outbox
+    /// (resumable, chunk by chunk). Runs on its own database connection, so
+    /// the app stays usable during a long upload.
+    pub async fn upload_blobs(
+        &self,
+        store: Arc<LianjianStore>,
+        token: String,
+        listener: Option<Arc<dyn BlobListener>>,
+    ) -> ApiResult<BlobUploadReport> {
+        let client = self.client.clone();
+        let report = on_own_connection(store, move |own| async move {
+            let mut on_progress = |p: &lianjian_core::sync::blobs::BlobProgress| {
+                if let Some(l) = &listener {
+                    l.on_blob_progress(p.into());
+                }
+            };
+            client.upload_blobs(&own, &token, &mut on_progress).await
+        })
+        .await?;
+        Ok(BlobUploadReport {
+            acked: report.acked,
+            failed: report.failed.into_iter().map(|(sha256, reason)| BlobFailure { sha256, reason }).collect(),
+            progress: (&report.progress).into(),
+        })
+    }
+
+    /// Downloads a blob a colleague uploaded (a photo on a shared finding),
+    /// resuming a partial download; returns the local file.
+    pub async fn download_blob(
+        &self,
+        store: Arc<LianjianStore>,
+        token: String,
+        sha256: String,
+        media_type: String,
+    ) -> ApiResult<String> {
+        let client = self.client.clone();
+        on_own_connection(store, move |own| async move {
+            client.download_blob(&own, &token, &sha256, &media_type).await?;
+            Ok(own.blob_path(&sha256)?.to_string_lossy().into_owned())
+        })
+        .await
+    }
+}
+
+/// Runs a transfer on a second database connection, on a blocking thread
+/// with its own small runtime: a SQLite connection cannot be shared across
+/// the threads an async task may hop between, and the app's own connection
+/// must not be held for the length of an upload.
+async fn on_own_connection<T, F, Fut>(store: Arc<LianjianStore>, transfer: F) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(lianjian_core::store::Store) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = lianjian_core::Result<T>>,
+{
+    let joined = tokio::task::spawn_blocking(move || -> ApiResult<T> {
+        let own = store.open_another()?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| ApiError::Storage { reason: e.to_string() })?;
+        Ok(runtime.block_on(transfer(own))?)
+    })
+    .await;
+    joined.map_err(|e| ApiError::Storage { reason: format!("transfer thread: {e}") })?
+}

@@ -66,6 +66,7 @@ fn hazard(item: &ChecklistItem, by: PersonId, i: usize, at: Timestamp, due: Dead
         requirement: "限期整改，整改完成后书面报告检查组并申请复查".into(),
         referred_to: None,
         evidence: vec![format!("{:064x}", i)],
+        rectification_evidence: vec![],
         status: FindingStatus::Open,
         found_by: by,
         found_at: at,

@@ -279,11 +279,13 @@ pub fn check_schema(doc: &Automerge, expected_id: &str, scheme: &GradeScheme) ->
 /// when a document they may read references it.
 pub fn evidence_refs(doc: &Automerge) -> Result<std::collections::BTreeSet<String>> {
     let mut out = std::collections::BTreeSet::new();
-    for collection in ["findings", "responses"] {
+    for (collection, field) in
+        [("findings", "evidence"), ("findings", "rectification_evidence"), ("responses", "evidence")]
+    {
         let Some((automerge::Value::Object(_), map)) = doc.get(ROOT, collection)? else { continue };
         for key in doc.keys(&map) {
             let Some((automerge::Value::Object(_), obj)) = doc.get(&map, &key)? else { continue };
-            let Some((automerge::Value::Object(_), list)) = doc.get(&obj, "evidence")? else { continue };
+            let Some((automerge::Value::Object(_), list)) = doc.get(&obj, field)? else { continue };
             for i in 0..doc.length(&list) {
                 if let Some((automerge::Value::Scalar(s), _)) = doc.get(&list, i)? {
                     if let Some(h) = s.as_str().filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit())) {
@@ -513,7 +515,14 @@ fn apply_one(
             if tx.get(&evidence, sha.as_str())?.is_none() {
                 autosurgeon::reconcile_prop(tx, &evidence, sha.as_str(), meta)?;
             }
-            append_unique(tx, &obj, "evidence", &sha)?;
+            if meta.purpose == EvidencePurpose::Rectification {
+                if tx.get(&obj, "rectification_evidence")?.is_none() {
+                    tx.put_object(&obj, "rectification_evidence", ObjType::List)?;
+                }
+                append_unique(tx, &obj, "rectification_evidence", &sha)?;
+            } else {
+                append_unique(tx, &obj, "evidence", &sha)?;
+            }
         }
         Edit::AddSignature(entry) => {
             authorize(editor.role, Action::CollectSignature)?;

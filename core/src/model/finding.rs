@@ -54,8 +54,13 @@ pub struct Finding {
     pub requirement: String,
     /// Department the issue is referred to, if not the finder's.
     pub referred_to: Option<Department>,
-    /// Evidence (SHA-256 of photos and other blobs).
+    /// Evidence (SHA-256 of photos and other blobs) of the hazard as found:
+    /// part of what the enterprise signs.
     pub evidence: Vec<String>,
+    /// The enterprise's rectification evidence, added after signing; kept
+    /// apart so it never alters the signed findings list.
+    #[autosurgeon(missing = "Vec::new")]
+    pub rectification_evidence: Vec<String>,
     /// Closed-loop status.
     pub status: FindingStatus,
     /// Who found it.

@@ -148,6 +148,12 @@ fn implausible_time_place_and_reused_pictures_are_flagged() {
     assert_eq!(dup.len(), 1, "{:?}", again.flags);
     assert_eq!(dup[0].related.as_deref(), Some(first.sha256.as_str()));
     assert!(dup[0].message.contains("高度相似"), "{}", dup[0].message);
+    // Rectification evidence is kept apart from what the enterprise signed.
+    let f = store.finding(&insp.id, &finding).unwrap();
+    assert_eq!(
+        (f.evidence, f.rectification_evidence),
+        (vec![first.sha256.clone(), png.sha256.clone()], vec![again.sha256.clone()])
+    );
     let other =
         store.ingest_photo(&insp.id, &enterprise, &rect, &photo("other-scene.jpg"), &pipeline, &policy, later).unwrap();
     assert!(other.flags.is_empty(), "a different scene taken after the visit: {:?}", other.flags);

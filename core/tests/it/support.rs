@@ -101,6 +101,7 @@ pub fn finding(item: &ChecklistItem, by: &Editor, found: Timestamp, description:
         requirement: "立即整改，整改完成后报检查组复查".into(),
         referred_to: None,
         evidence: vec![],
+        rectification_evidence: vec![],
         status: FindingStatus::Open,
         found_by: by.person,
         found_at: found,

@@ -204,6 +204,7 @@ async fn one_run(seed: u64) -> [u32; KINDS] {
                     requirement: "整改".into(),
                     referred_to: None,
                     evidence: vec![],
+                    rectification_evidence: vec![],
                     status: FindingStatus::Open,
                     found_by: d.editor.person,
                     found_at: t0,

@@ -8,7 +8,6 @@ import cn.lianjian.core.InspectionDraft
 import cn.lianjian.core.LianjianStore
 import cn.lianjian.core.SyncEngine
 import cn.lianjian.core.TeamMemberInfo
-import cn.lianjian.core.uniffiEnsureInitialized
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
@@ -25,12 +24,7 @@ import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.assertThrows
 import org.junit.jupiter.api.io.TempDir
 import java.io.File
-import java.net.ServerSocket
-import java.nio.file.Files
 import java.nio.file.Path
-
-/** A seeded user of the test server. */
-data class Seeded(val role: String, val name: String, val code: String, val userId: String)
 
 /**
  * The same flow as the Python suite, through the app's Kotlin layer
@@ -39,40 +33,18 @@ data class Seeded(val role: String, val name: String, val code: String, val user
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InspectionFlowTest {
-    private lateinit var server: Process
-    private lateinit var url: String
-    private val users = mutableListOf<Seeded>()
+    private lateinit var server: TestServer
+    private val url get() = server.url
 
     @BeforeAll
     fun start() {
-        // Stale generated bindings (not matching the library) fail here, loudly.
-        uniffiEnsureInitialized()
-        val target = System.getProperty("lianjian.target")
-        val root = System.getProperty("lianjian.root")
-        val port = ServerSocket(0).use { it.localPort }
-        val data = Files.createTempDirectory("lianjian-server")
-        server = ProcessBuilder(
-            "$target/debug/lianjian-sync-server", "--data", data.toString(), "serve",
-            "--listen", "127.0.0.1:$port", "--fixtures", "$root/fixtures",
-        ).redirectError(ProcessBuilder.Redirect.DISCARD).start()
-        val line = Regex("""^\s+(\S+)\s+(\S+)\s+([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})\s+(\S+)$""")
-        val out = server.inputStream.bufferedReader()
-        while (users.size < 5) {
-            val l = out.readLine() ?: error("the sync server did not start")
-            line.matchEntire(l)?.let { m -> users += Seeded(m.groupValues[1], m.groupValues[2], m.groupValues[3], m.groupValues[4]) }
-        }
-        // Keep reading its output so the server never blocks on a full pipe.
-        Thread { out.forEachLine { } }.apply { isDaemon = true }.start()
-        url = "http://127.0.0.1:$port"
+        server = TestServer()
     }
 
     @AfterAll
-    fun stop() {
-        server.destroy()
-        server.waitFor()
-    }
+    fun stop() = server.close()
 
-    private fun user(role: String, n: Int = 0) = users.filter { it.role == role }[n]
+    private fun user(role: String, n: Int = 0) = server.user(role, n)
 
     private suspend fun device(dir: Path, who: Seeded, label: String): Pair<InspectionRepository, String> {
         val store = LianjianStore.open(File(dir.toFile(), "$label.db").path)

@@ -7,7 +7,7 @@
 
 use std::io::Cursor;
 
-use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader};
+use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, RgbImage};
 
 use super::error::EvidenceError;
 
@@ -135,6 +135,94 @@ fn map_error(e: ImageError, dims: Option<(u32, u32)>, limits: &DecodeLimits) -> 
                 EvidenceError::Corrupt(text)
             }
         }
+    }
+}
+
+/// A decoded photo, possibly at a reduced scale.
+#[derive(Clone, Debug)]
+pub struct Decoded {
+    /// The format.
+    pub format: PhotoFormat,
+    /// Width of the stored image (full scale).
+    pub width: u32,
+    /// Height of the stored image (full scale).
+    pub height: u32,
+    /// The pixels, at least `min_long_edge` on the long side when the image
+    /// is that large (JPEG decodes at 1/2, 1/4 or 1/8 in the DCT domain when
+    /// that suffices, which is faster and needs a quarter of the memory or less).
+    pub pixels: RgbImage,
+}
+
+/// Decodes a JPEG or PNG within `limits`, for derived copies no larger than
+/// `min_long_edge`. A panic inside a decoder (crafted headers have caused
+/// them) is caught and reported as a damaged image.
+pub fn decode_for_display(bytes: &[u8], limits: &DecodeLimits, min_long_edge: u32) -> Result<Decoded, EvidenceError> {
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match sniff(bytes) {
+        Some(PhotoFormat::Jpeg) => decode_jpeg_scaled(bytes, limits, min_long_edge),
+        _ => decode(bytes, limits).map(|(format, image)| Decoded {
+            format,
+            width: image.width(),
+            height: image.height(),
+            pixels: match image {
+                DynamicImage::ImageRgb8(rgb) => rgb,
+                other => other.to_rgb8(),
+            },
+        }),
+    }));
+    run.unwrap_or_else(|_| Err(EvidenceError::Corrupt("the decoder failed on a malformed image".into())))
+}
+
+fn decode_jpeg_scaled(bytes: &[u8], limits: &DecodeLimits, min_long_edge: u32) -> Result<Decoded, EvidenceError> {
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(EvidenceError::FileTooLarge { size: bytes.len() as u64, limit: limits.max_file_bytes });
+    }
+    if !jpeg_is_complete(bytes) {
+        return Err(EvidenceError::Truncated);
+    }
+    let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
+    decoder.set_max_decoding_buffer_size(limits.max_alloc as usize);
+    decoder.read_info().map_err(jpeg_error)?;
+    let info = decoder.info().ok_or_else(|| EvidenceError::Corrupt("no frame header".into()))?;
+    let (width, height) = (u32::from(info.width), u32::from(info.height));
+    if width == 0 || height == 0 {
+        return Err(EvidenceError::Corrupt("the image has no pixels".into()));
+    }
+    let pixel_limit = (limits.max_alloc / 3).min(u64::from(limits.max_width) * u64::from(limits.max_height));
+    if width > limits.max_width || height > limits.max_height || u64::from(width) * u64::from(height) > pixel_limit {
+        let limit = format!("{} x {} pixels and {} MiB", limits.max_width, limits.max_height, limits.max_alloc >> 20);
+        return Err(EvidenceError::TooLarge { width, height, limit });
+    }
+    // Ask for the long edge at `min_long_edge`, the short edge in proportion.
+    let (rw, rh) = super::render::fit(width, height, min_long_edge);
+    let (w, h) = decoder.scale(rw as u16, rh as u16).map_err(jpeg_error)?;
+    let raw = decoder.decode().map_err(jpeg_error)?;
+    let (w, h) = (u32::from(w), u32::from(h));
+    let format = decoder.info().map(|i| i.pixel_format);
+    let rgb: Vec<u8> = match format {
+        Some(jpeg_decoder::PixelFormat::RGB24) => raw,
+        Some(jpeg_decoder::PixelFormat::L8) => raw.iter().flat_map(|&l| [l, l, l]).collect(),
+        Some(jpeg_decoder::PixelFormat::L16) => raw.chunks_exact(2).flat_map(|c| [c[0], c[0], c[0]]).collect(),
+        Some(jpeg_decoder::PixelFormat::CMYK32) => raw
+            .chunks_exact(4)
+            .flat_map(|c| {
+                // Adobe CMYK JPEGs store inverted values.
+                let k = u16::from(c[3]);
+                [c[0], c[1], c[2]].map(|v| (u16::from(v) * k / 255) as u8)
+            })
+            .collect(),
+        None => return Err(EvidenceError::Corrupt("no frame header".into())),
+    };
+    let pixels = RgbImage::from_raw(w, h, rgb).ok_or_else(|| EvidenceError::Corrupt("pixel data is short".into()))?;
+    Ok(Decoded { format: PhotoFormat::Jpeg, width, height, pixels })
+}
+
+fn jpeg_error(e: jpeg_decoder::Error) -> EvidenceError {
+    match e {
+        jpeg_decoder::Error::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => EvidenceError::Truncated,
+        jpeg_decoder::Error::Unsupported(u) => {
+            EvidenceError::UnsupportedFormat { detected: format!("JPEG with {u:?}") }
+        }
+        other => EvidenceError::Corrupt(other.to_string()),
     }
 }
 

@@ -5,7 +5,7 @@
 use image::DynamicImage;
 use sha2::{Digest, Sha256};
 
-use super::decode::{decode, DecodeLimits, PhotoFormat};
+use super::decode::{decode_for_display, DecodeLimits, Decoded, PhotoFormat};
 use super::error::EvidenceError;
 use super::exif::{read_exif, PhotoExif};
 use super::phash::perceptual_hash;
@@ -71,16 +71,11 @@ impl PhotoPipeline {
 
     /// Runs the pipeline on a photo's bytes.
     pub fn process(&self, original: &[u8], context: &WatermarkContext) -> Result<ProcessedPhoto, EvidenceError> {
-        let (format, decoded) = decode(original, &self.limits)?;
+        let Decoded { format, width, height, pixels } = decode_for_display(original, &self.limits, DISPLAY_EDGE)?;
         let sha256 = hex::encode(Sha256::digest(original));
         let exif = read_exif(original);
-        let (width, height) = (decoded.width(), decoded.height());
-        let rgb = match decoded {
-            DynamicImage::ImageRgb8(rgb) => rgb,
-            other => other.to_rgb8(),
-        };
-        let display = orient(shrink(&rgb, DISPLAY_EDGE)?, exif.orientation);
-        drop(rgb);
+        let display = orient(shrink(&pixels, DISPLAY_EDGE)?, exif.orientation);
+        drop(pixels);
         let thumbnail = shrink(&display, THUMBNAIL_EDGE)?;
         let phash = perceptual_hash(&DynamicImage::ImageRgb8(thumbnail.clone()));
         let mut display = display;

@@ -4,7 +4,6 @@
 //! on the original; the original file itself is never re-encoded.
 
 use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
-use image::codecs::jpeg::JpegEncoder;
 use image::metadata::Orientation;
 use image::{DynamicImage, RgbImage};
 
@@ -37,16 +36,51 @@ pub fn shrink(src: &RgbImage, long_edge: u32) -> Result<RgbImage, EvidenceError>
 /// Turns the image upright according to its EXIF orientation (1-8).
 pub fn orient(image: RgbImage, exif_orientation: Option<u8>) -> RgbImage {
     let Some(orientation) = exif_orientation.and_then(Orientation::from_exif) else { return image };
-    let mut dynamic = DynamicImage::ImageRgb8(image);
-    dynamic.apply_orientation(orientation);
-    dynamic.into_rgb8()
+    match orientation {
+        // Phones held upright (6) or upside-down-landscape (8): the common
+        // case, done as a blocked transpose (the generic per-pixel rotation
+        // costs as much as the whole resize).
+        Orientation::Rotate90 => rotate_quarter(&image, true),
+        Orientation::Rotate270 => rotate_quarter(&image, false),
+        other => {
+            let mut dynamic = DynamicImage::ImageRgb8(image);
+            dynamic.apply_orientation(other);
+            dynamic.into_rgb8()
+        }
+    }
 }
 
-/// Encodes a derived copy as JPEG.
+/// Rotates an RGB image a quarter turn (clockwise or not), in 32 x 32
+/// blocks so reads and writes both stay in cache.
+fn rotate_quarter(src: &RgbImage, clockwise: bool) -> RgbImage {
+    const B: u32 = 32;
+    let (w, h) = src.dimensions();
+    let mut dst = RgbImage::new(h, w);
+    let (s, d) = (src.as_raw(), &mut *dst);
+    for by in (0..h).step_by(B as usize) {
+        for bx in (0..w).step_by(B as usize) {
+            for y in by..(by + B).min(h) {
+                for x in bx..(bx + B).min(w) {
+                    // Clockwise: (x, y) -> (h - 1 - y, x); counter: (y, w - 1 - x).
+                    let (nx, ny) = if clockwise { (h - 1 - y, x) } else { (y, w - 1 - x) };
+                    let from = ((y * w + x) * 3) as usize;
+                    let to = ((ny * h + nx) * 3) as usize;
+                    d[to..to + 3].copy_from_slice(&s[from..from + 3]);
+                }
+            }
+        }
+    }
+    dst
+}
+
+/// Encodes a derived copy as JPEG (SIMD encoder, 4:2:0).
 pub fn encode_jpeg(image: &RgbImage, quality: u8) -> Result<Vec<u8>, EvidenceError> {
     let mut out = Vec::with_capacity(image.as_raw().len() / 8);
-    JpegEncoder::new_with_quality(&mut out, quality)
-        .encode_image(image)
+    let (w, h) = image.dimensions();
+    let (w, h) = (u16::try_from(w), u16::try_from(h));
+    let (Ok(w), Ok(h)) = (w, h) else { return Err(EvidenceError::Corrupt("derived copy too large to encode".into())) };
+    jpeg_encoder::Encoder::new(&mut out, quality)
+        .encode(image.as_raw(), w, h, jpeg_encoder::ColorType::Rgb)
         .map_err(|e| EvidenceError::Corrupt(format!("encode: {e}")))?;
     Ok(out)
 }
@@ -61,6 +95,16 @@ mod tests {
         assert_eq!(fit(3024, 4032, 320), (240, 320));
         assert_eq!(fit(800, 600, 1600), (800, 600));
         assert_eq!(fit(10_000, 1, 320), (320, 1));
+    }
+
+    #[test]
+    fn quarter_turns_match_the_image_crate() {
+        let img = RgbImage::from_fn(37, 70, |x, y| image::Rgb([x as u8, y as u8, (x * y) as u8]));
+        for (exif, op) in [(6u8, Orientation::Rotate90), (8, Orientation::Rotate270)] {
+            let mut reference = DynamicImage::ImageRgb8(img.clone());
+            reference.apply_orientation(op);
+            assert_eq!(orient(img.clone(), Some(exif)), reference.into_rgb8(), "orientation {exif}");
+        }
     }
 
     #[test]

@@ -8,12 +8,19 @@ import cn.lianjian.core.ChecklistKey
 import cn.lianjian.core.ConflictInfo
 import cn.lianjian.core.EnrollmentInfo
 import cn.lianjian.core.EnterpriseInfo
+import cn.lianjian.core.EvidenceInfo
+import cn.lianjian.core.EvidenceTargetInput
 import cn.lianjian.core.FindingInfo
 import cn.lianjian.core.FindingInput
 import cn.lianjian.core.InspectionDraft
 import cn.lianjian.core.InspectionInfo
 import cn.lianjian.core.LianjianStore
+import cn.lianjian.core.PhotoProcessor
+import cn.lianjian.core.RecordSigningInfo
 import cn.lianjian.core.ResponseInfo
+import cn.lianjian.core.SignatureCheckInfo
+import cn.lianjian.core.SignatureInfo
+import cn.lianjian.core.SignerInput
 import cn.lianjian.core.SyncEngine
 import cn.lianjian.core.SyncListener
 import cn.lianjian.core.SyncProgress
@@ -133,4 +140,24 @@ class InspectionRepository(
     suspend fun resolve(id: String, conflict: ConflictInfo, chosen: String) = withContext(io) {
         store.resolveConflict(id, conflict, chosen)
     }
+
+    /** Takes the camera's photo at [path] as evidence for a hazard (`InvalidEvidence` if unusable). */
+    suspend fun addPhoto(id: String, findingId: String, path: String, processor: PhotoProcessor, purpose: String = "hazard"): EvidenceInfo =
+        withContext(io) { store.ingestPhoto(id, EvidenceTargetInput.Finding(findingId), purpose, path, processor) }
+
+    /** The inspection's evidence, flags included. */
+    suspend fun evidence(id: String): List<EvidenceInfo> = withContext(io) { store.evidence(id) }
+
+    /** Signs [record] with what the pad recorded. */
+    suspend fun sign(id: String, record: String, signer: SignerInput, pad: SignaturePadModel): SignatureInfo =
+        withContext(io) { store.signRecord(id, record, signer, pad.strokes(), pad.width, pad.height) }
+
+    /** Records the enterprise's refusal to sign [record]. */
+    suspend fun refuse(id: String, record: String, reason: String) = withContext(io) { store.refuseToSign(id, record, reason) }
+
+    /** Every signature and whether it still holds. */
+    suspend fun signatures(id: String): List<SignatureCheckInfo> = withContext(io) { store.verifySignatures(id) }
+
+    /** What each record still needs before the inspection is final. */
+    suspend fun signingState(id: String): List<RecordSigningInfo> = withContext(io) { store.signingState(id) }
 }

@@ -59,6 +59,16 @@ class SigningCeremonyTest {
         })
     }
 
+    /** The same handwriting, written on the shared pad model as the Compose pad feeds it. */
+    private fun pad(seed: Int) = SignaturePadModel(400f, 160f).apply {
+        for (stroke in handwriting(seed)) {
+            stroke.points.forEachIndexed { i, p ->
+                val at = 1_000_000L + p.t.toLong()
+                if (i == 0) down(p.x, p.y, at, p.pressure) else move(p.x, p.y, at, p.pressure)
+            }
+        }
+    }
+
     private fun kind(status: SignatureStatusInfo) = when (status) {
         is SignatureStatusInfo.Valid -> "valid"
         is SignatureStatusInfo.ChangedAfterSigning -> "changed"
@@ -106,15 +116,19 @@ class SigningCeremonyTest {
         assertThrows<ApiException.Validation> { store.setInspectionStatus(id, "signed") }
         val responsible = SignerInput("袁海燕", "responsible_person", null)
         val inspectors = listOf(SignerInput(leadUser.name, "inspector", leadUser.userId), SignerInput(memberUser.name, "inspector", memberUser.userId))
-        store.signRecord(id, "findings", responsible, handwriting(1), 400f, 160f)
-        store.refuseToSign(id, "site_record", "企业负责人拒绝在现场检查记录上签字")
+        val repo = InspectionRepository(store, engine)
+        assertTrue(SignaturePadModel(400f, 160f).isEmpty)
+        val written = pad(1)
+        assertEquals(handwriting(1), written.strokes())
+        repo.sign(id, "findings", responsible, written)
+        repo.refuse(id, "site_record", "企业负责人拒绝在现场检查记录上签字")
         for (record in listOf("findings", "site_record")) {
             for ((n, who) in inspectors.withIndex()) store.signRecord(id, record, who, handwriting(n + 2), 400f, 160f)
         }
         val checks = store.verifySignatures(id)
         assertEquals(5, checks.size)
         assertTrue(checks.all { kind(it.status) == "valid" }, "$checks")
-        assertTrue(store.signingState(id).all { it.complete })
+        assertTrue(repo.signingState(id).all { it.complete })
 
         // Tampering: every forged package is detected.
         val other = store.createInspection(draft)

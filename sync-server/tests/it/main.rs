@@ -5,5 +5,6 @@ mod blobs;
 mod faults;
 mod flow;
 mod probes;
+mod signing;
 mod support;
 mod team;

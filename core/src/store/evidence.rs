@@ -84,13 +84,6 @@ impl Store {
         let sha = self.put_blob(&original, photo.format.media_type(), at)?;
         debug_assert_eq!(sha, photo.sha256);
         let meta = EvidenceMeta {
-            sha256: photo.sha256,
-            kind: EvidenceKind::Photo,
-            purpose: request.purpose,
-            target: request.target.code(),
-            media_type: photo.format.media_type().into(),
-            size,
-            file_name: file_name(path),
             width: Some(photo.width),
             height: Some(photo.height),
             orientation: photo.exif.orientation,
@@ -101,16 +94,9 @@ impl Store {
             thumbnail: Some(thumbnail),
             phash: Some(photo.phash),
             flags,
-            added_by: editor.person,
-            added_at: at,
+            ..record(photo.sha256, EvidenceKind::Photo, photo.format.media_type(), size, request, path, editor, at)
         };
-        self.edit(
-            inspection,
-            editor,
-            &[crate::doc::Edit::AddEvidence { meta: meta.clone(), target: request.target.clone() }],
-            at,
-        )?;
-        Ok(meta)
+        self.record_evidence(inspection, editor, request, meta, at)
     }
 
     /// Ingests a video, audio recording or PDF scan from `path` as it is
@@ -135,33 +121,21 @@ impl Store {
         }
         let media = sniff_media(&head[..n])?;
         let sha = self.put_blob_file(path, media.media_type, at)?;
-        let meta = EvidenceMeta {
-            sha256: sha,
-            kind: media.kind,
-            purpose: request.purpose,
-            target: request.target.code(),
-            media_type: media.media_type.into(),
-            size,
-            file_name: file_name(path),
-            width: None,
-            height: None,
-            orientation: None,
-            captured_at: None,
-            gps: None,
-            device: None,
-            display: None,
-            thumbnail: None,
-            phash: None,
-            flags: Vec::new(),
-            added_by: editor.person,
-            added_at: at,
-        };
-        self.edit(
-            inspection,
-            editor,
-            &[crate::doc::Edit::AddEvidence { meta: meta.clone(), target: request.target.clone() }],
-            at,
-        )?;
+        let meta = record(sha, media.kind, media.media_type, size, request, path, editor, at);
+        self.record_evidence(inspection, editor, request, meta, at)
+    }
+
+    /// Records stored evidence on its target: the last step of an ingest.
+    fn record_evidence(
+        &mut self,
+        inspection: &InspectionId,
+        editor: &Editor,
+        request: &EvidenceRequest,
+        meta: EvidenceMeta,
+        at: Timestamp,
+    ) -> Result<EvidenceMeta> {
+        let edit = crate::doc::Edit::AddEvidence { meta: meta.clone(), target: request.target.clone() };
+        self.edit(inspection, editor, &[edit], at)?;
         Ok(meta)
     }
 
@@ -231,6 +205,41 @@ impl Store {
             }
         }
         crate::doc::inspection::header(doc)
+    }
+}
+
+/// The evidence record of a stored file, without the facts only photos have.
+#[allow(clippy::too_many_arguments)]
+fn record(
+    sha256: String,
+    kind: EvidenceKind,
+    media_type: &str,
+    size: u64,
+    request: &EvidenceRequest,
+    path: &Path,
+    editor: &Editor,
+    at: Timestamp,
+) -> EvidenceMeta {
+    EvidenceMeta {
+        sha256,
+        kind,
+        purpose: request.purpose,
+        target: request.target.code(),
+        media_type: media_type.into(),
+        size,
+        file_name: file_name(path),
+        width: None,
+        height: None,
+        orientation: None,
+        captured_at: None,
+        gps: None,
+        device: None,
+        display: None,
+        thumbnail: None,
+        phash: None,
+        flags: Vec::new(),
+        added_by: editor.person,
+        added_at: at,
     }
 }
 

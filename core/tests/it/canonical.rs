@@ -43,21 +43,7 @@ fn fixed_inspection() -> Inspection {
         c.sections.iter().flat_map(|s| &s.items).find(|i| matches!(i.kind, ItemKind::Measurement { .. })).unwrap();
     let r = response(measured, &t.b, 4.25, at("2026-03-18T10:00:00+08:00"));
     insp.responses.insert(r.key(), r);
-    let interview = InterviewRecord {
-        id: InterviewId::from_uuid(id(0x300)),
-        interviewee: Interviewee {
-            name: "董秀英".into(),
-            id_number: "421202198805126624".into(),
-            position: "安全管理员".into(),
-            phone: "15455921587".into(),
-        },
-        interviewers: vec![t.a.person, t.b.person],
-        place: "企业会议室".into(),
-        started_at: at("2026-03-18T10:00:00+08:00"),
-        qa: vec![QuestionAnswer {
-            question: "接地检测记录在哪里？".into(), answer: "在安全科。".into()
-        }],
-    };
+    let interview = interview(InterviewId::from_uuid(id(0x300)), &t, "接地检测记录在哪里？", "在安全科。");
     insp.interviews.insert(interview.id.to_string(), interview);
     insp.refusals.insert(
         "findings".into(),

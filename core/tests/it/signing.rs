@@ -156,22 +156,7 @@ fn a_refusal_needs_its_reason_and_two_distinct_enrolled_inspectors() {
 fn interview_records_are_signed_by_the_interviewee_and_the_interviewers() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, insp, _, t, _) = site_store(dir.path());
-    let interview = InterviewRecord {
-        id: InterviewId::new(),
-        interviewee: Interviewee {
-            name: "董秀英".into(),
-            id_number: "421202198805126624".into(),
-            position: "安全管理员".into(),
-            phone: "15455921587".into(),
-        },
-        interviewers: vec![t.a.person, t.b.person],
-        place: "企业会议室".into(),
-        started_at: at("2026-03-18T10:00:00+08:00"),
-        qa: vec![QuestionAnswer {
-            question: "储罐区接地检测记录在哪里？".into(),
-            answer: "在安全科，最近一次是去年十月。".into(),
-        }],
-    };
+    let interview = interview(InterviewId::new(), &t, "储罐区接地检测记录在哪里？", "在安全科，最近一次是去年十月。");
     store.edit(&insp.id, &t.a, &[Edit::AddInterview(interview.clone())], at("2026-03-18T10:30:00+08:00")).unwrap();
     let record = RecordRef::Interview(interview.id);
     let wrong = Signer { name: "袁海燕".into(), role: SignerRole::Interviewee, person: None };

@@ -178,3 +178,21 @@ pub fn site_store(dir: &std::path::Path) -> (Store, Inspection, ChecklistTemplat
     store.edit(&insp.id, &t.a, &[Edit::AddFinding(f.clone())], at("2026-03-18T10:41:00+08:00")).unwrap();
     (store, insp, c, t, f.id)
 }
+
+/// An interview of the enterprise's safety manager by inspectors A and B,
+/// started at 10:00 on the visit day, with one exchange.
+pub fn interview(id: InterviewId, t: &Team, question: &str, answer: &str) -> InterviewRecord {
+    InterviewRecord {
+        id,
+        interviewee: Interviewee {
+            name: "董秀英".into(),
+            id_number: "421202198805126624".into(),
+            position: "安全管理员".into(),
+            phone: "15455921587".into(),
+        },
+        interviewers: vec![t.a.person, t.b.person],
+        place: "企业会议室".into(),
+        started_at: at("2026-03-18T10:00:00+08:00"),
+        qa: vec![QuestionAnswer { question: question.into(), answer: answer.into() }],
+    }
+}

@@ -217,3 +217,29 @@ fn video_audio_and_scans_are_stored_as_they_are() {
     let evidence = store.finding(&insp.id, &finding).unwrap().evidence;
     assert_eq!(evidence.len(), 2);
 }
+
+#[test]
+fn a_checklist_item_photo_lands_on_the_inspectors_response() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, insp, c, t, _) = site_store(dir.path());
+    let item = c.sections.iter().flat_map(|s| &s.items).find(|i| matches!(i.kind, ItemKind::YesNo)).unwrap();
+    let r = response(item, &t.b, 0.0, at("2026-03-18T10:05:00+08:00"));
+    store.edit(&insp.id, &t.b, &[Edit::RecordResponse(r.clone())], at("2026-03-18T10:05:00+08:00")).unwrap();
+    let request =
+        EvidenceRequest { target: EvidenceTarget::Item(item.code.clone()), purpose: EvidencePurpose::Checklist };
+    let pipeline = PhotoPipeline::new(watermark_font());
+    let meta = store
+        .ingest_photo(
+            &insp.id,
+            &t.b,
+            &request,
+            &photo("plain.png"),
+            &pipeline,
+            &FlagPolicy::default(),
+            at("2026-03-18T10:06:00+08:00"),
+        )
+        .unwrap();
+    assert_eq!(meta.target, format!("item:{}", item.code));
+    let stored = store.inspection(&insp.id).unwrap().responses[&r.key()].evidence.clone();
+    assert_eq!(stored, vec![meta.sha256]);
+}

@@ -5,9 +5,12 @@
 //! `schema, id, plan, enterprise, enterprise_name, industry, grade_scheme,
 //! checklists[], team{person}, subgroups{id}, location, scheduled_at,
 //! started_at, ended_at, status, responses{item/inspector}, findings{id},
-//! interviews{id}, created_at` as mapped from [`Inspection`], plus
-//! `actors{actor hex -> {person, name, role}}` (who each device's changes
-//! belong to) and `resolutions[]` (who resolved which conflict).
+//! interviews{id}, created_at, evidence{sha256}, signatures{id},
+//! refusals{record}` as mapped from [`Inspection`] (the last three written
+//! once per key, never edited), plus `actors{actor hex -> {person, name,
+//! role, device_key}}` (who each device's changes belong to, and the signing
+//! key that device registered itself) and `resolutions[]` (who resolved
+//! which conflict).
 //! Collections are maps keyed by id so concurrent additions never collide.
 
 use automerge::transaction::{CommitOptions, Transactable, Transaction};

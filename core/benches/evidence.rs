@@ -3,7 +3,9 @@
 //! hash), side by side with ImageMagick doing the same resize work
 //! (`convert -auto-orient -resize 1600x1600`, then the 320 px thumbnail), in
 //! one run on one core. First a summary (p50 of both, their ratio, peak heap
-//! of ours), then criterion's statistics.
+//! of ours), then criterion's statistics, and the whole store ingest as an
+//! app runs it (the pipeline, three blobs written and fsynced, the evidence
+//! recorded in the inspection in one SQLite transaction).
 //!
 //! ImageMagick comes from Debian (`scripts/bench` installs it);
 //! `LIANJIAN_IMAGEMAGICK` names another `convert`. The font is Noto Sans CJK
@@ -13,9 +15,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, Criterion};
-use lianjian_core::evidence::{PhotoPipeline, WatermarkContext, WatermarkFont};
-use lianjian_core::model::Timestamp;
+use criterion::{criterion_group, BatchSize, Criterion};
+use lianjian_core::doc::{Edit, Editor};
+use lianjian_core::evidence::{
+    EvidencePurpose, EvidenceTarget, FlagPolicy, PhotoPipeline, WatermarkContext, WatermarkFont,
+};
+use lianjian_core::model::*;
+use lianjian_core::rules::permissions::Role;
+use lianjian_core::store::evidence::EvidenceRequest;
 use peak_alloc::PeakAlloc;
 
 #[global_allocator]
@@ -130,7 +137,78 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// A store on disk with one started inspection and one finding.
+fn site_store(dir: &Path) -> (lianjian_core::store::Store, Inspection, Editor, FindingId) {
+    use lianjian_core::import::{fixtures_dir, load_enterprises};
+    let mut store = lianjian_core::store::Store::open(&dir.join("bench.db")).unwrap();
+    let e = load_enterprises(&fixtures_dir().join("enterprises.json")).unwrap().remove(0);
+    let at = Timestamp::parse("2026-03-18T09:00:00+08:00").unwrap();
+    let lead = TeamMember {
+        person: PersonId::new(),
+        name: "张伟".into(),
+        department: Department::EmergencyManagement,
+        role: TeamRole::Lead,
+        certificate_no: Some("42120001".into()),
+        qualifications: vec![e.industry.clone()],
+    };
+    let editor = Editor { person: lead.person, name: lead.name.clone(), role: Role::TeamLead };
+    store.put_enterprise(&e, at).unwrap();
+    let insp = Inspection::planned(&e, vec![], &[lead], "three-level", at);
+    store.create_inspection(&insp, &editor, at).unwrap();
+    let finding = Finding {
+        id: FindingId::new(),
+        description: "储罐区防静电接地线断开".into(),
+        location: "储罐区".into(),
+        item_code: None,
+        legal_basis: None,
+        grade: "二级".into(),
+        deadline: lianjian_core::rules::deadline::Deadline::Immediate,
+        requirement: "立即修复".into(),
+        referred_to: None,
+        evidence: vec![],
+        rectification_evidence: vec![],
+        status: FindingStatus::Open,
+        found_by: editor.person,
+        found_at: at,
+    };
+    let edits = [Edit::SetStatus(InspectionStatus::InProgress), Edit::AddFinding(finding.clone())];
+    store.edit(&insp.id, &editor, &edits, at).unwrap();
+    (store, insp, editor, finding.id)
+}
+
+fn store_ingest(c: &mut Criterion) {
+    let p = pipeline();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, insp, editor, finding) = site_store(dir.path());
+    let request = EvidenceRequest { target: EvidenceTarget::Finding(finding), purpose: EvidencePurpose::Hazard };
+    let original = std::fs::read(fixture()).unwrap();
+    let mut n = 0u32;
+    let mut g = c.benchmark_group("ingest_12mp");
+    g.sample_size(20).measurement_time(Duration::from_secs(8));
+    g.bench_function("store_ingest_fsync", |b| {
+        b.iter_batched(
+            || {
+                // A distinct photo each time (bytes after the end marker change
+                // the hash, not the picture), so every ingest writes new blobs.
+                n += 1;
+                let path = dir.path().join(format!("photo-{n}.jpg"));
+                let mut bytes = original.clone();
+                bytes.extend_from_slice(&n.to_le_bytes());
+                std::fs::write(&path, bytes).unwrap();
+                path
+            },
+            |path| {
+                let at = Timestamp::parse("2026-03-18T10:45:00+08:00").unwrap();
+                store.ingest_photo(&insp.id, &editor, &request, &path, &p, &FlagPolicy::default(), at).unwrap();
+                std::fs::remove_file(path).unwrap();
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, store_ingest);
 
 fn main() {
     summary(&pipeline(), &context());

@@ -49,13 +49,6 @@ impl PhotoFormat {
             PhotoFormat::Png => "image/png",
         }
     }
-
-    fn image_format(self) -> ImageFormat {
-        match self {
-            PhotoFormat::Jpeg => ImageFormat::Jpeg,
-            PhotoFormat::Png => ImageFormat::Png,
-        }
-    }
 }
 
 /// Recognises a photo by its leading bytes.
@@ -69,24 +62,11 @@ pub fn sniff(bytes: &[u8]) -> Option<PhotoFormat> {
     }
 }
 
-/// Decodes a JPEG or PNG within `limits`. The pixels come back as stored
-/// (EXIF orientation is applied later, on the smaller copies).
-pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<(PhotoFormat, DynamicImage), EvidenceError> {
-    if bytes.is_empty() {
-        return Err(EvidenceError::Empty);
-    }
-    if bytes.len() as u64 > limits.max_file_bytes {
-        return Err(EvidenceError::FileTooLarge { size: bytes.len() as u64, limit: limits.max_file_bytes });
-    }
-    let format = sniff(bytes).ok_or_else(|| EvidenceError::UnsupportedFormat { detected: describe(bytes) })?;
-    if format == PhotoFormat::Jpeg && !jpeg_is_complete(bytes) {
-        // The JPEG decoder fills a truncated scan with grey instead of
-        // failing; half a photo must not become evidence.
-        return Err(EvidenceError::Truncated);
-    }
+/// Decodes a PNG with the `image` crate under `limits`.
+fn decode_png(bytes: &[u8], limits: &DecodeLimits) -> Result<DynamicImage, EvidenceError> {
     // The header alone, without limits, to report the declared size; the
     // decoding below enforces the caps.
-    let mut probe = ImageReader::with_format(Cursor::new(bytes), format.image_format());
+    let mut probe = ImageReader::with_format(Cursor::new(bytes), ImageFormat::Png);
     probe.no_limits();
     let declared = probe.into_dimensions().ok();
     if let Some((width, height)) = declared {
@@ -98,7 +78,7 @@ pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<(PhotoFormat, Dynam
             ));
         }
     }
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), ImageFormat::Png);
     let mut caps = image::Limits::default();
     caps.max_image_width = Some(limits.max_width);
     caps.max_image_height = Some(limits.max_height);
@@ -106,8 +86,7 @@ pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<(PhotoFormat, Dynam
     reader.limits(caps);
     let decoder = reader.into_decoder().map_err(|e| map_error(e, declared, limits))?;
     let (width, height) = decoder.dimensions();
-    let image = DynamicImage::from_decoder(decoder).map_err(|e| map_error(e, Some((width, height)), limits))?;
-    Ok((format, image))
+    DynamicImage::from_decoder(decoder).map_err(|e| map_error(e, Some((width, height)), limits))
 }
 
 /// Whether a JPEG's last scan is followed by its end-of-image marker. Data
@@ -157,9 +136,21 @@ pub struct Decoded {
 /// `min_long_edge`. A panic inside a decoder (crafted headers have caused
 /// them) is caught and reported as a damaged image.
 pub fn decode_for_display(bytes: &[u8], limits: &DecodeLimits, min_long_edge: u32) -> Result<Decoded, EvidenceError> {
-    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match sniff(bytes) {
-        Some(PhotoFormat::Jpeg) => decode_jpeg_scaled(bytes, limits, min_long_edge),
-        _ => decode(bytes, limits).map(|(format, image)| Decoded {
+    if bytes.is_empty() {
+        return Err(EvidenceError::Empty);
+    }
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(EvidenceError::FileTooLarge { size: bytes.len() as u64, limit: limits.max_file_bytes });
+    }
+    let format = sniff(bytes).ok_or_else(|| EvidenceError::UnsupportedFormat { detected: describe(bytes) })?;
+    if format == PhotoFormat::Jpeg && !jpeg_is_complete(bytes) {
+        // JPEG decoders fill a truncated scan with grey instead of failing;
+        // half a photo must not become evidence.
+        return Err(EvidenceError::Truncated);
+    }
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
+        PhotoFormat::Jpeg => decode_jpeg_scaled(bytes, limits, min_long_edge),
+        PhotoFormat::Png => decode_png(bytes, limits).map(|image| Decoded {
             format,
             width: image.width(),
             height: image.height(),
@@ -173,12 +164,6 @@ pub fn decode_for_display(bytes: &[u8], limits: &DecodeLimits, min_long_edge: u3
 }
 
 fn decode_jpeg_scaled(bytes: &[u8], limits: &DecodeLimits, min_long_edge: u32) -> Result<Decoded, EvidenceError> {
-    if bytes.len() as u64 > limits.max_file_bytes {
-        return Err(EvidenceError::FileTooLarge { size: bytes.len() as u64, limit: limits.max_file_bytes });
-    }
-    if !jpeg_is_complete(bytes) {
-        return Err(EvidenceError::Truncated);
-    }
     let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
     decoder.set_max_decoding_buffer_size(limits.max_alloc as usize);
     decoder.read_info().map_err(jpeg_error)?;

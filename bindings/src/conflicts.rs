@@ -6,7 +6,7 @@ use lianjian_core::doc::{Candidate, ConflictTarget};
 use lianjian_core::model::InspectionId;
 
 use crate::error::{ApiError, ApiResult};
-use crate::store::{now, LianjianStore};
+use crate::store::LianjianStore;
 
 /// One value in a conflict.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
@@ -81,7 +81,7 @@ impl LianjianStore {
             .find(|c| c.value.display() == chosen)
             .map(|c| c.value.clone())
             .ok_or_else(|| ApiError::validation("chosen", "not one of the conflicting values"))?;
-        store.resolve(&iid, &editor, found, value, now())?;
+        store.resolve(&iid, &editor, found, value, self.now())?;
         Ok(())
     }
 }

@@ -56,6 +56,14 @@ pub enum ApiError {
         /// Why, for the inspector (retake the photo or pick another file).
         reason: String,
     },
+    /// A deadline the rules refuse: before the hazard was found, later than
+    /// its grade allows, set by hand without a reason, or a grade that stops
+    /// work recorded without its immediate measure.
+    #[error("deadline: {reason}")]
+    InvalidDeadline {
+        /// Why, in Chinese (safe to show).
+        reason: String,
+    },
     /// The operation was interrupted by `interrupt()`.
     #[error("interrupted")]
     Interrupted,
@@ -73,7 +81,8 @@ impl From<Core> for ApiError {
             Core::Validation { field, reason } => ApiError::Validation { field: field.into(), reason },
             Core::InvalidId { .. } => ApiError::validation("id", e.to_string()),
             Core::CreditCode(c) => ApiError::validation("credit_code", c.to_string()),
-            Core::CalendarYearUnknown { .. } => ApiError::validation("date", e.to_string()),
+            Core::Deadline(d) => ApiError::InvalidDeadline { reason: d.to_string() },
+            Core::Calendar(c) => ApiError::validation("calendar", c.to_string()),
             Core::InvalidTransition { .. } => ApiError::validation("status", e.to_string()),
             Core::Forbidden { action, .. } => ApiError::Forbidden { action },
             Core::NotFound { kind, .. } => ApiError::NotFound { kind: kind.into() },

@@ -10,7 +10,7 @@ use lianjian_core::evidence::{
 use lianjian_core::store::evidence::EvidenceRequest;
 
 use crate::error::ApiResult;
-use crate::store::{now, LianjianStore};
+use crate::store::LianjianStore;
 
 /// The photo pipeline with its watermark font: create once per app run
 /// (CJK fonts are large) and pass to every `ingest_photo`.
@@ -173,7 +173,7 @@ impl LianjianStore {
             std::path::Path::new(&path),
             &processor.pipeline,
             &processor.policy,
-            now(),
+            self.now(),
         )?;
         Ok(meta.into())
     }
@@ -188,8 +188,13 @@ impl LianjianStore {
     ) -> ApiResult<EvidenceInfo> {
         let editor = self.editor()?;
         let request = request(target, &purpose)?;
-        let meta =
-            self.core().ingest_media(&inspection_id.parse()?, &editor, &request, std::path::Path::new(&path), now())?;
+        let meta = self.core().ingest_media(
+            &inspection_id.parse()?,
+            &editor,
+            &request,
+            std::path::Path::new(&path),
+            self.now(),
+        )?;
         Ok(meta.into())
     }
 

@@ -1,22 +1,22 @@
 //! Creating and editing inspections: the team and sub-groups, checklist
-//! responses (the verdict computed from the checklist's thresholds),
-//! findings (the deadline computed from the grade and the official holiday
-//! calendar), evidence and interview records. Each call is one durable edit.
+//! responses, findings, evidence and interview records. Each call is one
+//! durable edit; the verdicts, deadlines and grade rules are the core's
+//! (`rules::verdict`, `rules::deadline`, `store::findings`), converted here.
 
 use std::sync::Arc;
 
-use lianjian_core::doc::{Edit, FindingField};
+use lianjian_core::doc::Edit;
 use lianjian_core::model::{
-    ChecklistRef, Department, Finding, FindingId, FindingStatus, InspectionId, InspectionStatus, InterviewId,
-    InterviewRecord, Interviewee, PersonId, QuestionAnswer, SubGroup, SubGroupId, SubGroupKind, TeamMember, TeamRole,
+    ChecklistRef, Department, Finding, ImmediateMeasure, InspectionId, InspectionStatus, InterviewId, InterviewRecord,
+    Interviewee, PersonId, QuestionAnswer, SubGroup, SubGroupId, SubGroupKind, TeamMember, TeamRole,
 };
-use lianjian_core::rules::calendar::HolidayCalendar;
-use lianjian_core::rules::deadline::{deadline_for_grade, Deadline};
+use lianjian_core::rules::deadline::FindingDeadline;
 use lianjian_core::rules::verdict::{response_for, Answer};
+use lianjian_core::store::findings::FindingDraft;
 
 use crate::catalog::template;
 use crate::error::{ApiError, ApiResult};
-use crate::store::{now, LianjianStore};
+use crate::store::LianjianStore;
 
 /// A member of an inspection team.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
@@ -142,6 +142,34 @@ pub struct FindingInput {
     pub grade: String,
     /// What must be done.
     pub requirement: String,
+    /// The immediate measure taken on site (`stop_work`, `evacuate`,
+    /// `suspend_production`, `stop_using_equipment`, `eliminate_danger`);
+    /// required for grades that stop work (一级, 重大).
+    #[uniffi(default)]
+    pub immediate_measure: Option<String>,
+    /// A deadline set by hand instead of the grade's.
+    #[uniffi(default)]
+    pub deadline_override: Option<DeadlineOverride>,
+}
+
+/// A deadline the inspector sets by hand.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct DeadlineOverride {
+    /// The date (YYYY-MM-DD, Asia/Shanghai).
+    pub date: String,
+    /// Why the grade's default does not fit.
+    pub reason: String,
+}
+
+impl DeadlineOverride {
+    fn to_core(&self) -> ApiResult<(chrono::NaiveDate, String)> {
+        let date = self.date.parse().map_err(|_| ApiError::validation("deadline", "not a date (YYYY-MM-DD)"))?;
+        Ok((date, self.reason.clone()))
+    }
+}
+
+fn measure(code: &Option<String>) -> ApiResult<Option<ImmediateMeasure>> {
+    Ok(code.as_deref().map(ImmediateMeasure::from_code).transpose()?)
 }
 
 /// A finding on file.
@@ -155,8 +183,23 @@ pub struct FindingInfo {
     pub location: String,
     /// Grade.
     pub grade: String,
-    /// The deadline: `immediate` or a date (YYYY-MM-DD), computed from the grade.
+    /// The deadline in force: a date (YYYY-MM-DD), or `immediate` for a
+    /// hazard recorded by an old build.
     pub deadline: String,
+    /// `computed` (from the grade) or `manual` (set by the inspector).
+    pub deadline_basis: String,
+    /// Why the inspector set the deadline, for a manual one.
+    pub deadline_reason: Option<String>,
+    /// Why the deadline is provisional (its year's official calendar has
+    /// not arrived yet); `None` when it is final.
+    pub deadline_provisional: Option<String>,
+    /// The deadline on file, when the one in force differs from it (the
+    /// year's calendar arrived, or a merge changed the grade).
+    pub deadline_changed_from: Option<String>,
+    /// The immediate measure taken on site, if any (code).
+    pub immediate_measure: Option<String>,
+    /// Its label (停止作业, 撤出作业人员, ...).
+    pub immediate_measure_label: Option<String>,
     /// Requirement.
     pub requirement: String,
     /// Legal basis, if from a checklist item.
@@ -167,14 +210,20 @@ pub struct FindingInfo {
     pub evidence: Vec<String>,
 }
 
-impl From<&Finding> for FindingInfo {
-    fn from(f: &Finding) -> Self {
+impl FindingInfo {
+    fn new(f: &Finding, d: &FindingDeadline) -> Self {
         FindingInfo {
             id: f.id.to_string(),
             description: f.description.clone(),
             location: f.location.clone(),
             grade: f.grade.clone(),
-            deadline: f.deadline.code(),
+            deadline: d.deadline.code(),
+            deadline_basis: d.basis.code().into(),
+            deadline_reason: f.deadline_reason.clone(),
+            deadline_provisional: d.provisional.clone(),
+            deadline_changed_from: d.changed_from.map(|c| c.code()),
+            immediate_measure: f.immediate_measure.map(|m| m.code().into()),
+            immediate_measure_label: f.immediate_measure.map(|m| m.label().into()),
             requirement: f.requirement.clone(),
             legal_basis: f.legal_basis.as_ref().map(|l| format!("{}{}", l.law, l.article)),
             status: f.status.code().into(),
@@ -211,6 +260,10 @@ pub struct SubGroupInput {
     pub members: Vec<String>,
 }
 
+fn info(store: &mut lianjian_core::store::Store, id: &InspectionId, f: &Finding) -> ApiResult<FindingInfo> {
+    Ok(FindingInfo::new(f, &store.finding_deadline(id, f)?))
+}
+
 fn inspection_id(id: &str) -> ApiResult<InspectionId> {
     Ok(id.parse()?)
 }
@@ -218,7 +271,7 @@ fn inspection_id(id: &str) -> ApiResult<InspectionId> {
 impl LianjianStore {
     fn apply(&self, id: &str, edits: &[Edit]) -> ApiResult<()> {
         let editor = self.editor()?;
-        self.core().edit(&inspection_id(id)?, &editor, edits, now())?;
+        self.core().edit(&inspection_id(id)?, &editor, edits, self.now())?;
         Ok(())
     }
 }
@@ -238,7 +291,7 @@ impl LianjianStore {
         let mut store = self.core();
         let scheme = store.grade_scheme().id.clone();
         let inspection = lianjian_core::model::Inspection::planned(&enterprise, refs, &team, &scheme, at);
-        store.create_inspection(&inspection, &editor, now())?;
+        store.create_inspection(&inspection, &editor, self.now())?;
         Ok(inspection.id.to_string())
     }
 
@@ -315,7 +368,7 @@ impl LianjianStore {
             AnswerInput::Measured { value } => Answer::Measured(value),
             AnswerInput::Choices { options } => Answer::Choices(options),
         };
-        let response = response_for(item, editor.person, &answer, note, now())?;
+        let response = response_for(item, editor.person, &answer, note, self.now())?;
         let info = ResponseInfo {
             item_code: response.item_code.clone(),
             verdict: response.verdict.code().into(),
@@ -325,63 +378,64 @@ impl LianjianStore {
         Ok(info)
     }
 
-    /// Records a hazard; its deadline is computed from the grade (working
-    /// days counted on the official holiday calendar, Asia/Shanghai).
-    pub fn add_finding(self: Arc<Self>, id: String, finding: FindingInput) -> ApiResult<FindingInfo> {
+    /// Records a hazard found now by the signed-in inspector; the core
+    /// copies the item's legal basis and gives the deadline its grade
+    /// allows (provisional when its year's calendar is not here yet).
+    pub fn add_finding(&self, id: String, finding: FindingInput) -> ApiResult<FindingInfo> {
         let editor = self.editor()?;
-        let at = now();
-        let (deadline, legal_basis) = {
-            let mut store = self.core();
-            let header = store.open_inspection(&inspection_id(&id)?)?;
-            let deadline =
-                deadline_for_grade(&HolidayCalendar::bundled(), store.grade_scheme(), &finding.grade, &at.0)?;
-            let mut basis = None;
-            if let Some(code) = &finding.item_code {
-                for c in &header.checklists {
-                    if let Some(item) = store.checklist(&c.id, c.version)?.item(code) {
-                        basis = Some(item.legal_basis.clone());
-                    }
-                }
-            }
-            (deadline, basis)
-        };
-        let f = Finding {
-            id: FindingId::new(),
+        let iid = inspection_id(&id)?;
+        let draft = FindingDraft {
             description: finding.description,
             location: finding.location,
             item_code: finding.item_code,
-            legal_basis,
             grade: finding.grade,
-            deadline,
             requirement: finding.requirement,
-            referred_to: None,
-            evidence: vec![],
-            rectification_evidence: vec![],
-            status: FindingStatus::Open,
-            found_by: editor.person,
-            found_at: at,
+            immediate_measure: measure(&finding.immediate_measure)?,
+            deadline_override: finding.deadline_override.as_ref().map(DeadlineOverride::to_core).transpose()?,
         };
-        let info = FindingInfo::from(&f);
-        self.apply(&id, &[Edit::AddFinding(f)])?;
-        Ok(info)
+        let mut store = self.core();
+        let f = store.add_finding(&iid, &editor, draft, self.now())?;
+        info(&mut store, &iid, &f)
     }
 
-    /// Changes a finding's grade; the deadline is recomputed from the new grade.
-    pub fn set_finding_grade(&self, id: String, finding_id: String, grade: String) -> ApiResult<FindingInfo> {
-        let fid: FindingId = finding_id.parse()?;
-        let found_at = self.core().finding(&inspection_id(&id)?, &fid)?.found_at;
-        let deadline: Deadline = {
-            let store = self.core();
-            deadline_for_grade(&HolidayCalendar::bundled(), store.grade_scheme(), &grade, &found_at.0)?
-        };
-        self.apply(
-            &id,
-            &[
-                Edit::UpdateFinding { id: fid, field: FindingField::Grade(grade) },
-                Edit::UpdateFinding { id: fid, field: FindingField::Deadline(deadline) },
-            ],
+    /// Changes a finding's grade (with the immediate measure when the new
+    /// grade stops work); a computed deadline follows the grade.
+    #[uniffi::method(default(immediate_measure = None))]
+    pub fn set_finding_grade(
+        &self,
+        id: String,
+        finding_id: String,
+        grade: String,
+        immediate_measure: Option<String>,
+    ) -> ApiResult<FindingInfo> {
+        let editor = self.editor()?;
+        let iid = inspection_id(&id)?;
+        let mut store = self.core();
+        let f = store.set_finding_grade(
+            &iid,
+            &editor,
+            &finding_id.parse()?,
+            &grade,
+            measure(&immediate_measure)?,
+            self.now(),
         )?;
-        Ok((&self.core().finding(&inspection_id(&id)?, &fid)?).into())
+        info(&mut store, &iid, &f)
+    }
+
+    /// Sets a finding's deadline by hand with a reason, or (`None`) returns
+    /// it to the deadline its grade gives.
+    pub fn set_finding_deadline(
+        &self,
+        id: String,
+        finding_id: String,
+        deadline: Option<DeadlineOverride>,
+    ) -> ApiResult<FindingInfo> {
+        let editor = self.editor()?;
+        let iid = inspection_id(&id)?;
+        let over = deadline.as_ref().map(DeadlineOverride::to_core).transpose()?;
+        let mut store = self.core();
+        let f = store.set_finding_deadline(&iid, &editor, &finding_id.parse()?, over, self.now())?;
+        info(&mut store, &iid, &f)
     }
 
     /// Attaches evidence (a blob's SHA-256) to a finding.
@@ -389,10 +443,13 @@ impl LianjianStore {
         self.apply(&id, &[Edit::AttachEvidence { id: finding_id.parse()?, sha256 }])
     }
 
-    /// The inspection's findings.
+    /// The inspection's findings, with the deadlines in force.
     pub fn findings(&self, id: String) -> ApiResult<Vec<FindingInfo>> {
-        let inspection = self.core().inspection(&inspection_id(&id)?)?;
-        let mut out: Vec<FindingInfo> = inspection.findings.values().map(Into::into).collect();
+        let iid = inspection_id(&id)?;
+        let mut store = self.core();
+        let inspection = store.inspection(&iid)?;
+        let mut out =
+            inspection.findings.values().map(|f| info(&mut store, &iid, f)).collect::<ApiResult<Vec<FindingInfo>>>()?;
         out.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(out)
     }
@@ -410,7 +467,7 @@ impl LianjianStore {
             },
             interviewers,
             place: interview.place,
-            started_at: now(),
+            started_at: self.now(),
             qa: vec![],
         };
         let iid = record.id.to_string();

@@ -11,7 +11,7 @@ use lianjian_core::signing::{
 };
 
 use crate::error::ApiResult;
-use crate::store::{now, LianjianStore};
+use crate::store::LianjianStore;
 
 /// One sampled point from the signature pad.
 #[derive(Clone, Copy, Debug, PartialEq, uniffi::Record)]
@@ -254,7 +254,7 @@ impl LianjianStore {
             signer,
             &strokes(&strokes_input),
             Pad { width: pad_width, height: pad_height },
-            now(),
+            self.now(),
         )?;
         Ok(entry.into())
     }
@@ -263,7 +263,7 @@ impl LianjianStore {
     /// inspectors then sign the record.
     pub fn refuse_to_sign(&self, inspection_id: String, record: String, reason: String) -> ApiResult<()> {
         let editor = self.editor()?;
-        self.core().refuse_to_sign(&inspection_id.parse()?, &editor, &record.parse()?, &reason, now())?;
+        self.core().refuse_to_sign(&inspection_id.parse()?, &editor, &record.parse()?, &reason, self.now())?;
         Ok(())
     }
 

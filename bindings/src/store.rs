@@ -5,6 +5,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use lianjian_core::clock::{Clock, SystemClock};
 use lianjian_core::doc::Editor;
 use lianjian_core::model::Timestamp;
 use lianjian_core::rules::permissions::Role;
@@ -30,10 +31,27 @@ pub trait ChangeListener: Send + Sync {
     fn on_change(&self, document_ids: Vec<String>);
 }
 
+/// The time source an app may hand the store instead of the device clock
+/// (previews, tests, a clock corrected against the server).
+#[uniffi::export(with_foreign)]
+pub trait DeviceClock: Send + Sync {
+    /// Now, as milliseconds since the Unix epoch.
+    fn now_millis(&self) -> i64;
+}
+
+struct ForeignClock(Arc<dyn DeviceClock>);
+
+impl Clock for ForeignClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::from_unix_millis(self.0.now_millis())
+    }
+}
+
 /// One device's store: its database, its blob files, and its user.
 #[derive(uniffi::Object)]
 pub struct LianjianStore {
     inner: Mutex<Store>,
+    clock: Arc<dyn Clock>,
     path: std::path::PathBuf,
     user: Mutex<Option<(UserInfo, Editor)>>,
     listeners: Mutex<Vec<Arc<dyn ChangeListener>>>,
@@ -58,6 +76,22 @@ impl LianjianStore {
         Ok(Store::open(&self.path)?)
     }
 
+    /// Now, from the store's clock: every rule that needs the time gets it here.
+    pub(crate) fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    fn with_clock(path: String, clock: Arc<dyn Clock>) -> ApiResult<Arc<Self>> {
+        let store = Store::open(std::path::Path::new(&path))?;
+        Ok(Arc::new(LianjianStore {
+            inner: Mutex::new(store),
+            clock,
+            path: path.into(),
+            user: Mutex::new(None),
+            listeners: Mutex::new(vec![]),
+        }))
+    }
+
     pub(crate) fn notify(&self, ids: Vec<String>) {
         if ids.is_empty() {
             return;
@@ -69,24 +103,21 @@ impl LianjianStore {
     }
 }
 
-pub(crate) fn now() -> Timestamp {
-    Timestamp::now()
-}
-
 #[uniffi::export]
 impl LianjianStore {
     /// Opens (creating) the store at `path` (a SQLite file; blob files go
     /// beside it in `<path>.blobs/`). A database from a newer app version
     /// is refused and left untouched.
+    /// Times come from the device clock.
     #[uniffi::constructor]
     pub fn open(path: String) -> ApiResult<Arc<Self>> {
-        let store = Store::open(std::path::Path::new(&path))?;
-        Ok(Arc::new(LianjianStore {
-            inner: Mutex::new(store),
-            path: path.into(),
-            user: Mutex::new(None),
-            listeners: Mutex::new(vec![]),
-        }))
+        Self::with_clock(path, Arc::new(SystemClock))
+    }
+
+    /// Like [`LianjianStore::open`], with times from `clock`.
+    #[uniffi::constructor]
+    pub fn open_with_clock(path: String, clock: Arc<dyn DeviceClock>) -> ApiResult<Arc<Self>> {
+        Self::with_clock(path, Arc::new(ForeignClock(clock)))
     }
 
     /// This install's automerge actor id (hex), registered at enrollment.

@@ -11,7 +11,7 @@ use lianjian_core::sync::client::{ClientSession, Progress};
 use lianjian_core::sync::http::SyncClient;
 
 use crate::error::{ApiError, ApiResult};
-use crate::store::{now, LianjianStore};
+use crate::store::LianjianStore;
 
 /// What enrollment returns.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
@@ -126,7 +126,7 @@ impl SyncEngine {
                 return Err(ApiError::Interrupted);
             }
             let resp = self.client.exchange(&mut session, &token, &session_id, req).await?;
-            next = session.handle(&mut store.core(), resp, now())?;
+            next = session.handle(&mut store.core(), resp, store.now())?;
             if let Some(l) = &listener {
                 l.on_progress(session.progress().into());
             }

@@ -24,8 +24,13 @@ pub struct FindingSummary {
     pub grade: String,
     /// Due date (YYYY-MM-DD).
     pub due_date: String,
-    /// Must stop at once (立即停产整改).
+    /// An immediate measure was ordered on site (停止作业, 撤出人员, ...).
     pub immediate: bool,
+    /// The deadline is provisional: its year's official calendar has not
+    /// arrived yet.
+    pub provisional: bool,
+    /// The deadline in force differs from the one on file.
+    pub deadline_changed: bool,
     /// Status code.
     pub status: String,
     /// Description.
@@ -44,6 +49,8 @@ impl From<FindingRow> for FindingSummary {
             grade: r.grade,
             due_date: r.due_date.to_string(),
             immediate: r.immediate,
+            provisional: r.provisional,
+            deadline_changed: r.deadline_changed,
             status: r.status,
             description: r.description,
             conflicted: r.conflicted,
@@ -105,5 +112,11 @@ impl LianjianStore {
     /// Open hazards past their deadline on `today` (YYYY-MM-DD).
     pub fn overdue_findings(&self, today: String) -> ApiResult<Vec<FindingSummary>> {
         Ok(self.core().overdue_findings(date(&today)?)?.into_iter().map(Into::into).collect())
+    }
+
+    /// Open hazards past their deadline today, by the store's clock.
+    pub fn overdue_findings_now(&self) -> ApiResult<Vec<FindingSummary>> {
+        let today = lianjian_core::rules::deadline::local_date(&self.now().0);
+        Ok(self.core().overdue_findings(today)?.into_iter().map(Into::into).collect())
     }
 }

@@ -156,20 +156,8 @@ fn site_store(dir: &Path) -> (lianjian_core::store::Store, Inspection, Editor, F
     let insp = Inspection::planned(&e, vec![], &[lead], "three-level", at);
     store.create_inspection(&insp, &editor, at).unwrap();
     let finding = Finding {
-        id: FindingId::new(),
-        description: "储罐区防静电接地线断开".into(),
-        location: "储罐区".into(),
-        item_code: None,
-        legal_basis: None,
-        grade: "二级".into(),
-        deadline: lianjian_core::rules::deadline::Deadline::Immediate,
         requirement: "立即修复".into(),
-        referred_to: None,
-        evidence: vec![],
-        rectification_evidence: vec![],
-        status: FindingStatus::Open,
-        found_by: editor.person,
-        found_at: at,
+        ..Finding::new("储罐区防静电接地线断开", "储罐区", "二级", editor.person, at)
     };
     let edits = [Edit::SetStatus(InspectionStatus::InProgress), Edit::AddFinding(finding.clone())];
     store.edit(&insp.id, &editor, &edits, at).unwrap();

@@ -55,21 +55,14 @@ fn inspection(f: &Fixture, e: &Enterprise, members: &[TeamMember], at: Timestamp
 }
 
 fn hazard(item: &ChecklistItem, by: PersonId, i: usize, at: Timestamp, due: Deadline) -> Finding {
+    let description = format!("第{i}处隐患：{}，现场未整改到位，存在较大安全风险", item.text);
     Finding {
-        id: FindingId::new(),
-        description: format!("第{i}处隐患：{}，现场未整改到位，存在较大安全风险", item.text),
-        location: format!("{}号车间东侧", i % 40),
         item_code: Some(item.code.clone()),
         legal_basis: Some(item.legal_basis.clone()),
-        grade: "二级".into(),
         deadline: due,
         requirement: "限期整改，整改完成后书面报告检查组并申请复查".into(),
-        referred_to: None,
         evidence: vec![format!("{:064x}", i)],
-        rectification_evidence: vec![],
-        status: FindingStatus::Open,
-        found_by: by,
-        found_at: at,
+        ..Finding::new(&description, &format!("{}号车间东侧", i % 40), "二级", by, at)
     }
 }
 

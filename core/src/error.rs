@@ -26,14 +26,13 @@ pub enum Error {
     /// A unified social credit code failed the GB 32100-2015 rules.
     #[error("invalid unified social credit code: {0}")]
     CreditCode(#[from] crate::rules::credit_code::CreditCodeError),
-    /// A date falls outside the years the holiday calendar knows.
-    #[error("no official holiday calendar for {year}; known years: {known:?}")]
-    CalendarYearUnknown {
-        /// The year that was asked about.
-        year: i32,
-        /// The years the loaded calendar covers.
-        known: Vec<i32>,
-    },
+    /// A deadline the rules refuse (before the find, beyond the grade's
+    /// limit, set by hand without a reason).
+    #[error("{0}")]
+    Deadline(crate::rules::deadline::DeadlineError),
+    /// A holiday calendar file cannot be used; nothing was stored.
+    #[error("calendar: {0}")]
+    Calendar(#[from] crate::rules::calendar::CalendarError),
     /// A state machine refused a transition.
     #[error("{entity} cannot go from {from} to {to}")]
     InvalidTransition {

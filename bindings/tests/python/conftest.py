@@ -55,3 +55,21 @@ def server(tmp_path_factory):
     yield url, users
     proc.terminate()
     proc.wait(timeout=10)
+
+
+from lianjian_ffi import DeviceClock  # noqa: E402  (after the sys.path entry above)
+
+
+class FixedClock(DeviceClock):
+    """A device clock standing at a set instant until moved: no test depends
+    on the day it runs."""
+
+    def __init__(self, rfc3339):
+        self.set(rfc3339)
+
+    def set(self, rfc3339):
+        from datetime import datetime
+        self.millis = int(datetime.fromisoformat(rfc3339).timestamp() * 1000)
+
+    def now_millis(self):
+        return self.millis

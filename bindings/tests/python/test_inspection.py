@@ -6,6 +6,7 @@ right exception classes."""
 import asyncio
 
 import pytest
+from conftest import FixedClock
 
 from lianjian_ffi import (AnswerInput, ApiError, ChangeListener, ChecklistKey, FindingInput, InspectionDraft,
                           InterviewInput, LianjianStore, SubGroupInput, SyncEngine, SyncListener, TeamMemberInfo,
@@ -28,8 +29,9 @@ class Progress(SyncListener):
         self.events.append(progress)
 
 
-def device(tmp_path, url, name, code, label):
-    store = LianjianStore.open(str(tmp_path / f"{label}.db"))
+def device(tmp_path, url, name, code, label, clock=None):
+    store = LianjianStore.open_with_clock(str(tmp_path / f"{label}.db"),
+                                          clock or FixedClock("2026-03-02T09:00:00+08:00"))
     engine = SyncEngine(url)
     enrollment = asyncio.run(engine.enroll(store, code, f"平板{label}"))
     store.sign_in(UserInfo(person_id=enrollment.user_id, name=name, role=enrollment.role))
@@ -77,7 +79,8 @@ def test_two_inspectors_merge_and_resolve_a_conflict(server, tmp_path):
     assert lead.open_inspection(iid).interviews == 1
     finding = lead.add_finding(iid, FindingInput(description="储罐区防火堤破损", location="罐区",
                                                  item_code=None, grade="三级", requirement="修复防火堤"))
-    assert finding.deadline != "immediate"
+    # Found 2026-03-02 (the device clock): 三级 gives 7 days.
+    assert (finding.deadline, finding.deadline_basis, finding.deadline_provisional) == ("2026-03-09", "computed", None)
     sync(lead_engine, lead, lead_token)
 
     # The teammate's tablet gets it, and its listener hears about it.
@@ -94,7 +97,9 @@ def test_two_inspectors_merge_and_resolve_a_conflict(server, tmp_path):
     assert lead.record_response(iid, key, measured.code, AnswerInput.MEASURED(value=bad), "仪器读数").verdict == "fail"
     yes_no = next(i for s in checklist.sections for i in s.items if i.kind == "yes_no")
     assert member.record_response(iid, key, yes_no.code, AnswerInput.PASS(), "现场核查").verdict == "pass"
-    lead.set_finding_grade(iid, finding.id, "一级")
+    with pytest.raises(ApiError.InvalidDeadline):
+        lead.set_finding_grade(iid, finding.id, "一级")  # a hazard that stops work needs its measure
+    lead.set_finding_grade(iid, finding.id, "一级", "stop_work")
     member.set_finding_grade(iid, finding.id, "二级")
     member.add_finding(iid, FindingInput(description="安全出口堵塞", location="二号车间", item_code=None,
                                          grade="三级", requirement="立即清理"))

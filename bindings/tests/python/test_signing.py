@@ -12,6 +12,7 @@ import os
 import pathlib
 
 import pytest
+from conftest import FixedClock
 
 from lianjian_ffi import (ApiError, BlobListener, ChecklistKey, EvidenceTargetInput, FindingInput, InspectionDraft,
                           InterviewInput, LianjianStore, PhotoProcessor, SignatureStatusInfo, SignerInput,
@@ -32,7 +33,7 @@ class Uploads(BlobListener):
 
 def device(tmp_path, url, user, label):
     name, code, _ = user
-    store = LianjianStore.open(str(tmp_path / f"{label}.db"))
+    store = LianjianStore.open_with_clock(str(tmp_path / f"{label}.db"), FixedClock("2026-04-20T09:00:00+08:00"))
     engine = SyncEngine(url)
     enrollment = asyncio.run(engine.enroll(store, code, f"平板{label}"))
     store.sign_in(UserInfo(person_id=enrollment.user_id, name=name, role=enrollment.role))
@@ -94,7 +95,7 @@ def test_evidence_signatures_and_tampering(server, tmp_path):
     assert ev.captured_at == "2026-03-18T10:42:17+08:00"
     assert pathlib.Path(lead.blob_path(ev.sha256)).read_bytes() == original
     assert pathlib.Path(lead.blob_path(ev.display_sha256)).read_bytes()[:3] == b"\xff\xd8\xff"
-    # Taken in March, attached today: the capture time is flagged, the place
+    # Taken in March, attached on 04-20: the capture time is flagged, the place
     # (about 90 m from the enterprise's coordinates) is not.
     kinds = [f.kind for f in ev.flags]
     assert "time_far_from_inspection" in kinds and "far_from_enterprise" not in kinds, kinds
@@ -130,7 +131,7 @@ def test_evidence_signatures_and_tampering(server, tmp_path):
                          handwriting(2), 400, 160)
 
     # Meanwhile the teammate, offline, changes the hazard's grade.
-    member.set_finding_grade(iid, finding.id, "一级")
+    member.set_finding_grade(iid, finding.id, "一级", "stop_using_equipment")
 
     # Presented for signature: not final until the rules are met.
     lead.set_inspection_status(iid, "awaiting_signature")

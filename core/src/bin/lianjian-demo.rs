@@ -10,10 +10,9 @@ use std::path::PathBuf;
 use lianjian_core::doc::{Edit, Editor, FieldValue, FindingField};
 use lianjian_core::import::{fixtures_dir, load_checklists, load_enterprises};
 use lianjian_core::model::*;
-use lianjian_core::rules::calendar::HolidayCalendar;
-use lianjian_core::rules::deadline::deadline_for_grade;
 use lianjian_core::rules::permissions::Role;
 use lianjian_core::rules::verdict::{response_for, Answer};
+use lianjian_core::store::findings::FindingDraft;
 use lianjian_core::store::Store;
 use lianjian_core::Result;
 
@@ -45,7 +44,6 @@ fn run() -> Result<()> {
     let mut tablet_lead = Store::open(&data.join("tablet-lead.db"))?;
     let mut tablet_a = Store::open(&data.join("tablet-a.db"))?;
     let scheme = tablet_lead.grade_scheme().clone();
-    let calendar = HolidayCalendar::bundled();
 
     // The office's catalogue, on both tablets before they go on site.
     let enterprises = load_enterprises(&fixtures.join("enterprises.json"))?;
@@ -124,23 +122,20 @@ fn run() -> Result<()> {
         tablet_a.edit(&id, &a, &[Edit::RecordResponse(r)], t)?;
     }
     let found = ts("2026-03-02T09:50:00+08:00");
-    let hazard = Finding {
-        id: FindingId::new(),
-        description: "2号储罐防静电接地电阻实测18.5Ω，超过10Ω".into(),
-        location: "罐区2号储罐".into(),
-        item_code: Some(grounding.code.clone()),
-        legal_basis: Some(grounding.legal_basis.clone()),
-        grade: grounding.default_grade.clone(),
-        deadline: deadline_for_grade(&calendar, &scheme, &grounding.default_grade, &found.0)?,
-        requirement: "立即修复接地装置并委托检测，整改后报检查组复查".into(),
-        referred_to: None,
-        evidence: vec![],
-        rectification_evidence: vec![],
-        status: FindingStatus::Open,
-        found_by: a.person,
-        found_at: found,
-    };
-    tablet_a.edit(&id, &a, &[Edit::AddFinding(hazard.clone())], found)?;
+    let hazard = tablet_a.add_finding(
+        &id,
+        &a,
+        FindingDraft {
+            description: "2号储罐防静电接地电阻实测18.5Ω，超过10Ω".into(),
+            location: "罐区2号储罐".into(),
+            item_code: Some(grounding.code.clone()),
+            grade: grounding.default_grade.clone(),
+            requirement: "立即修复接地装置并委托检测，整改后报检查组复查".into(),
+            immediate_measure: None,
+            deadline_override: None,
+        },
+        found,
+    )?;
     println!("09:50 [平板A] 记录隐患：{}（{}，整改期限 {}）", hazard.description, hazard.grade, hazard.deadline.code());
 
     // Document group (tablet lead): paperwork check and a hazard of its own.
@@ -158,23 +153,20 @@ fn run() -> Result<()> {
         )?)],
         t,
     )?;
-    let paper = Finding {
-        id: FindingId::new(),
-        description: "一级重大危险源未按规定登记备案，应急预案未备案".into(),
-        location: "安全管理资料".into(),
-        item_code: Some(filing.code.clone()),
-        legal_basis: Some(filing.legal_basis.clone()),
-        grade: filing.default_grade.clone(),
-        deadline: deadline_for_grade(&calendar, &scheme, &filing.default_grade, &t.0)?,
-        requirement: "15日内完成重大危险源备案".into(),
-        referred_to: None,
-        evidence: vec![],
-        rectification_evidence: vec![],
-        status: FindingStatus::Open,
-        found_by: lead.person,
-        found_at: t,
-    };
-    tablet_lead.edit(&id, &lead, &[Edit::AddFinding(paper.clone())], t)?;
+    let paper = tablet_lead.add_finding(
+        &id,
+        &lead,
+        FindingDraft {
+            description: "一级重大危险源未按规定登记备案，应急预案未备案".into(),
+            location: "安全管理资料".into(),
+            item_code: Some(filing.code.clone()),
+            grade: filing.default_grade.clone(),
+            requirement: "15日内完成重大危险源备案".into(),
+            immediate_measure: None,
+            deadline_override: None,
+        },
+        t,
+    )?;
     println!("09:55 [组长平板] 记录隐患：{}（{}，整改期限 {}）", paper.description, paper.grade, paper.deadline.code());
 
     // Site Wi-Fi at the canteen: both tablets exchange their work.
@@ -183,10 +175,12 @@ fn run() -> Result<()> {
     println!("10:10 两台平板在企业无线网络下合并：双方各 {} 条隐患", tablet_a.inspection(&id)?.findings.len());
 
     // Offline again: both re-grade the grounding hazard differently.
-    tablet_lead.edit(
+    tablet_lead.set_finding_grade(
         &id,
         &lead,
-        &[Edit::UpdateFinding { id: hazard.id, field: FindingField::Grade("一级".into()) }],
+        &hazard.id,
+        "一级",
+        Some(ImmediateMeasure::StopUsingEquipment),
         ts("2026-03-02T10:20:00+08:00"),
     )?;
     tablet_a.edit(
@@ -195,7 +189,7 @@ fn run() -> Result<()> {
         &[Edit::UpdateFinding { id: hazard.id, field: FindingField::Grade("三级".into()) }],
         ts("2026-03-02T10:25:00+08:00"),
     )?;
-    println!("10:20 [组长平板] 将接地隐患定为 一级；10:25 [平板A] 离线将其改为 三级");
+    println!("10:20 [组长平板] 将接地隐患定为 一级（停止使用相关设施、设备）；10:25 [平板A] 离线将其改为 三级");
     share(&mut tablet_a, &mut tablet_lead, "2026-03-02T10:40:00+08:00")?;
     share(&mut tablet_lead, &mut tablet_a, "2026-03-02T10:40:00+08:00")?;
 
@@ -219,20 +213,14 @@ fn run() -> Result<()> {
     }
     if let Some(c) = conflicts.first() {
         tablet_lead.resolve(&id, &lead, c, FieldValue::Text("二级".into()), ts("2026-03-02T10:45:00+08:00"))?;
-        tablet_lead.edit(
-            &id,
-            &lead,
-            &[Edit::UpdateFinding {
-                id: hazard.id,
-                field: FindingField::Deadline(deadline_for_grade(&calendar, &scheme, "二级", &found.0)?),
-            }],
-            ts("2026-03-02T10:46:00+08:00"),
-        )?;
         share(&mut tablet_lead, &mut tablet_a, "2026-03-02T10:50:00+08:00")?;
+        let settled = tablet_a.finding(&id, &hazard.id)?;
+        let deadline = tablet_a.finding_deadline(&id, &settled)?;
         println!(
-            "10:45 组长 {} 裁定为 二级，并记录裁定人；平板A同步后冲突 {} 处",
+            "10:45 组长 {} 裁定为 二级，并记录裁定人；平板A同步后冲突 {} 处，整改期限随等级为 {}",
             lead.name,
-            tablet_a.conflicts(&id)?.len()
+            tablet_a.conflicts(&id)?.len(),
+            deadline.deadline.code()
         );
     }
 
@@ -253,7 +241,7 @@ fn run() -> Result<()> {
             row.grade,
             row.description,
             row.due_date,
-            if row.immediate { "（立即停产整改）" } else { "" }
+            if row.immediate { "（已采取现场处理措施）" } else { "" }
         );
     }
     for h in tablet_lead.enterprise_history(&ent.id.to_string())? {

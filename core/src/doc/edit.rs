@@ -3,11 +3,12 @@
 //! check permissions and state once, record who did it, and know which
 //! projection rows to refresh.
 
+use chrono::NaiveDate;
+
 use crate::model::{
-    Department, Finding, FindingId, FindingStatus, InspectionStatus, InterviewId, InterviewRecord, PersonId,
-    QuestionAnswer, Response, SubGroup, TeamMember,
+    Department, Finding, FindingId, FindingStatus, ImmediateMeasure, InspectionStatus, InterviewId, InterviewRecord,
+    PersonId, QuestionAnswer, Response, SubGroup, TeamMember,
 };
-use crate::rules::deadline::Deadline;
 use crate::rules::permissions::Role;
 
 /// Who is editing: a person in a role. Written into the document's actor
@@ -29,10 +30,21 @@ pub enum FindingField {
     Description(String),
     /// Location on site.
     Location(String),
-    /// Grade code (legally significant).
+    /// Grade code (legally significant). A computed deadline follows it; a
+    /// deadline set by hand stays.
     Grade(String),
-    /// Deadline (legally significant).
-    Deadline(Deadline),
+    /// A deadline set by the inspector, with the reason (legally
+    /// significant); refused before the find or beyond the grade's limit.
+    DeadlineOverride {
+        /// The date.
+        date: NaiveDate,
+        /// Why the default does not fit.
+        reason: String,
+    },
+    /// Back to the deadline the grade gives.
+    DeadlineComputed,
+    /// The immediate measure taken on site (grades that stop work need one).
+    ImmediateMeasure(Option<ImmediateMeasure>),
     /// Rectification requirement.
     Requirement(String),
     /// Referral to another department.

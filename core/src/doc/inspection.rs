@@ -22,7 +22,9 @@ use super::fields::{
 };
 use crate::error::{Error, Result};
 use crate::evidence::{EvidencePurpose, EvidenceTarget};
-use crate::model::{FindingStatus, Inspection, InspectionId, InspectionStatus, Timestamp};
+use crate::model::{DeadlineBasis, Finding, FindingStatus, Inspection, InspectionId, InspectionStatus, Timestamp};
+use crate::office::OfficeData;
+use crate::rules::deadline::settle_finding;
 use crate::rules::grades::GradeScheme;
 use crate::rules::permissions::{authorize, Action};
 use crate::rules::transitions::{check_finding_transition, check_inspection_transition, content_editable};
@@ -134,17 +136,24 @@ impl InspectionDoc {
         Ok(self.doc.merge(&mut other.doc)?)
     }
 
-    /// Applies `edits` atomically as one change by `editor` at `at`.
+    /// The id of the grade scheme the inspection's findings use.
+    pub fn grade_scheme_id(&self) -> Result<String> {
+        string(&self.doc, &ROOT, "grade_scheme")?.ok_or_else(|| Error::Schema("inspection has no grade scheme".into()))
+    }
+
+    /// Applies `edits` atomically as one change by `editor` at `at`, with
+    /// the calendars and the inspection's grade scheme from `office`.
     /// Either every edit is valid and allowed and one change is committed, or
     /// none is and the document is untouched. Returns the change hash (none
     /// when the edits changed nothing).
     pub fn apply(
         &mut self,
         editor: &Editor,
-        scheme: &GradeScheme,
+        office: &OfficeData,
         edits: &[Edit],
         at: Timestamp,
     ) -> Result<Option<ChangeHash>> {
+        let rules = Rules { scheme: office.scheme(&self.grade_scheme_id()?)?, calendar: &office.calendar };
         if edits.iter().any(|e| matches!(e, Edit::SetStatus(InspectionStatus::Signed))) {
             self.check_finalizable()?;
         }
@@ -159,7 +168,7 @@ impl InspectionDoc {
                 |tx| -> Result<()> {
                     let before = tx.pending_ops();
                     for edit in edits {
-                        apply_one(tx, editor, scheme, &mut status, edit, at, &actor_hex)?;
+                        apply_one(tx, editor, &rules, &mut status, edit, at, &actor_hex)?;
                     }
                     if tx.pending_ops() > before {
                         register_actor(tx, &actor_hex, editor)?;
@@ -345,10 +354,34 @@ fn require_editable(status: InspectionStatus) -> Result<()> {
     }
 }
 
+/// What finding edits are checked against.
+struct Rules<'a> {
+    scheme: &'a GradeScheme,
+    calendar: &'a crate::rules::calendar::HolidayCalendar,
+}
+
+/// Writes a finding's deadline fields as settled by the rules; only the
+/// keys whose values change.
+fn write_deadline(tx: &mut Transaction<'_>, obj: &automerge::ObjId, f: &Finding) -> Result<()> {
+    if f.deadline_basis == DeadlineBasis::Computed {
+        // Derived from the grade: a new value settles any concurrent ones.
+        put_if_changed(tx, obj, "deadline", f.deadline.code().into())?;
+    } else if crate::doc::conflicts::significant_conflict(&*tx, obj, "deadline")? {
+        return Err(Error::Conflicted { field: "deadline" });
+    } else {
+        put_if_changed(tx, obj, "deadline", f.deadline.code().into())?;
+    }
+    put_if_changed(tx, obj, "deadline_basis", f.deadline_basis.code().into())?;
+    put_if_changed(tx, obj, "deadline_reason", opt_str(f.deadline_reason.as_deref()))?;
+    put_if_changed(tx, obj, "deadline_provisional", opt_str(f.deadline_provisional.as_deref()))?;
+    put_if_changed(tx, obj, "immediate_measure", opt_str(f.immediate_measure.map(|m| m.code())))?;
+    Ok(())
+}
+
 fn apply_one(
     tx: &mut Transaction<'_>,
     editor: &Editor,
-    scheme: &GradeScheme,
+    rules: &Rules<'_>,
     status: &mut InspectionStatus,
     edit: &Edit,
     at: Timestamp,
@@ -420,7 +453,7 @@ fn apply_one(
         Edit::AddFinding(f) => {
             authorize(editor.role, Action::RecordFinding)?;
             require_editable(*status)?;
-            scheme.grade(&f.grade)?;
+            let grade = rules.scheme.grade(&f.grade)?;
             if f.description.trim().is_empty() {
                 return Err(Error::validation("description", "a hazard needs a description"));
             }
@@ -429,11 +462,15 @@ fn apply_one(
             if tx.get(&findings, key.as_str())?.is_some() {
                 return Err(Error::validation("finding", "a finding with this id already exists"));
             }
-            autosurgeon::reconcile_prop(tx, &findings, key.as_str(), f)?;
+            let mut f = f.clone();
+            settle_finding(rules.calendar, grade, &mut f)?;
+            autosurgeon::reconcile_prop(tx, &findings, key.as_str(), &f)?;
         }
         Edit::UpdateFinding { id, field } => {
             let action = match field {
-                FindingField::Grade(_) | FindingField::Deadline(_) => Action::GradeFinding,
+                FindingField::Grade(_) | FindingField::DeadlineOverride { .. } | FindingField::DeadlineComputed => {
+                    Action::GradeFinding
+                }
                 _ => Action::RecordFinding,
             };
             authorize(editor.role, action)?;
@@ -450,12 +487,27 @@ fn apply_one(
                 FindingField::Location(l) => {
                     put_if_changed(tx, &obj, "location", l.as_str().into())?;
                 }
-                FindingField::Grade(g) => {
-                    scheme.grade(g)?;
-                    put_significant(tx, &obj, "grade", g.as_str().into())?;
-                }
-                FindingField::Deadline(d) => {
-                    put_significant(tx, &obj, "deadline", d.code().into())?;
+                FindingField::Grade(_)
+                | FindingField::DeadlineOverride { .. }
+                | FindingField::DeadlineComputed
+                | FindingField::ImmediateMeasure(_) => {
+                    let mut f = <Finding as autosurgeon::Hydrate>::hydrate_map(&*tx, &obj)?;
+                    match field {
+                        FindingField::Grade(g) => f.grade = g.clone(),
+                        FindingField::DeadlineOverride { date, reason } => {
+                            f.deadline = crate::model::Deadline::By(*date);
+                            f.deadline_basis = DeadlineBasis::Manual;
+                            f.deadline_reason = Some(reason.clone());
+                        }
+                        FindingField::DeadlineComputed => f.deadline_basis = DeadlineBasis::Computed,
+                        FindingField::ImmediateMeasure(m) => f.immediate_measure = *m,
+                        _ => unreachable!("matched above"),
+                    }
+                    settle_finding(rules.calendar, rules.scheme.grade(&f.grade)?, &mut f)?;
+                    if let FindingField::Grade(g) = field {
+                        put_significant(tx, &obj, "grade", g.as_str().into())?;
+                    }
+                    write_deadline(tx, &obj, &f)?;
                 }
                 FindingField::Requirement(r) => {
                     put_if_changed(tx, &obj, "requirement", r.as_str().into())?;

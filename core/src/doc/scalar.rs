@@ -2,8 +2,8 @@
 
 use autosurgeon::{reconcile::NoKey, Hydrate, HydrateError, Reconcile, Reconciler};
 
+use crate::model::Deadline;
 use crate::rules::credit_code::CreditCode;
-use crate::rules::deadline::Deadline;
 
 impl Reconcile for Deadline {
     type Key<'a> = NoKey;

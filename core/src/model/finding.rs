@@ -5,10 +5,10 @@ use autosurgeon::{Hydrate, Reconcile};
 
 use super::checklist::LegalBasis;
 use super::codes::code_enum;
+use super::deadline::{Deadline, DeadlineBasis, ImmediateMeasure};
 use super::ids::{FindingId, PersonId};
 use super::inspection::Department;
 use super::time::Timestamp;
-use crate::rules::deadline::Deadline;
 
 code_enum!(
     /// Where a finding stands in the closed loop.
@@ -48,8 +48,23 @@ pub struct Finding {
     pub legal_basis: Option<LegalBasis>,
     /// Grade code from the inspection's scheme (legally significant).
     pub grade: String,
-    /// Rectification deadline (legally significant).
+    /// Rectification deadline as written (legally significant). For a
+    /// computed deadline the rules may hold a newer one: see
+    /// `rules::deadline::finding_deadline`.
     pub deadline: Deadline,
+    /// How the deadline was set.
+    #[autosurgeon(missing = "DeadlineBasis::default")]
+    pub deadline_basis: DeadlineBasis,
+    /// Why the inspector set the deadline by hand.
+    #[autosurgeon(missing = "Option::default")]
+    pub deadline_reason: Option<String>,
+    /// Why the deadline as written is provisional (a year it consulted had
+    /// no official calendar on the writing device).
+    #[autosurgeon(missing = "Option::default")]
+    pub deadline_provisional: Option<String>,
+    /// The immediate measure taken on site, for grades that stop work.
+    #[autosurgeon(missing = "Option::default")]
+    pub immediate_measure: Option<ImmediateMeasure>,
     /// 整改要求.
     pub requirement: String,
     /// Department the issue is referred to, if not the finder's.
@@ -67,4 +82,32 @@ pub struct Finding {
     pub found_by: PersonId,
     /// When.
     pub found_at: Timestamp,
+}
+
+impl Finding {
+    /// A new open hazard of `grade`, found by `found_by` at `found_at`, with
+    /// no checklist item, evidence or referral yet and the deadline left to
+    /// the rules (computed from the grade when the finding is recorded).
+    pub fn new(description: &str, location: &str, grade: &str, found_by: PersonId, found_at: Timestamp) -> Self {
+        Finding {
+            id: FindingId::new(),
+            description: description.into(),
+            location: location.into(),
+            item_code: None,
+            legal_basis: None,
+            grade: grade.into(),
+            deadline: Deadline::By(crate::rules::deadline::local_date(&found_at.0)),
+            deadline_basis: DeadlineBasis::Computed,
+            deadline_reason: None,
+            deadline_provisional: None,
+            immediate_measure: None,
+            requirement: String::new(),
+            referred_to: None,
+            evidence: vec![],
+            rectification_evidence: vec![],
+            status: FindingStatus::Open,
+            found_by,
+            found_at,
+        }
+    }
 }

@@ -5,6 +5,7 @@
 mod codes;
 pub(crate) use codes::code_enum;
 pub mod checklist;
+pub mod deadline;
 pub mod enterprise;
 pub mod finding;
 pub mod ids;
@@ -13,6 +14,7 @@ pub mod interview;
 pub mod time;
 
 pub use checklist::{ChecklistItem, ChecklistSection, ChecklistTemplate, ItemKind, LegalBasis, Threshold};
+pub use deadline::{Deadline, DeadlineBasis, ImmediateMeasure};
 pub use enterprise::{Contact, Coordinates, Enterprise, RiskColour};
 pub use finding::{Finding, FindingStatus};
 pub use ids::*;

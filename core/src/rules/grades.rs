@@ -2,8 +2,13 @@
 //!
 //! Regions differ: some grade hazards 一级/二级/三级, others use the legal
 //! two-way split 重大/一般, and a region may shorten or lengthen periods. A
-//! scheme is therefore data (loadable from TOML) with the seed's defaults
-//! built in.
+//! scheme is therefore data (loadable from TOML, imported by the office per
+//! region) with the seed's defaults built in.
+//!
+//! Grades that stop work (一级, 重大) carry the immediate measure taken on site
+//! and still get a rectification date, so "overdue" means something for them.
+//! The seed fixes no period for that date: the 30-day default and 90-day limit
+//! built in here are this project's assumption, set per region in its file.
 
 use serde::{Deserialize, Serialize};
 
@@ -13,8 +18,6 @@ use crate::error::{Error, Result};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "days", rename_all = "snake_case")]
 pub enum DeadlineRule {
-    /// Stop production (停产停业) at once; rectify under listed supervision.
-    StopImmediately,
     /// N calendar days, rolled forward to a working day if the last is off.
     CalendarDays(u32),
     /// N working days, counting make-up working days.
@@ -31,8 +34,23 @@ pub struct GradeDef {
     /// Whether this grade is a major hazard (重大事故隐患): listed supervision,
     /// expert acceptance, reporting to the leading group.
     pub major: bool,
+    /// Whether an immediate measure (停止作业, 撤出人员, ...) must be recorded
+    /// on site for hazards of this grade.
+    #[serde(default)]
+    pub immediate_measure: bool,
     /// Default rectification period.
     pub deadline: DeadlineRule,
+    /// The longest period an inspector may set by hand; the default period
+    /// when absent (the law's "within N days").
+    #[serde(default)]
+    pub limit: Option<DeadlineRule>,
+}
+
+impl GradeDef {
+    /// The longest period allowed for this grade.
+    pub fn limit(&self) -> DeadlineRule {
+        self.limit.unwrap_or(self.deadline)
+    }
 }
 
 /// A region's grading scheme.
@@ -48,7 +66,8 @@ pub struct GradeScheme {
 
 impl GradeScheme {
     /// 一级/二级/三级 with the defaults of the joint-inspection guidance:
-    /// 一级 stop immediately, 二级 15 days, 三级 7 days.
+    /// 一级 stop immediately (an immediate measure, rectified within 30 days
+    /// by default, at most 90), 二级 15 days, 三级 7 days.
     pub fn three_level() -> Self {
         GradeScheme {
             id: "three-level".into(),
@@ -58,19 +77,25 @@ impl GradeScheme {
                     code: "一级".into(),
                     meaning: "可能导致群死群伤的重大事故隐患，立即停产整改、挂牌督办".into(),
                     major: true,
-                    deadline: DeadlineRule::StopImmediately,
+                    immediate_measure: true,
+                    deadline: DeadlineRule::CalendarDays(30),
+                    limit: Some(DeadlineRule::CalendarDays(90)),
                 },
                 GradeDef {
                     code: "二级".into(),
                     meaning: "可能导致人员伤亡或较大财产损失".into(),
                     major: false,
+                    immediate_measure: false,
                     deadline: DeadlineRule::CalendarDays(15),
+                    limit: None,
                 },
                 GradeDef {
                     code: "三级".into(),
                     meaning: "可能导致轻微伤害或设备损坏，企业自行整改".into(),
                     major: false,
+                    immediate_measure: false,
                     deadline: DeadlineRule::CalendarDays(7),
+                    limit: None,
                 },
             ],
         }
@@ -86,13 +111,17 @@ impl GradeScheme {
                     code: "重大".into(),
                     meaning: "重大事故隐患，立即停产整改、挂牌督办".into(),
                     major: true,
-                    deadline: DeadlineRule::StopImmediately,
+                    immediate_measure: true,
+                    deadline: DeadlineRule::CalendarDays(30),
+                    limit: Some(DeadlineRule::CalendarDays(90)),
                 },
                 GradeDef {
                     code: "一般".into(),
                     meaning: "一般事故隐患，限期整改".into(),
                     major: false,
+                    immediate_measure: false,
                     deadline: DeadlineRule::CalendarDays(7),
+                    limit: None,
                 },
             ],
         }
@@ -131,13 +160,13 @@ mod tests {
     fn defaults_match_the_guidance() {
         let s = GradeScheme::three_level();
         let table = [
-            ("一级", DeadlineRule::StopImmediately, true),
+            ("一级", DeadlineRule::CalendarDays(30), true),
             ("二级", DeadlineRule::CalendarDays(15), false),
             ("三级", DeadlineRule::CalendarDays(7), false),
         ];
         for (code, rule, major) in table {
             let g = s.grade(code).unwrap();
-            assert_eq!((g.deadline, g.major), (rule, major), "{code}");
+            assert_eq!((g.deadline, g.major, g.immediate_measure), (rule, major, major), "{code}");
         }
         assert!(s.grade("重大").is_err());
         assert!(GradeScheme::major_general().grade("重大").unwrap().major);
@@ -152,7 +181,8 @@ name = "示例地区"
 code = "重大"
 meaning = "重大事故隐患"
 major = true
-deadline = { kind = "stop_immediately" }
+immediate_measure = true
+deadline = { kind = "calendar_days", days = 30 }
 [[grades]]
 code = "一般"
 meaning = "一般事故隐患"

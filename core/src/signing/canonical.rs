@@ -88,7 +88,7 @@ fn findings(inspection: &Inspection) -> Value {
 fn finding(f: &Finding) -> Value {
     let mut evidence = f.evidence.clone();
     evidence.sort();
-    json!({
+    let mut out = json!({
         "id": f.id.to_string(),
         "description": f.description,
         "location": f.location,
@@ -101,7 +101,20 @@ fn finding(f: &Finding) -> Value {
         "evidence": evidence,
         "found_by": f.found_by.to_string(),
         "found_at": f.found_at.to_string(),
-    })
+    });
+    // Written only when present, so records of findings made before these
+    // fields existed render (and verify) exactly as they were signed.
+    let extra = [
+        ("immediate_measure", f.immediate_measure.map(|m| m.code().to_string())),
+        ("deadline_reason", f.deadline_reason.clone()),
+        ("deadline_provisional", f.deadline_provisional.clone()),
+    ];
+    for (key, value) in extra {
+        if let Some(v) = value {
+            out[key] = Value::String(v);
+        }
+    }
+    out
 }
 
 fn response(r: &Response) -> Value {

@@ -52,7 +52,7 @@ impl Store {
     fn insert_new(&mut self, id: &str, kind: DocKind, doc: automerge::Automerge, at: Timestamp) -> Result<()> {
         let tx = self.conn.transaction()?;
         let loaded: LoadedDoc = chunks::insert(&tx, id, kind, doc, at)?;
-        super::refresh(&tx, &loaded, super::Reach::Everything, true)?;
+        super::refresh(&tx, &self.office, &loaded, super::Reach::Everything, true)?;
         tx.commit()?;
         self.insert_cached(loaded);
         Ok(())

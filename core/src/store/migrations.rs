@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("003_sync", include_str!("migrations/003_sync.sql")),
     ("004_blobs", include_str!("migrations/004_blobs.sql")),
     ("005_evidence", include_str!("migrations/005_evidence.sql")),
+    ("006_deadlines", include_str!("migrations/006_deadlines.sql")),
 ];
 
 /// The schema version this build writes.

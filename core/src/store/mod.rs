@@ -11,6 +11,7 @@ pub mod blobs;
 mod catalog;
 pub mod chunks;
 pub mod evidence;
+pub mod findings;
 pub mod migrations;
 pub mod projections;
 pub mod signing;
@@ -30,6 +31,7 @@ pub use projections::{FindingRow, HistoryRow, InspectionRow, Reach};
 use crate::doc::{Conflict, Edit, Editor, FieldValue, InspectionDoc, InspectionHeader};
 use crate::error::{Error, Result};
 use crate::model::{Finding, FindingId, Inspection, InspectionId, InspectionStatus, Timestamp};
+use crate::office::OfficeData;
 use crate::rules::grades::GradeScheme;
 
 /// How many documents stay loaded in memory.
@@ -40,7 +42,9 @@ pub struct Store {
     conn: Connection,
     blob_dir: Option<std::path::PathBuf>,
     actor: ActorId,
-    scheme: GradeScheme,
+    office: OfficeData,
+    /// The scheme new inspections grade with.
+    scheme: String,
     cache: HashMap<String, (u64, LoadedDoc)>,
     tick: u64,
     cache_size: usize,
@@ -85,7 +89,8 @@ impl Store {
             conn,
             blob_dir: None,
             actor,
-            scheme: GradeScheme::three_level(),
+            office: OfficeData::default(),
+            scheme: GradeScheme::three_level().id,
             cache: HashMap::new(),
             tick: 0,
             cache_size: DEFAULT_CACHE_SIZE,
@@ -104,14 +109,21 @@ impl Store {
         Ok(actor)
     }
 
-    /// Uses a region's grade scheme instead of the default 一级/二级/三级.
+    /// Uses a region's grade scheme for new inspections instead of the
+    /// default 一级/二级/三级 (inspections keep the scheme they were created with).
     pub fn set_grade_scheme(&mut self, scheme: GradeScheme) {
-        self.scheme = scheme;
+        self.scheme = scheme.id.clone();
+        self.office.put_scheme(scheme);
     }
 
-    /// The grade scheme in force.
+    /// The grade scheme new inspections use.
     pub fn grade_scheme(&self) -> &GradeScheme {
-        &self.scheme
+        self.office.scheme(&self.scheme).expect("the default scheme is always held")
+    }
+
+    /// The calendars and grade schemes the rules consult on this device.
+    pub fn office(&self) -> &OfficeData {
+        &self.office
     }
 
     /// Sets how many documents stay loaded in memory (at least one).
@@ -202,7 +214,7 @@ impl Store {
             let (_, loaded) = self.cache.get_mut(id).expect("persist of a loaded document");
             let tx = self.conn.transaction()?;
             let Some(appended) = chunks::append(&tx, loaded, at)? else { return Ok(()) };
-            refresh(&tx, loaded, reach, recount_conflicts)?;
+            refresh(&tx, &self.office, loaded, reach, recount_conflicts)?;
             if let Some((peer, state)) = sync_state {
                 sync::write_sync_state(&tx, id, peer, &state)?;
             }
@@ -224,16 +236,14 @@ impl Store {
     /// Stores a new inspection created by `editor`.
     pub fn create_inspection(&mut self, inspection: &Inspection, editor: &Editor, at: Timestamp) -> Result<()> {
         let id = inspection.id.to_string();
-        if inspection.grade_scheme != self.scheme.id {
-            return Err(Error::validation("grade_scheme", format!("this store grades with {}", self.scheme.id)));
-        }
+        self.office.scheme(&inspection.grade_scheme)?;
         if self.ensure_loaded(&id)? {
             return Err(Error::validation("inspection", "an inspection with this id already exists"));
         }
         let doc = InspectionDoc::create(inspection, self.actor.clone(), editor, at)?.into_automerge();
         let tx = self.conn.transaction()?;
         let loaded = chunks::insert(&tx, &id, DocKind::Inspection, doc, at)?;
-        refresh(&tx, &loaded, Reach::Everything, true)?;
+        refresh(&tx, &self.office, &loaded, Reach::Everything, true)?;
         tx.commit()?;
         self.insert_cached(loaded);
         Ok(())
@@ -253,10 +263,10 @@ impl Store {
         if !self.ensure_loaded(&key)? {
             return Err(Error::NotFound { kind: "inspection", id: key });
         }
-        let scheme = &self.scheme;
+        let office = &self.office;
         let (_, loaded) = self.cache.get_mut(&key).expect("loaded");
         let mut idoc = InspectionDoc::from_automerge_unchecked(std::mem::take(&mut loaded.doc));
-        let result = idoc.apply(editor, scheme, edits, at);
+        let result = idoc.apply(editor, office, edits, at);
         loaded.doc = idoc.into_automerge();
         let hash = result?;
         if hash.is_some() {
@@ -317,7 +327,7 @@ impl Store {
             incoming.set_actor(self.actor.clone());
             let tx = self.conn.transaction()?;
             let loaded = chunks::insert(&tx, id, kind, incoming, at)?;
-            refresh(&tx, &loaded, Reach::Everything, true)?;
+            refresh(&tx, &self.office, &loaded, Reach::Everything, true)?;
             tx.commit()?;
             self.insert_cached(loaded);
             return Ok(true);
@@ -411,7 +421,7 @@ impl Store {
     fn finding_rows(&self, filter: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<FindingRow>> {
         let sql = format!(
             "SELECT f.id, f.inspection_id, f.enterprise_id, i.enterprise_name, f.grade, f.due_date, f.immediate, f.status,
-                    f.description, f.conflicted
+                    f.description, f.conflicted, f.provisional, f.deadline_changed
              FROM findings f JOIN inspections i ON i.id = f.inspection_id
              WHERE {filter} ORDER BY f.due_date, f.id"
         );
@@ -431,6 +441,8 @@ impl Store {
                 status: r.get(7)?,
                 description: r.get(8)?,
                 conflicted: r.get(9)?,
+                provisional: r.get(10)?,
+                deadline_changed: r.get(11)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -473,7 +485,7 @@ impl Store {
         projections::clear(&tx)?;
         for id in ids {
             let loaded = chunks::load(&tx, &id)?.ok_or_else(|| Error::NotFound { kind: "document", id: id.clone() })?;
-            refresh(&tx, &loaded, Reach::Everything, true)?;
+            refresh(&tx, &self.office, &loaded, Reach::Everything, true)?;
         }
         tx.commit()?;
         Ok(())
@@ -504,9 +516,15 @@ impl Store {
 }
 
 /// Refreshes the projection rows of a loaded document.
-fn refresh(tx: &rusqlite::Transaction<'_>, loaded: &LoadedDoc, reach: Reach<'_>, recount: bool) -> Result<()> {
+fn refresh(
+    tx: &rusqlite::Transaction<'_>,
+    office: &OfficeData,
+    loaded: &LoadedDoc,
+    reach: Reach<'_>,
+    recount: bool,
+) -> Result<()> {
     match loaded.kind {
-        DocKind::Inspection => projections::refresh_inspection(tx, &loaded.id, &loaded.doc, reach, recount),
+        DocKind::Inspection => projections::refresh_inspection(tx, office, &loaded.id, &loaded.doc, reach, recount),
         DocKind::Enterprise => catalog::refresh_enterprise(tx, &loaded.id, &loaded.doc),
         DocKind::Checklist => catalog::refresh_checklist(tx, &loaded.id, &loaded.doc),
     }

@@ -13,11 +13,12 @@ use automerge::{Automerge, ChangeHash, Prop, ReadDoc, Value, ROOT};
 use chrono::NaiveDate;
 use rusqlite::{params, Transaction};
 
-use crate::doc::conflicts::{SIGNIFICANT_FINDING_FIELDS, SIGNIFICANT_RESPONSE_FIELDS};
+use crate::doc::conflicts::{significant_conflict, SIGNIFICANT_FINDING_FIELDS, SIGNIFICANT_RESPONSE_FIELDS};
 use crate::doc::fields::{object, root_map, string};
 use crate::error::{Error, Result};
 use crate::model::Timestamp;
-use crate::rules::deadline::{local_date, Deadline};
+use crate::office::OfficeData;
+use crate::rules::deadline::{finding_deadline, local_date, Deadline, FindingDeadline};
 
 /// Which finding rows a change can have reached.
 #[derive(Debug, Clone)]
@@ -91,7 +92,7 @@ fn count_conflicts(doc: &Automerge) -> Result<i64> {
             }
             let obj = object(doc, &parent, &key, map)?;
             for f in fields {
-                if doc.get_all(&obj, *f)?.len() > 1 {
+                if significant_conflict(doc, &obj, f)? {
                     n += 1;
                 }
             }
@@ -106,6 +107,7 @@ fn count_conflicts(doc: &Automerge) -> Result<i64> {
 /// field.
 pub fn refresh_inspection(
     tx: &Transaction<'_>,
+    office: &OfficeData,
     id: &str,
     doc: &Automerge,
     reach: Reach<'_>,
@@ -130,14 +132,16 @@ pub fn refresh_inspection(
 
     let touched = touched(doc, reach);
     let findings = root_map(doc, "findings")?;
+    let scheme = office.scheme(&req("grade_scheme")?).ok();
+    let rules = DeadlineRules { calendar: &office.calendar, scheme };
     if touched.all_findings {
         tx.prepare_cached("DELETE FROM findings WHERE inspection_id = ?1")?.execute([id])?;
         for key in doc.keys(&findings) {
-            refresh_finding(tx, doc, id, &enterprise, &findings, &key)?;
+            refresh_finding(tx, &rules, doc, id, &enterprise, &findings, &key)?;
         }
     } else {
         for key in &touched.findings {
-            refresh_finding(tx, doc, id, &enterprise, &findings, key)?;
+            refresh_finding(tx, &rules, doc, id, &enterprise, &findings, key)?;
         }
     }
 
@@ -194,8 +198,17 @@ fn refresh_evidence(tx: &Transaction<'_>, id: &str, enterprise: &str, doc: &Auto
     Ok(())
 }
 
+/// What a listed deadline is computed with.
+struct DeadlineRules<'a> {
+    calendar: &'a crate::rules::calendar::HolidayCalendar,
+    /// The inspection's scheme; `None` if this device does not hold it yet
+    /// (the deadline on file is listed then).
+    scheme: Option<&'a crate::rules::grades::GradeScheme>,
+}
+
 fn refresh_finding(
     tx: &Transaction<'_>,
+    rules: &DeadlineRules<'_>,
     doc: &Automerge,
     inspection: &str,
     enterprise: &str,
@@ -212,17 +225,29 @@ fn refresh_finding(
     };
     let found_at = field("found_at")?;
     let set_on = local_date(&Timestamp::parse(&found_at)?.0);
-    let deadline = Deadline::parse(&field("deadline")?)?;
+    let finding = <crate::model::Finding as autosurgeon::Hydrate>::hydrate_map(doc, &obj)?;
+    let in_force = match rules.scheme {
+        Some(scheme) => finding_deadline(rules.calendar, scheme, &finding),
+        None => FindingDeadline {
+            deadline: finding.deadline,
+            basis: finding.deadline_basis,
+            provisional: finding.deadline_provisional.clone(),
+            changed_from: None,
+        },
+    };
+    let deadline = in_force.deadline;
     let mut conflicted = all.len() > 1;
     for f in SIGNIFICANT_FINDING_FIELDS {
-        conflicted |= doc.get_all(&obj, *f)?.len() > 1;
+        conflicted |= significant_conflict(doc, &obj, f)?;
     }
     tx.prepare_cached(
-        "INSERT INTO findings (id, inspection_id, enterprise_id, grade, due_date, immediate, status, description, found_at, conflicted)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+        "INSERT INTO findings (id, inspection_id, enterprise_id, grade, due_date, immediate, status, description, found_at,
+           conflicted, provisional, deadline_changed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
          ON CONFLICT(id) DO UPDATE SET grade = excluded.grade, due_date = excluded.due_date, immediate = excluded.immediate,
            status = excluded.status, description = excluded.description, found_at = excluded.found_at,
-           conflicted = excluded.conflicted",
+           conflicted = excluded.conflicted, provisional = excluded.provisional,
+           deadline_changed = excluded.deadline_changed",
     )?
     .execute(params![
         key,
@@ -230,11 +255,13 @@ fn refresh_finding(
         enterprise,
         field("grade")?,
         deadline.due_date(set_on).to_string(),
-        deadline == Deadline::Immediate,
+        finding.immediate_measure.is_some() || deadline == Deadline::Immediate,
         field("status")?,
         field("description")?,
         found_at,
         conflicted,
+        in_force.provisional.is_some(),
+        in_force.changed_from.is_some(),
     ])?;
     Ok(())
 }
@@ -252,10 +279,16 @@ pub struct FindingRow {
     pub enterprise_name: String,
     /// Grade code.
     pub grade: String,
-    /// Due date (the day set, for immediate deadlines).
+    /// Due date of the deadline in force (the day set, for a legacy
+    /// immediate deadline).
     pub due_date: NaiveDate,
-    /// Whether production must stop immediately.
+    /// Whether an immediate measure (stop work, evacuate, ...) was ordered.
     pub immediate: bool,
+    /// Whether the deadline rests on the fallback rule (a year without an
+    /// official calendar) and will be recomputed.
+    pub provisional: bool,
+    /// Whether the deadline in force differs from the one on file.
+    pub deadline_changed: bool,
     /// Status code.
     pub status: String,
     /// Description.

@@ -90,7 +90,7 @@ impl Store {
             Applied::Created(kind, fresh) => (|| {
                 let tx = self.conn.transaction()?;
                 let loaded = chunks::insert(&tx, doc, kind, *fresh, at)?;
-                super::refresh(&tx, &loaded, Reach::Everything, true)?;
+                super::refresh(&tx, &self.office, &loaded, Reach::Everything, true)?;
                 write_sync_state(&tx, doc, peer, &state.encode())?;
                 tx.commit()?;
                 self.insert_cached(loaded);

@@ -2,6 +2,7 @@
 //! both values, authors and times, and resolved on the record.
 
 use lianjian_core::doc::{ConflictTarget, Edit, FieldValue, FindingField};
+use lianjian_core::model::ImmediateMeasure;
 use lianjian_core::store::Store;
 use lianjian_core::Error;
 
@@ -20,7 +21,10 @@ fn grade_conflict_is_reported_and_resolved() {
     lead.edit(
         &insp.id,
         &t.lead,
-        &[Edit::UpdateFinding { id: f.id, field: FindingField::Grade("一级".into()) }],
+        &[
+            Edit::UpdateFinding { id: f.id, field: FindingField::ImmediateMeasure(Some(ImmediateMeasure::Evacuate)) },
+            Edit::UpdateFinding { id: f.id, field: FindingField::Grade("一级".into()) },
+        ],
         at("2026-03-02T10:20:00+08:00"),
     )
     .unwrap();
@@ -66,7 +70,12 @@ fn grade_conflict_is_reported_and_resolved() {
         );
         let row = &store.findings_due_by("2026-12-31".parse().unwrap()).unwrap()[0];
         assert!(row.conflicted);
+        // Both devices wrote a deadline with their grade; only the grade is
+        // a conflict, and the deadline in force follows the winning grade.
+        assert!(conflicts.iter().all(|c| c.field != "deadline"));
     }
+    let due = |s: &mut Store| s.findings_due_by("2026-12-31".parse().unwrap()).unwrap()[0].due_date;
+    assert_eq!(due(&mut lead), due(&mut a));
     assert_eq!(lead.inspection(&insp.id).unwrap().findings[&f.id.to_string()].location, "配电房");
 
     // Nobody may overwrite a conflicted significant field without resolving.
@@ -98,7 +107,10 @@ fn grade_conflict_is_reported_and_resolved() {
         cands.sort();
         assert_eq!(cands, vec!["一级".to_string(), "三级".to_string()]);
         assert_eq!(store.inspection(&insp.id).unwrap().findings[&f.id.to_string()].grade, "二级");
-        assert!(!store.findings_due_by("2026-12-31".parse().unwrap()).unwrap()[0].conflicted);
+        let row = &store.findings_due_by("2026-12-31".parse().unwrap()).unwrap()[0];
+        assert!(!row.conflicted);
+        // 二级 from 2026-03-02: 15 days.
+        assert_eq!(row.due_date, "2026-03-17".parse().unwrap());
     }
 }
 

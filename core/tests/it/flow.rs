@@ -3,7 +3,7 @@
 
 use lianjian_core::doc::{Edit, FindingField};
 use lianjian_core::model::*;
-use lianjian_core::rules::deadline::Deadline;
+use lianjian_core::rules::deadline::{Deadline, DeadlineError};
 use lianjian_core::store::Store;
 
 use crate::support::*;
@@ -67,20 +67,19 @@ fn one_inspection_end_to_end() {
     assert!(store.overdue_findings("2026-03-17".parse().unwrap()).unwrap().is_empty());
     assert_eq!(store.overdue_findings("2026-03-18".parse().unwrap()).unwrap().len(), 1);
 
-    // The lead raises the grade to 一级: stop immediately.
-    store
-        .edit(
-            &insp.id,
-            &t.lead,
-            &[
-                Edit::UpdateFinding { id: f.id, field: FindingField::Grade("一级".into()) },
-                Edit::UpdateFinding { id: f.id, field: FindingField::Deadline(Deadline::Immediate) },
-            ],
-            at("2026-03-02T11:00:00+08:00"),
-        )
-        .unwrap();
-    let due = store.findings_due_by("2026-03-02".parse().unwrap()).unwrap();
+    // The lead raises the grade to 一级: not without the immediate measure.
+    let raise = Edit::UpdateFinding { id: f.id, field: FindingField::Grade("一级".into()) };
+    let err = store.edit(&insp.id, &t.lead, std::slice::from_ref(&raise), at("2026-03-02T11:00:00+08:00")).unwrap_err();
+    assert!(matches!(err, lianjian_core::Error::Deadline(DeadlineError::ImmediateMeasureRequired { .. })), "{err}");
+    let stop =
+        Edit::UpdateFinding { id: f.id, field: FindingField::ImmediateMeasure(Some(ImmediateMeasure::StopWork)) };
+    store.edit(&insp.id, &t.lead, &[stop, raise], at("2026-03-02T11:00:00+08:00")).unwrap();
+    // Work stops at once, and the rectification deadline follows the grade
+    // (30 days): 一级 is overdue only after it.
+    let due = store.findings_due_by("2026-04-01".parse().unwrap()).unwrap();
     assert!(due[0].immediate);
+    assert_eq!(due[0].due_date, "2026-04-01".parse().unwrap());
+    assert!(store.overdue_findings("2026-03-20".parse().unwrap()).unwrap().is_empty());
 
     // Submit for signature; content is frozen until reopened.
     store
@@ -109,11 +108,11 @@ fn one_inspection_end_to_end() {
     assert_eq!(listed.len(), 1);
     assert_eq!(store.finding(&insp.id, &f.id).unwrap().grade, "一级");
     assert!(matches!(store.finding(&insp.id, &FindingId::new()), Err(lianjian_core::Error::NotFound { .. })));
-    // Due within 7 days of 03-01 (immediate deadlines fall due the day they are set).
-    let week = store.findings_due_between("2026-03-01".parse().unwrap(), "2026-03-08".parse().unwrap()).unwrap();
+    // Due within a week of 03-28, not within the first week of March.
+    let week = store.findings_due_between("2026-03-28".parse().unwrap(), "2026-04-04".parse().unwrap()).unwrap();
     assert_eq!(week.len(), 1);
     assert!(store
-        .findings_due_between("2026-03-03".parse().unwrap(), "2026-03-10".parse().unwrap())
+        .findings_due_between("2026-03-01".parse().unwrap(), "2026-03-08".parse().unwrap())
         .unwrap()
         .is_empty());
 

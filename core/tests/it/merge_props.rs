@@ -5,7 +5,6 @@
 
 use lianjian_core::doc::{Edit, Editor, FindingField};
 use lianjian_core::model::{FindingId, Inspection};
-use lianjian_core::rules::deadline::Deadline;
 use lianjian_core::store::Store;
 use lianjian_core::Error;
 use proptest::prelude::*;
@@ -90,12 +89,19 @@ fn run(w: &mut World, op: &Op, step: usize) {
             (*replica, Edit::AddFinding(finding(item, &w.editors[*replica], when, "新发现隐患")))
         }
         Op::Grade { replica, finding, grade } => {
+            let id = w.base_findings[*finding];
             let g = ["一级", "二级", "三级"][*grade];
-            (*replica, Edit::UpdateFinding { id: w.base_findings[*finding], field: FindingField::Grade(g.into()) })
+            let mut edits = vec![Edit::UpdateFinding { id, field: FindingField::Grade(g.into()) }];
+            if g == "一级" {
+                let measure = Some(lianjian_core::model::ImmediateMeasure::StopWork);
+                edits.insert(0, Edit::UpdateFinding { id, field: FindingField::ImmediateMeasure(measure) });
+            }
+            return apply(w, op, *replica, &edits, when);
         }
         Op::Deadline { replica, finding, day } => {
-            let d = Deadline::By(format!("2026-03-{day:02}").parse().unwrap());
-            (*replica, Edit::UpdateFinding { id: w.base_findings[*finding], field: FindingField::Deadline(d) })
+            let date = format!("2026-03-{day:02}").parse().unwrap();
+            let field = FindingField::DeadlineOverride { date, reason: "企业承诺提前完成".into() };
+            (*replica, Edit::UpdateFinding { id: w.base_findings[*finding], field })
         }
         Op::Describe { replica, finding, n } => (
             *replica,
@@ -108,8 +114,14 @@ fn run(w: &mut World, op: &Op, step: usize) {
             (*replica, Edit::AttachEvidence { id: w.base_findings[*finding], sha256: format!("{n:x}").repeat(64) })
         }
     };
-    match w.stores[replica].edit(&w.insp.id, &w.editors[replica], &[edit], when) {
-        Ok(_) | Err(Error::Conflicted { .. }) => {}
+    apply(w, op, replica, &[edit], when)
+}
+
+fn apply(w: &mut World, op: &Op, replica: usize, edits: &[Edit], when: lianjian_core::model::Timestamp) {
+    match w.stores[replica].edit(&w.insp.id, &w.editors[replica], edits, when) {
+        // Refusals the rules give honest users: a conflicted field, a
+        // deadline before the find or beyond the grade's limit.
+        Ok(_) | Err(Error::Conflicted { .. }) | Err(Error::Deadline(_)) => {}
         Err(e) => panic!("unexpected error in {op:?}: {e}"),
     }
 }

@@ -3,7 +3,7 @@
 use lianjian_core::doc::{Edit, Editor};
 use lianjian_core::import::{fixtures_dir, load_checklists, load_enterprises};
 use lianjian_core::model::*;
-use lianjian_core::rules::deadline::deadline_for_grade;
+use lianjian_core::rules::deadline::{default_deadline, Deadline};
 use lianjian_core::rules::grades::GradeScheme;
 use lianjian_core::rules::permissions::Role;
 use lianjian_core::rules::verdict::{response_for, Answer};
@@ -90,21 +90,16 @@ pub fn new_inspection(e: &Enterprise, c: &ChecklistTemplate, team: &Team, create
 pub fn finding(item: &ChecklistItem, by: &Editor, found: Timestamp, description: &str) -> Finding {
     let scheme = GradeScheme::three_level();
     let cal = lianjian_core::rules::calendar::HolidayCalendar::bundled();
+    let due = default_deadline(&cal, scheme.grade(&item.default_grade).unwrap(), &found.0).unwrap();
+    let stops_work = scheme.grade(&item.default_grade).unwrap().immediate_measure;
     Finding {
-        id: FindingId::new(),
-        description: description.into(),
-        location: "储罐区".into(),
         item_code: Some(item.code.clone()),
         legal_basis: Some(item.legal_basis.clone()),
-        grade: item.default_grade.clone(),
-        deadline: deadline_for_grade(&cal, &scheme, &item.default_grade, &found.0).unwrap(),
+        immediate_measure: stops_work.then_some(lianjian_core::model::ImmediateMeasure::StopWork),
+        deadline: Deadline::By(due.date),
+        deadline_provisional: due.provisional_reason(),
         requirement: "立即整改，整改完成后报检查组复查".into(),
-        referred_to: None,
-        evidence: vec![],
-        rectification_evidence: vec![],
-        status: FindingStatus::Open,
-        found_by: by.person,
-        found_at: found,
+        ..Finding::new(description, "储罐区", &item.default_grade, by.person, found)
     }
 }
 

@@ -94,7 +94,7 @@ struct InspectionView: View {
                         reload()
                     } catch ApiError.Validation(let field, let reason) where field == "grade" { gradeError = reason } catch {}
                 }
-                ForEach(findings, id: \.id) { f in Text("\(f.description) · \(f.grade) · 整改期限 \(f.deadline)") }
+                ForEach(findings, id: \.id) { f in Text("\(f.description) · \(f.grade) · 整改期限 \(f.deadline)\(f.deadlineProvisional != nil ? "（暂定）" : "")") }
             }
         }
         .onAppear(perform: reload)

@@ -37,7 +37,7 @@ final class InspectionFlowTests: XCTestCase {
         let finding = try lead.addFinding(id: id, finding: FindingInput(description: "储罐区防火堤破损", location: "罐区", itemCode: nil, grade: "三级", requirement: "修复防火堤"))
         _ = try await engine.sync(store: lead, token: leadToken, listener: nil)
         _ = try await engine.sync(store: member, token: memberToken, listener: nil)
-        _ = try lead.setFindingGrade(id: id, findingId: finding.id, grade: "一级")
+        _ = try lead.setFindingGrade(id: id, findingId: finding.id, grade: "一级", immediateMeasure: "stop_work")
         _ = try member.setFindingGrade(id: id, findingId: finding.id, grade: "二级")
         for (s, t) in [(lead, leadToken), (member, memberToken), (lead, leadToken)] {
             _ = try await engine.sync(store: s, token: t, listener: nil)

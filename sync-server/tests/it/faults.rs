@@ -194,20 +194,10 @@ async fn one_run(seed: u64) -> [u32; KINDS] {
                 let marker = format!("d{i}-s{step}");
                 let item = checklist.items().nth(rng.below(16) as usize).unwrap();
                 let mut f = Finding {
-                    id: FindingId::new(),
-                    description: marker.clone(),
-                    location: "现场".into(),
                     item_code: Some(item.code.clone()),
                     legal_basis: Some(item.legal_basis.clone()),
-                    grade: "三级".into(),
-                    deadline: lianjian_core::rules::deadline::Deadline::By("2026-03-09".parse().unwrap()),
                     requirement: "整改".into(),
-                    referred_to: None,
-                    evidence: vec![],
-                    rectification_evidence: vec![],
-                    status: FindingStatus::Open,
-                    found_by: d.editor.person,
-                    found_at: t0,
+                    ..Finding::new(&marker, "现场", "三级", d.editor.person, t0)
                 };
                 f.location.push_str(&step.to_string());
                 if rng.below(2) == 0 {

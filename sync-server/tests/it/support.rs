@@ -134,20 +134,5 @@ pub fn add_user(state: &AppState, name: &str, role: Role) -> Seeded {
 /// A third-grade hazard found by `by` at `when`, with a week to fix it and
 /// the given evidence.
 pub fn finding(description: &str, location: &str, by: PersonId, when: Timestamp, evidence: Vec<String>) -> Finding {
-    Finding {
-        id: FindingId::new(),
-        description: description.into(),
-        location: location.into(),
-        item_code: None,
-        legal_basis: None,
-        grade: "三级".into(),
-        deadline: lianjian_core::rules::deadline::Deadline::By("2026-03-09".parse().unwrap()),
-        requirement: "限期整改".into(),
-        referred_to: None,
-        evidence,
-        rectification_evidence: vec![],
-        status: FindingStatus::Open,
-        found_by: by,
-        found_at: when,
-    }
+    Finding { requirement: "限期整改".into(), evidence, ..Finding::new(description, location, "三级", by, when) }
 }

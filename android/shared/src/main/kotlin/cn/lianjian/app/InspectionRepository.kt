@@ -126,9 +126,12 @@ class InspectionRepository(
     /** Records a hazard; the core computes its deadline. */
     suspend fun addFinding(id: String, finding: FindingInput): FindingInfo = withContext(io) { store.addFinding(id, finding) }
 
-    /** Changes a hazard's grade (and so its deadline). */
-    suspend fun regrade(id: String, findingId: String, grade: String): FindingInfo =
-        withContext(io) { store.setFindingGrade(id, findingId, grade) }
+    /**
+     * Changes a hazard's grade; a computed deadline follows. A grade that stops work
+     * (一级, 重大) needs the immediate measure taken on site (`stop_work`, `evacuate`, ...).
+     */
+    suspend fun regrade(id: String, findingId: String, grade: String, immediateMeasure: String? = null): FindingInfo =
+        withContext(io) { store.setFindingGrade(id, findingId, grade, immediateMeasure) }
 
     /** The inspection's findings. */
     suspend fun findings(id: String): List<FindingInfo> = withContext(io) { store.findings(id) }

@@ -47,7 +47,7 @@ class InspectionFlowTest {
     private fun user(role: String, n: Int = 0) = server.user(role, n)
 
     private suspend fun device(dir: Path, who: Seeded, label: String): Pair<InspectionRepository, String> {
-        val store = LianjianStore.open(File(dir.toFile(), "$label.db").path)
+        val store = LianjianStore.openWithClock(File(dir.toFile(), "$label.db").path, FixedClock("2026-03-02T09:00:00+08:00"))
         val repo = InspectionRepository(store, SyncEngine(url))
         val e = repo.enroll(who.code, "平板$label", who.name)
         return repo to e.token
@@ -64,7 +64,7 @@ class InspectionFlowTest {
         val done = lead.syncState.value
         assertTrue(done is SyncState.Done && done.report.progress.documentsDone > 60u, "$done")
         val ent = lead.findEnterprise("https://gsxt.gov.cn/q?uniscid=" +
-            LianjianStore.open(File(dir.toFile(), "A.db").path).searchEnterprises("化工", 1u)[0].creditCode)
+            LianjianStore.openWithClock(File(dir.toFile(), "A.db").path, FixedClock("2026-03-02T09:00:00+08:00")).searchEnterprises("化工", 1u)[0].creditCode)
         val checklist = lead.checklists(ent.industry)[0]
         val key = ChecklistKey(checklist.id, checklist.version)
         val team = listOf(
@@ -87,7 +87,7 @@ class InspectionFlowTest {
         val measured = checklist.sections.flatMap { it.items }.first { it.kind == "measurement" }
         val bad = measured.max?.plus(1.0) ?: (measured.min!! - 1.0)
         assertEquals("fail", lead.answer(id, key, measured.code, AnswerInput.Measured(bad), "仪器读数").verdict)
-        lead.regrade(id, finding.id, "一级")
+        lead.regrade(id, finding.id, "一级", "stop_work")
         member.regrade(id, finding.id, "二级")
         member.addFinding(id, FindingInput("安全出口堵塞", "二号车间", null, "三级", "立即清理"))
         lead.sync(leadToken)
@@ -117,7 +117,7 @@ class InspectionFlowTest {
         assertThrows<ApiException.Unauthorized> { repo.sync("not-a-token") }
         val failed = repo.syncState.value
         assertTrue(failed is SyncState.Failed && failed.reenroll && !failed.retryable, "$failed")
-        val offline = InspectionRepository(LianjianStore.open(File(dir.toFile(), "D.db").path), SyncEngine("http://127.0.0.1:9"))
+        val offline = InspectionRepository(LianjianStore.openWithClock(File(dir.toFile(), "D.db").path, FixedClock("2026-03-02T09:00:00+08:00")), SyncEngine("http://127.0.0.1:9"))
         assertThrows<ApiException.Network> { offline.sync(token) }
         assertTrue((offline.syncState.value as SyncState.Failed).retryable)
     }

@@ -79,7 +79,7 @@ class SigningCeremonyTest {
     fun evidenceAndTheSigningCeremony(@TempDir dir: Path) = runBlocking {
         val leadUser = server.user("检查组组长")
         val memberUser = server.user("检查人员")
-        val store = LianjianStore.open(File(dir.toFile(), "tablet.db").path)
+        val store = LianjianStore.openWithClock(File(dir.toFile(), "tablet.db").path, FixedClock("2026-04-20T09:00:00+08:00"))
         val engine = SyncEngine(server.url)
         val enrolled = engine.enroll(store, leadUser.code, "平板")
         store.signIn(UserInfo(enrolled.userId, leadUser.name, enrolled.role))
@@ -159,7 +159,7 @@ class SigningCeremonyTest {
         // Reopened and changed after signing: reported, with what changed,
         // and the record must be signed again before it is final.
         store.setInspectionStatus(id, "in_progress")
-        store.setFindingGrade(id, finding.id, "一级")
+        store.setFindingGrade(id, finding.id, "一级", "stop_using_equipment")
         store.setInspectionStatus(id, "awaiting_signature")
         val after = store.verifySignatures(id).filter { it.signature.record == "findings" }
         val changed = after.map { it.status }.filterIsInstance<SignatureStatusInfo.ChangedAfterSigning>()

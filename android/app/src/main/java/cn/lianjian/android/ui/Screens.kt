@@ -133,7 +133,7 @@ fun InspectionScreenUi(repository: InspectionRepository, id: String, onConflicts
         OutlinedTextField(grade, { grade = it }, label = { Text("隐患等级") },
             isError = state.error?.first == "grade", supportingText = { state.error?.takeIf { it.first == "grade" }?.let { Text(it.second) } })
         Button(onClick = { scope.launch { model.addFinding(FindingInput(description, "", null, grade, "限期整改")) } }) { Text("记录隐患") }
-        LazyColumn { items(state.findings) { f: FindingInfo -> Text("${f.description} · ${f.grade} · 整改期限 ${f.deadline}") } }
+        LazyColumn { items(state.findings) { f: FindingInfo -> Text("${f.description} · ${f.grade} · 整改期限 ${f.deadline}${if (f.deadlineProvisional != null) "（暂定）" else ""}") } }
     }
 }
 

@@ -14,6 +14,7 @@ use automerge::{Automerge, Change};
 use lianjian_core::doc::catalog::{kind_of, KIND_CHECKLIST, KIND_ENTERPRISE};
 use lianjian_core::doc::inspection::check_schema;
 use lianjian_core::model::TeamMember;
+use lianjian_core::office::calendar_doc::{read_calendar, KIND_CALENDAR};
 use lianjian_core::rules::grades::GradeScheme;
 use lianjian_core::rules::permissions::Role;
 use lianjian_core::sync::serve::Access;
@@ -59,6 +60,7 @@ pub fn may_read(user: &db::User, row: &AccessRow) -> bool {
         (Role::Inspector | Role::TeamLead, "inspection") => row.writes,
         (Role::Inspector | Role::TeamLead, _) => true,
         (Role::Enterprise, "enterprise") => row.enterprise == user.enterprise_id,
+        (Role::Enterprise, "calendar") => true,
         (Role::Enterprise, "inspection") => row.enterprise == user.enterprise_id && row.signed,
         (Role::Enterprise, _) => false,
     }
@@ -106,6 +108,8 @@ impl Access for CallerAccess<'_> {
                 Ok(())
             }
             Some(KIND_ENTERPRISE) | Some(KIND_CHECKLIST) if self.caller.user.role == Role::Office => Ok(()),
+            // A calendar must read back as a valid year, or no device could use it.
+            Some(KIND_CALENDAR) if self.caller.user.role == Role::Office => read_calendar(merged).map(|_| ()),
             Some(_) => {
                 Err(Error::Forbidden { role: self.caller.user.role.code().into(), action: "manage_catalog".into() })
             }

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use lianjian_core::model::{PersonId, Timestamp};
+use lianjian_core::office::calendar_doc::ImportOutcome;
 use lianjian_core::rules::permissions::Role;
 use lianjian_sync_server::{app, db, seed, AppState, Config};
 
@@ -74,6 +75,16 @@ enum Command {
     ImportChecklists {
         /// The folder.
         dir: PathBuf,
+    },
+    /// Import one year's official holiday calendar (the format of
+    /// fixtures/calendars/cn-holidays.toml, one year, with `source` and
+    /// `published`); devices receive it with their next sync.
+    ImportCalendar {
+        /// The file.
+        file: PathBuf,
+        /// Who imports it (recorded in the calendar's history).
+        #[arg(long, env = "USER", default_value = "office")]
+        by: String,
     },
     /// Disable a user: all their devices are refused at once.
     DisableUser {
@@ -162,6 +173,17 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let bar = progress_bar(list.len(), "检查表");
             seed::import_checklists(&state, &list, |done, _| bar.set_position(done as u64))?;
             bar.finish();
+        }
+        Command::ImportCalendar { file, by } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let state = AppState::open(&config)?;
+            let outcome = seed::import_calendar(&state, &text, &by, Timestamp::now())
+                .map_err(|e| format!("{}: {e}", file.display()))?;
+            match outcome {
+                ImportOutcome::Added => println!("imported {}", file.display()),
+                ImportOutcome::Replaced(old) => println!("imported {}, replacing {old}", file.display()),
+                ImportOutcome::Unchanged => println!("{} is already in force; nothing changed", file.display()),
+            }
         }
         Command::DisableUser { user } => {
             let state = AppState::open(&config)?;

@@ -8,6 +8,8 @@ use std::path::Path;
 use lianjian_core::doc::catalog::{checklist_doc, enterprise_doc, read_checklist, update_enterprise};
 use lianjian_core::import::{load_checklists, load_enterprises};
 use lianjian_core::model::{PersonId, Timestamp};
+use lianjian_core::office::calendar_doc::{calendar_doc, calendar_doc_id, update_calendar, ImportOutcome};
+use lianjian_core::rules::calendar::CalendarYear;
 use lianjian_core::rules::permissions::Role;
 use lianjian_core::store::DocKind;
 use lianjian_core::Error;
@@ -77,6 +79,29 @@ pub fn import_checklists(
         progress(i + 1, list.len());
     }
     Ok(())
+}
+
+/// Imports one year's official holiday calendar (the fixtures' format, one
+/// year, with its notice and date) as the office's calendar document, which
+/// every device receives by sync. The file is checked before anything is
+/// written; a bad file changes nothing. Importing a year again replaces it
+/// and the document records who replaced which notice, and when.
+pub fn import_calendar(state: &AppState, text: &str, by: &str, at: Timestamp) -> lianjian_core::Result<ImportOutcome> {
+    let year = CalendarYear::parse_import(text)?;
+    let mut db = state.lock();
+    let mut docs = db.docs();
+    let mut outcome = ImportOutcome::Added;
+    docs.put(
+        &calendar_doc_id(year.year),
+        DocKind::Calendar,
+        at,
+        |actor| calendar_doc(text, by, actor, at),
+        |doc| {
+            outcome = update_calendar(doc, text, by, at)?;
+            Ok(())
+        },
+    )?;
+    Ok(outcome)
 }
 
 /// Imports the catalogue (idempotent) and, on an empty server, creates the

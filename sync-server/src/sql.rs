@@ -47,6 +47,9 @@ pub enum DbError {
     /// A write lost a race with another server process; retry.
     #[error("concurrent update of {0}; retry")]
     Contention(String),
+    /// A schema migration would leave the database inconsistent; it was rolled back.
+    #[error("migration: {0}")]
+    Migration(String),
 }
 
 impl From<DbError> for lianjian_core::Error {
@@ -397,11 +400,36 @@ impl Sql for Postgres {
     }
 }
 
+/// One version of the server's schema.
+pub enum Migration {
+    /// SQL both backends accept.
+    Shared(&'static str),
+    /// Where the dialects differ (changing a constraint: SQLite rebuilds the
+    /// table, PostgreSQL alters it).
+    PerBackend {
+        /// For SQLite (run with foreign keys off, checked before commit).
+        sqlite: &'static str,
+        /// For PostgreSQL.
+        postgres: &'static str,
+    },
+}
+
+impl Migration {
+    fn sql(&self, backend: Backend) -> &'static str {
+        match (self, backend) {
+            (Migration::Shared(sql), _) => sql,
+            (Migration::PerBackend { sqlite, .. }, Backend::Sqlite) => sqlite,
+            (Migration::PerBackend { postgres, .. }, Backend::Postgres) => postgres,
+        }
+    }
+}
+
 /// The server's schema, one entry per version, in the SQL both backends
-/// share. Never edit a released entry; add one.
-pub const MIGRATIONS: &[&str] = &[
+/// share where they can. Never edit a released entry; add one.
+pub const MIGRATIONS: &[Migration] = &[
     // 1: identity and access.
-    r#"
+    Migration::Shared(
+        r#"
 CREATE TABLE users (
     id            TEXT PRIMARY KEY,
     name          TEXT NOT NULL,
@@ -445,8 +473,10 @@ CREATE TABLE revision (
 );
 INSERT INTO revision (id, value) VALUES (1, 0);
 "#,
+    ),
     // 2: the server's copies of documents and per-peer sync states.
-    r#"
+    Migration::Shared(
+        r#"
 CREATE TABLE documents (
     id         TEXT PRIMARY KEY,
     kind       TEXT NOT NULL,
@@ -467,9 +497,11 @@ CREATE TABLE sync_states (
     PRIMARY KEY (doc_id, peer)
 );
 "#,
+    ),
     // 3: blobs: complete ones, who uploaded them, which documents reference
     // them, and uploads in progress.
-    r#"
+    Migration::Shared(
+        r#"
 CREATE TABLE blobs (
     hash       TEXT PRIMARY KEY,
     size       BIGINT NOT NULL,
@@ -495,6 +527,26 @@ CREATE TABLE uploads (
     PRIMARY KEY (hash, device_id)
 );
 "#,
+    ),
+    // 4: the office's calendar documents join the access table.
+    Migration::PerBackend {
+        sqlite: r#"
+CREATE TABLE doc_access_new (
+    doc_id        TEXT PRIMARY KEY,
+    kind          TEXT NOT NULL CHECK (kind IN ('inspection', 'enterprise', 'checklist', 'calendar')),
+    enterprise_id TEXT,
+    signed        BIGINT NOT NULL DEFAULT 0
+);
+INSERT INTO doc_access_new (doc_id, kind, enterprise_id, signed) SELECT doc_id, kind, enterprise_id, signed FROM doc_access;
+DROP TABLE doc_access;
+ALTER TABLE doc_access_new RENAME TO doc_access;
+"#,
+        postgres: r#"
+ALTER TABLE doc_access DROP CONSTRAINT doc_access_kind_check;
+ALTER TABLE doc_access ADD CONSTRAINT doc_access_kind_check
+    CHECK (kind IN ('inspection', 'enterprise', 'checklist', 'calendar'));
+"#,
+    },
 ];
 
 /// The schema version this build writes.
@@ -515,6 +567,20 @@ pub fn migrate(db: &mut dyn Sql) -> Result<(), DbError> {
     if found > latest_version() {
         return Err(DbError::NewerSchema { found, supported: latest_version() });
     }
+    let backend = db.backend();
+    if backend == Backend::Sqlite {
+        // SQLite changes a constraint by rebuilding the table, which is only
+        // safe with foreign keys off (they are checked before each commit).
+        db.batch("PRAGMA foreign_keys = OFF")?;
+    }
+    let result = run_migrations(db, found);
+    if backend == Backend::Sqlite {
+        db.batch("PRAGMA foreign_keys = ON")?;
+    }
+    result
+}
+
+fn run_migrations(db: &mut dyn Sql, found: i64) -> Result<(), DbError> {
     for (i, step) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         db.transaction(|tx| -> Result<(), DbError> {
             if tx.backend() == Backend::Postgres {
@@ -525,7 +591,10 @@ pub fn migrate(db: &mut dyn Sql) -> Result<(), DbError> {
             if now.and_then(|r| r.int(0).ok()).unwrap_or(0) > i as i64 {
                 return Ok(());
             }
-            tx.batch(step)?;
+            tx.batch(step.sql(tx.backend()))?;
+            if tx.backend() == Backend::Sqlite && tx.query_opt("PRAGMA foreign_key_check", &[])?.is_some() {
+                return Err(DbError::Migration(format!("version {} leaves broken references", i + 1)));
+            }
             tx.execute("INSERT INTO schema_version (version) VALUES ($1)", args![i as i64 + 1])?;
             Ok(())
         })?;

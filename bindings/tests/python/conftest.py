@@ -23,13 +23,21 @@ def free_port():
         return s.getsockname()[1]
 
 
+SERVER = TARGET / "debug" / "lianjian-sync-server"
+
+
+class RunningServer(tuple):
+    """(url, {role: [(name, code, user_id)]}), and `data`, the server's data
+    folder, for the office's command-line imports."""
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """Starts lianjian-sync-server; yields (url, {role: [(name, code, user_id)]})."""
+    """Starts lianjian-sync-server; yields a RunningServer."""
     data = tmp_path_factory.mktemp("server")
     port = free_port()
     proc = subprocess.Popen(
-        [str(TARGET / "debug" / "lianjian-sync-server"), "--data", str(data), "serve",
+        [str(SERVER), "--data", str(data), "serve",
          "--listen", f"127.0.0.1:{port}", "--fixtures", str(ROOT / "fixtures")],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     users = {}
@@ -52,7 +60,9 @@ def server(tmp_path_factory):
             break
         except OSError:
             time.sleep(0.1)
-    yield url, users
+    running = RunningServer((url, users))
+    running.data = data
+    yield running
     proc.terminate()
     proc.wait(timeout=10)
 

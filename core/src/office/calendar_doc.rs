@@ -60,7 +60,8 @@ pub enum ImportOutcome {
 }
 
 fn commit(doc: &mut Automerge, record: &CalendarRecord, at: Timestamp) -> Result<()> {
-    let options = CommitOptions::default().with_time(at.unix_millis()).with_message(format!("calendar {}", record.year));
+    let options =
+        CommitOptions::default().with_time(at.unix_millis()).with_message(format!("calendar {}", record.year));
     doc.transact_with(
         |_| options,
         |tx| -> Result<()> {

@@ -4,6 +4,7 @@
 //! that has never synced. Rules take this as plain data and never read it
 //! themselves.
 
+pub mod calendar_doc;
 
 use std::collections::BTreeMap;
 

@@ -115,7 +115,7 @@ fn parse_years(text: &str) -> Result<Vec<CalendarYear>, CalendarError> {
             .source
             .filter(|s| !s.get_ref().trim().is_empty())
             .ok_or_else(|| {
-                at(year_span.clone(), format!("{} 年缺少来源文号（source，如 国办发明电〔2025〕7号）", y.year))
+                at(year_span.clone(), format!("{} 年缺少来源文号（source，如 国办发明电〔2024〕12号）", y.year))
             })?
             .into_inner();
         let published =

@@ -24,6 +24,8 @@ pub enum DocKind {
     Enterprise,
     /// A checklist version (office-written).
     Checklist,
+    /// A year's official holiday calendar (office-written).
+    Calendar,
 }
 
 impl DocKind {
@@ -33,6 +35,7 @@ impl DocKind {
             DocKind::Inspection => "inspection",
             DocKind::Enterprise => "enterprise",
             DocKind::Checklist => "checklist",
+            DocKind::Calendar => "calendar",
         }
     }
 
@@ -41,6 +44,7 @@ impl DocKind {
             "inspection" => Ok(DocKind::Inspection),
             "enterprise" => Ok(DocKind::Enterprise),
             "checklist" => Ok(DocKind::Checklist),
+            "calendar" => Ok(DocKind::Calendar),
             other => Err(Error::Schema(format!("unknown document kind {other:?}"))),
         }
     }

@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("004_blobs", include_str!("migrations/004_blobs.sql")),
     ("005_evidence", include_str!("migrations/005_evidence.sql")),
     ("006_deadlines", include_str!("migrations/006_deadlines.sql")),
+    ("007_calendars", include_str!("migrations/007_calendars.sql")),
 ];
 
 /// The schema version this build writes.
@@ -32,14 +33,25 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
     if found > latest_version() {
         return Err(Error::UnsupportedSchemaVersion { found, supported: latest_version() });
     }
-    for version in found..target.min(latest_version()) {
-        let (_, sql) = MIGRATIONS[version as usize];
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", version + 1)?;
-        tx.commit()?;
-    }
-    Ok(())
+    // A migration may rebuild a table to change a constraint, which SQLite
+    // allows only with foreign keys off; they are checked before each commit.
+    let enforced: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let result = (|| -> Result<()> {
+        for version in found..target.min(latest_version()) {
+            let (name, sql) = MIGRATIONS[version as usize];
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)?;
+            if tx.prepare("PRAGMA foreign_key_check")?.query([])?.next()?.is_some() {
+                return Err(Error::Schema(format!("migration {name} leaves broken references")));
+            }
+            tx.pragma_update(None, "user_version", version + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    })();
+    conn.pragma_update(None, "foreign_keys", enforced)?;
+    result
 }
 
 /// Brings the database up to the latest version.

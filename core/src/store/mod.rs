@@ -13,6 +13,7 @@ pub mod chunks;
 pub mod evidence;
 pub mod findings;
 pub mod migrations;
+mod office;
 pub mod projections;
 pub mod signing;
 mod sync;
@@ -26,6 +27,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 pub use chunks::DocKind;
 use chunks::LoadedDoc;
+pub use office::CalendarInfo;
 pub use projections::{FindingRow, HistoryRow, InspectionRow, Reach};
 
 use crate::doc::{Conflict, Edit, Editor, FieldValue, InspectionDoc, InspectionHeader};
@@ -85,11 +87,13 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations::migrate(&mut conn)?;
         let actor = Self::device_actor(&conn)?;
+        let mut office_data = OfficeData::default();
+        office_data.calendar = office::load_calendar(&conn)?;
         Ok(Store {
             conn,
             blob_dir: None,
             actor,
-            office: OfficeData::default(),
+            office: office_data,
             scheme: GradeScheme::three_level().id,
             cache: HashMap::new(),
             tick: 0,
@@ -210,10 +214,10 @@ impl Store {
         at: Timestamp,
         sync_state: Option<(&str, Vec<u8>)>,
     ) -> Result<()> {
-        let result = (|| -> Result<()> {
+        let result = (|| -> Result<Option<DocKind>> {
             let (_, loaded) = self.cache.get_mut(id).expect("persist of a loaded document");
             let tx = self.conn.transaction()?;
-            let Some(appended) = chunks::append(&tx, loaded, at)? else { return Ok(()) };
+            let Some(appended) = chunks::append(&tx, loaded, at)? else { return Ok(None) };
             refresh(&tx, &self.office, loaded, reach, recount_conflicts)?;
             if let Some((peer, state)) = sync_state {
                 sync::write_sync_state(&tx, id, peer, &state)?;
@@ -224,13 +228,17 @@ impl Store {
             if let Some(c) = compacted {
                 loaded.compacted(c);
             }
-            Ok(())
+            Ok(Some(loaded.kind))
         })();
-        if result.is_err() {
-            // Memory may be ahead of disk now; reload from disk next time.
-            self.cache.remove(id);
+        match result {
+            Ok(Some(DocKind::Calendar)) => self.calendars_changed(),
+            Ok(_) => Ok(()),
+            Err(e) => {
+                // Memory may be ahead of disk now; reload from disk next time.
+                self.cache.remove(id);
+                Err(e)
+            }
         }
-        result
     }
 
     /// Stores a new inspection created by `editor`.
@@ -330,6 +338,9 @@ impl Store {
             refresh(&tx, &self.office, &loaded, Reach::Everything, true)?;
             tx.commit()?;
             self.insert_cached(loaded);
+            if kind == DocKind::Calendar {
+                self.calendars_changed()?;
+            }
             return Ok(true);
         }
         let (_, loaded) = self.cache.get_mut(id).expect("loaded");
@@ -527,5 +538,6 @@ fn refresh(
         DocKind::Inspection => projections::refresh_inspection(tx, office, &loaded.id, &loaded.doc, reach, recount),
         DocKind::Enterprise => catalog::refresh_enterprise(tx, &loaded.id, &loaded.doc),
         DocKind::Checklist => catalog::refresh_checklist(tx, &loaded.id, &loaded.doc),
+        DocKind::Calendar => office::refresh_calendar(tx, &loaded.id, &loaded.doc),
     }
 }

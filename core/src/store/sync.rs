@@ -94,6 +94,9 @@ impl Store {
                 write_sync_state(&tx, doc, peer, &state.encode())?;
                 tx.commit()?;
                 self.insert_cached(loaded);
+                if kind == super::DocKind::Calendar {
+                    self.calendars_changed()?;
+                }
                 Ok(())
             })(),
             Applied::Changed(before) => self.persist_with_state(doc, Reach::Since(&before), at, peer, state),

@@ -2,6 +2,7 @@
 //! core's HTTP client.
 
 mod blobs;
+mod calendars;
 mod faults;
 mod flow;
 mod probes;

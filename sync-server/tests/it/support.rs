@@ -49,6 +49,8 @@ pub fn server_inspection(state: &AppState, id: &InspectionId) -> Inspection {
 pub struct Server {
     pub base: String,
     pub state: Arc<AppState>,
+    /// Where its records are (for the command line against the same database).
+    pub config: Config,
     pub seeded: Vec<Seeded>,
     pub _dir: tempfile::TempDir,
 }
@@ -56,14 +58,21 @@ pub struct Server {
 impl Server {
     pub async fn start() -> Server {
         let dir = tempfile::tempdir().unwrap();
-        let state = open_state(dir.path()).await;
+        let config = {
+            let d = dir.path().to_path_buf();
+            tokio::task::spawn_blocking(move || test_config(&d)).await.unwrap()
+        };
+        let state = {
+            let c = config.clone();
+            tokio::task::spawn_blocking(move || Arc::new(AppState::open(&c).unwrap())).await.unwrap()
+        };
         let st = state.clone();
         let seeded = tokio::task::spawn_blocking(move || seed(&st, &fixtures_dir()).unwrap()).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let router = app(state.clone());
         tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-        Server { base: format!("http://{addr}"), state, seeded, _dir: dir }
+        Server { base: format!("http://{addr}"), state, config, seeded, _dir: dir }
     }
 
     pub fn user(&self, role: Role, n: usize) -> &Seeded {

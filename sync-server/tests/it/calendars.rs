@@ -1,0 +1,152 @@
+//! The office's holiday calendars: imported with the command line (bad files
+//! refused with the line at fault, nothing stored), replaced and recorded,
+//! delivered to every device by sync, recomputing provisional deadlines
+//! there, and never written by a device.
+
+use std::process::Command;
+
+use automerge::transaction::Transactable;
+use automerge::ROOT;
+use lianjian_core::doc::Edit;
+use lianjian_core::import::fixtures_dir;
+use lianjian_core::model::*;
+use lianjian_core::office::calendar_doc::{calendar_doc_id, read_calendar};
+use lianjian_core::rules::permissions::Role;
+
+use crate::support::*;
+
+const YEAR_2027: &str = "calendars/test-2027.toml";
+
+fn good() -> String {
+    std::fs::read_to_string(fixtures_dir().join(YEAR_2027)).unwrap()
+}
+
+/// Runs `lianjian-sync-server import-calendar` on `text` against the test
+/// server's database; returns (success, stdout + stderr).
+fn import(server: &Server, text: &str, by: &str) -> (bool, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("calendar.toml");
+    std::fs::write(&file, text).unwrap();
+    let config = &server.config;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lianjian-sync-server"));
+    cmd.arg("--data").arg(&config.data);
+    if let Some(url) = &config.database_url {
+        cmd.arg("--database-url").arg(url);
+    }
+    let out = cmd.arg("import-calendar").arg(&file).arg("--by").arg(by).output().unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), text)
+}
+
+fn stored(server: &Server) -> Option<automerge::Automerge> {
+    server.state.lock().docs().with_document(&calendar_doc_id(2027), |d| d.clone()).ok()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_calendar_files_are_refused_with_the_line_and_change_nothing() {
+    let server = Server::start().await;
+    let bad = [
+        // A date of another year (line 11 of the fixture is 元旦).
+        (good().replace("from = \"2027-01-01\"", "from = \"2026-12-31\""), "line 11", "不在 2027 年内"),
+        // The same day listed twice.
+        (
+            good().replace(
+                "\"2027-01-03\" }",
+                "\"2027-01-03\" },\n  { name = \"重复\", from = \"2027-01-03\", to = \"2027-01-03\" }",
+            ),
+            "line 12",
+            "重复列为休息日",
+        ),
+        // No notice.
+        (good().replace("source = \"测试用日历（非官方）\"\n", ""), "line 6", "缺少来源文号"),
+        // Not a calendar at all.
+        ("year = [".to_string(), "line 1", ""),
+    ];
+    for (text, line, words) in bad {
+        let (ok, out) = tokio::task::block_in_place(|| import(&server, &text, "office-clerk"));
+        assert!(!ok, "accepted:\n{text}");
+        assert!(out.contains(line) && out.contains(words), "{out}");
+        assert!(stored(&server).is_none(), "a refused file stored something");
+    }
+
+    // A good file is imported; the same file again changes nothing; a
+    // corrected notice replaces it and the document records who and what.
+    let (ok, out) = tokio::task::block_in_place(|| import(&server, &good(), "office-clerk"));
+    assert!(ok, "{out}");
+    let first = stored(&server).unwrap().get_heads();
+    let (ok, out) = tokio::task::block_in_place(|| import(&server, &good(), "office-clerk"));
+    assert!(ok && out.contains("nothing changed"), "{out}");
+    assert_eq!(stored(&server).unwrap().get_heads(), first);
+    let corrected = good().replace("测试用日历（非官方）", "测试用日历（更正）");
+    let (ok, out) = tokio::task::block_in_place(|| import(&server, &corrected, "office-head"));
+    assert!(ok && out.contains("replacing 测试用日历（非官方）"), "{out}");
+    let (record, year) = read_calendar(&stored(&server).unwrap()).unwrap();
+    assert_eq!(year.source, "测试用日历（更正）");
+    let last = record.imports.last().unwrap();
+    assert_eq!((record.imports.len(), last.by.as_str()), (2, "office-head"));
+    assert_eq!(last.replaced.as_deref(), Some("测试用日历（非官方）"));
+    // A bad file after that leaves the corrected year in force.
+    let (ok, _) = tokio::task::block_in_place(|| import(&server, "[[year]]\nyear = 2027\n", "office-clerk"));
+    assert!(!ok);
+    assert_eq!(read_calendar(&stored(&server).unwrap()).unwrap().1.source, "测试用日历（更正）");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_calendar_reaches_devices_recomputes_deadlines_and_is_never_written_by_them() {
+    let server = Server::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let lead_user = server.user(Role::TeamLead, 0).clone();
+    let ent_user = server.user(Role::Enterprise, 0).clone();
+    let (mut lead, lead_e, client) = server.file_device(&lead_user, dir.path()).await;
+    let (mut firm, firm_e, _) = server.file_device(&ent_user, dir.path()).await;
+    client.sync(&mut lead, &lead_e.token).await.unwrap();
+
+    // Offline on 2026-12-25, a 三级 hazard: 7 days → 2027-01-01, provisional.
+    let ent = lead.search_enterprises("化工", 1).unwrap().remove(0);
+    let ent = lead.enterprise(&ent.id.parse().unwrap()).unwrap();
+    let checklist = lead.latest_checklists(&ent.industry).unwrap().remove(0);
+    let mut insp = inspection(&ent, &checklist, &[member(&lead_user, TeamRole::Lead, &ent.industry)]);
+    insp.scheduled_at = Some(at("2026-12-25T08:30:00+08:00"));
+    let ed = editor(&lead_user, Role::TeamLead);
+    lead.create_inspection(&insp, &ed, at("2026-12-25T08:30:00+08:00")).unwrap();
+    lead.edit(&insp.id, &ed, &[Edit::SetStatus(InspectionStatus::InProgress)], at("2026-12-25T09:00:00+08:00"))
+        .unwrap();
+    let f = finding("灭火器压力不足", "仓库", ed.person, at("2026-12-25T09:30:00+08:00"), vec![]);
+    lead.edit(&insp.id, &ed, &[Edit::AddFinding(f.clone())], at("2026-12-25T09:30:00+08:00")).unwrap();
+    let row = lead.inspection_findings(&insp.id).unwrap().remove(0);
+    assert_eq!((row.due_date, row.provisional), ("2027-01-01".parse().unwrap(), true));
+
+    // The office imports 2027; the next sync brings it and the deadline moves
+    // past 元旦, final, and says it changed.
+    let (ok, out) = tokio::task::block_in_place(|| import(&server, &good(), "office-clerk"));
+    assert!(ok, "{out}");
+    let p = client.sync(&mut lead, &lead_e.token).await.unwrap();
+    assert!(p.rejected.is_empty(), "{:?}", p.rejected);
+    assert!(lead.calendars().unwrap().iter().any(|c| c.year == 2027 && c.synced));
+    let row = lead.inspection_findings(&insp.id).unwrap().remove(0);
+    assert_eq!((row.due_date, row.provisional, row.deadline_changed), ("2027-01-04".parse().unwrap(), false, true));
+    let stored = lead.finding(&insp.id, &f.id).unwrap();
+    let now = lead.finding_deadline(&insp.id, &stored).unwrap();
+    assert_eq!(now.changed_from, Some(Deadline::By("2027-01-01".parse().unwrap())));
+    // It survives a restart: the store reads the synced years when it opens.
+    drop(lead);
+    let mut lead = lianjian_core::store::Store::open(&dir.path().join(format!("{}.db", lead_user.user.id))).unwrap();
+    assert!(!lead.inspection_findings(&insp.id).unwrap()[0].provisional);
+    assert!(lead.calendars().unwrap().iter().any(|c| c.year == 2027 && c.synced));
+
+    // An enterprise device reads it too.
+    client.sync(&mut firm, &firm_e.token).await.unwrap();
+    assert!(firm.calendars().unwrap().iter().any(|c| c.year == 2027 && c.synced));
+
+    // A device that writes into the calendar is refused; the server's copy stays.
+    let id = calendar_doc_id(2027);
+    let before = server_heads(&server.state, &id);
+    let mut forged = automerge::Automerge::load(&lead.export(&id).unwrap()).unwrap().with_actor(lead.actor().clone());
+    let mut tx = forged.transaction();
+    tx.put(ROOT, "source", "伪造的通知").unwrap();
+    tx.commit();
+    lead.receive(&id, &forged.save(), at("2026-12-26T09:00:00+08:00")).unwrap();
+    let p = client.sync(&mut lead, &lead_e.token).await.unwrap();
+    assert_eq!(p.rejected.len(), 1, "{:?}", p.rejected);
+    assert_eq!(server_heads(&server.state, &id), before, "the server stored the forgery");
+}

@@ -624,14 +624,21 @@ fn apply_one(
         Edit::RecordRefusal(refusal) => {
             authorize(editor.role, Action::CollectSignature)?;
             let record: RecordRef = refusal.record.parse()?;
-            if matches!(record, RecordRef::Interview(_)) {
-                return Err(Error::validation("record", "an interviewee's refusal is noted in the record itself"));
-            }
-            if *status != InspectionStatus::AwaitingSignature {
-                return Err(Error::validation(
-                    "status",
-                    "a refusal is recorded when the record is presented for signature",
-                ));
+            match &record {
+                // The interviewee refuses on site, as the record is read back to them.
+                RecordRef::Interview(id) => {
+                    if !matches!(*status, InspectionStatus::InProgress | InspectionStatus::AwaitingSignature) {
+                        return Err(Error::validation("status", "interview records are signed on site"));
+                    }
+                    object(tx, &root_map(tx, "interviews")?, &id.to_string(), "interview")?;
+                }
+                _ if *status != InspectionStatus::AwaitingSignature => {
+                    return Err(Error::validation(
+                        "status",
+                        "a refusal is recorded when the record is presented for signature",
+                    ));
+                }
+                _ => {}
             }
             if refusal.reason.trim().is_empty() {
                 return Err(Error::validation("reason", "拒签须记录理由"));

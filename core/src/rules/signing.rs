@@ -3,8 +3,10 @@
 //! the enterprise responsible person's signature, or a complete refusal (拒签:
 //! the reason recorded and at least two distinct enrolled inspectors of the
 //! team signing it), and in every case the signatures of two distinct
-//! inspectors. Each interview record needs the interviewee's signature and
-//! those of its interviewers. Only signatures that verify and still match
+//! inspectors. Each interview record needs the interviewee's signature, or
+//! their refusal attested the same way, and those of its interviewers.
+//! What is missing names roles and ids, never people: it ends up in error
+//! messages and logs. Only signatures that verify and still match
 //! the live record count: a record changed after signing must be signed again.
 
 use std::collections::BTreeSet;
@@ -62,13 +64,8 @@ fn record_state(inspection: &Inspection, checks: &[SignatureCheck], record: Reco
     match &record {
         RecordRef::Findings | RecordRef::SiteRecord => {
             let responsible = signed_by(SignerRole::ResponsiblePerson).next().is_some();
-            let refusal = inspection.refusals.get(&code);
             if !responsible {
-                match refusal {
-                    None => missing.push("缺少企业负责人签字或拒签记录".to_string()),
-                    Some(r) if r.reason.trim().is_empty() => missing.push("拒签记录缺少拒签理由".to_string()),
-                    Some(_) => {}
-                }
+                refusal_problem(inspection, &code, "缺少企业负责人签字或拒签记录", &mut missing);
             }
             if inspectors.len() < 2 {
                 missing.push(format!("需两名以上执法人员签字（现有 {} 名）", inspectors.len()));
@@ -78,16 +75,10 @@ fn record_state(inspection: &Inspection, checks: &[SignatureCheck], record: Reco
             None => missing.push("询问笔录不存在".to_string()),
             Some(interview) => {
                 if signed_by(SignerRole::Interviewee).next().is_none() {
-                    missing.push(format!("缺少被询问人{}签字", interview.interviewee.name))
+                    refusal_problem(inspection, &code, "缺少被询问人签字或拒签记录", &mut missing);
                 }
-                let unsigned: Vec<String> = interview
-                    .interviewers
-                    .iter()
-                    .filter(|p| !inspectors.contains(p))
-                    .map(|p| {
-                        inspection.team.get(&p.to_string()).map(|m| m.name.clone()).unwrap_or_else(|| p.to_string())
-                    })
-                    .collect();
+                let unsigned: Vec<String> =
+                    interview.interviewers.iter().filter(|p| !inspectors.contains(p)).map(|p| p.to_string()).collect();
                 if !unsigned.is_empty() {
                     missing.push(format!("缺少询问人签字：{}", unsigned.join("、")));
                 }
@@ -101,9 +92,9 @@ fn record_state(inspection: &Inspection, checks: &[SignatureCheck], record: Reco
         for c in checks.iter().filter(|c| c.entry.record == code) {
             if let SignatureStatus::ChangedAfterSigning { .. } = c.status {
                 missing.push(format!(
-                    "{}（{}）签字后记录已变化，需重新签字",
-                    c.entry.signer.name,
-                    c.entry.signer.role.label()
+                    "{}的签字（{}）签字后记录已变化，需重新签字",
+                    c.entry.signer.role.label(),
+                    c.entry.id
                 ));
             }
         }
@@ -111,8 +102,17 @@ fn record_state(inspection: &Inspection, checks: &[SignatureCheck], record: Reco
     // A tampered signature on a record blocks it until someone looks.
     for c in checks.iter().filter(|c| c.entry.record == code) {
         if let SignatureStatus::Invalid { reason } = &c.status {
-            missing.push(format!("{}（{}）的签名无效：{reason}", c.entry.signer.name, c.entry.signer.role.label()));
+            missing.push(format!("{}的签名（{}）无效：{reason}", c.entry.signer.role.label(), c.entry.id));
         }
     }
     RecordSigning { record, complete: missing.is_empty(), missing }
+}
+
+/// Without the signer's signature, a refusal with its reason must stand in.
+fn refusal_problem(inspection: &Inspection, code: &str, absent: &str, missing: &mut Vec<String>) {
+    match inspection.refusals.get(code) {
+        None => missing.push(absent.to_string()),
+        Some(r) if r.reason.trim().is_empty() => missing.push("拒签记录缺少拒签理由".to_string()),
+        Some(_) => {}
+    }
 }

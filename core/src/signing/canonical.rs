@@ -70,6 +70,11 @@ pub fn record_value(inspection: &Inspection, record: &RecordRef) -> Result<Value
                 .get(&id.to_string())
                 .ok_or_else(|| Error::NotFound { kind: "interview", id: id.to_string() })?;
             root.insert("interview".into(), interview_value(interview));
+            // Only when the interviewee refused: records signed without a
+            // refusal render exactly as they were signed.
+            if refusal.is_some() {
+                root.insert("refusal".into(), refusal_value(refusal));
+            }
         }
     }
     Ok(Value::Object(root))

@@ -172,7 +172,8 @@ fn interview_records_are_signed_by_the_interviewee_and_the_interviewers() {
         .unwrap();
     let state = store.signing_state(&insp.id).unwrap();
     let mine = state.iter().find(|s| s.record == record).unwrap();
-    assert_eq!(mine.missing, ["缺少询问人签字：赵德胜", "需两名以上执法人员签字（现有 1 名）"]);
+    // Ids, never names: these lines end up in error messages.
+    assert_eq!(mine.missing, [format!("缺少询问人签字：{}", t.b.person), "需两名以上执法人员签字（现有 1 名）".into()]);
     store
         .sign_record(&insp.id, &t.b, &record, inspector(&t.b), &handwriting(4), PAD, at("2026-03-18T10:43:00+08:00"))
         .unwrap();
@@ -182,6 +183,42 @@ fn interview_records_are_signed_by_the_interviewee_and_the_interviewers() {
     store.edit(&insp.id, &t.a, &[Edit::AppendQa { id: interview.id, qa }], at("2026-03-18T10:50:00+08:00")).unwrap();
     let changed = store.verify_signatures(&insp.id).unwrap();
     assert!(changed.iter().all(|c| matches!(&c.status, SignatureStatus::ChangedAfterSigning { changes } if changes.iter().any(|x| x.description.contains("新增询问笔录问答")))), "{changed:?}");
+}
+
+#[test]
+fn an_interviewee_who_refuses_is_attested_by_two_officers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, insp, _, t, _) = site_store(dir.path());
+    let interview = interview(InterviewId::new(), &t, "为何未设置防静电接地？", "（拒绝回答）");
+    store.edit(&insp.id, &t.a, &[Edit::AddInterview(interview.clone())], at("2026-03-18T10:30:00+08:00")).unwrap();
+    let record = RecordRef::Interview(interview.id);
+    let state = |s: &mut Store| s.signing_state(&insp.id).unwrap().into_iter().find(|r| r.record == record).unwrap();
+    assert!(state(&mut store).missing.contains(&"缺少被询问人签字或拒签记录".to_string()));
+    // The refusal to mark it signed names what is missing, never who: no
+    // names, ID numbers or phone numbers in an error.
+    let err = store
+        .edit(&insp.id, &t.lead, &[Edit::SetStatus(InspectionStatus::Signed)], at("2026-03-18T10:35:00+08:00"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("询问笔录"), "{err}");
+    let personal = [&interview.interviewee.name, &interview.interviewee.id_number, &interview.interviewee.phone];
+    for p in personal.into_iter().chain([&t.a.name, &t.b.name, &t.lead.name]) {
+        assert!(!err.contains(p.as_str()), "{p} in {err}");
+    }
+    // A refusal needs its reason, and is recorded once.
+    let at_ = at("2026-03-18T10:40:00+08:00");
+    assert!(store.refuse_to_sign(&insp.id, &t.a, &record, "  ", at_).is_err());
+    let refusal = store.refuse_to_sign(&insp.id, &t.a, &record, "被询问人拒绝在笔录上签字", at_).unwrap();
+    assert!(store.refuse_to_sign(&insp.id, &t.b, &record, "再次记录", at_).is_err());
+    assert_eq!(refusal.record, record.code());
+    // The two interviewers sign the record, refusal included: it is final.
+    for (who, n) in [(&t.a, 5), (&t.b, 6)] {
+        let signed = store
+            .sign_record(&insp.id, who, &record, inspector(who), &handwriting(n), PAD, at("2026-03-18T10:45:00+08:00"))
+            .unwrap();
+        assert!(signed.snapshot.contains("被询问人拒绝在笔录上签字"), "the refusal is part of what they signed");
+    }
+    assert!(state(&mut store).complete, "{:?}", state(&mut store).missing);
 }
 
 #[test]

@@ -82,6 +82,8 @@ impl From<Core> for ApiError {
             Core::InvalidId { .. } => ApiError::validation("id", e.to_string()),
             Core::CreditCode(c) => ApiError::validation("credit_code", c.to_string()),
             Core::Deadline(d) => ApiError::InvalidDeadline { reason: d.to_string() },
+            Core::Team(t) => ApiError::validation("team", t.to_string()),
+            Core::Outcome(o) => ApiError::validation("outcome", o.to_string()),
             Core::Calendar(c) => ApiError::validation("calendar", c.to_string()),
             Core::InvalidTransition { .. } => ApiError::validation("status", e.to_string()),
             Core::Forbidden { action, .. } => ApiError::Forbidden { action },

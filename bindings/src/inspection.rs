@@ -249,6 +249,31 @@ pub struct InterviewInput {
     pub place: String,
 }
 
+/// The inspection's outcome (检查结论): what the findings give, the lead's
+/// stronger choice, and the one in force.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct OutcomeInfo {
+    /// Derived from findings and readings: `no_hazard`, `rectify` or `immediate_measures`.
+    pub derived: String,
+    /// The outcome in force (code).
+    pub in_force: String,
+    /// Its label (未发现隐患 / 责令限期整改 / 采取现场处理措施).
+    pub in_force_label: String,
+    /// The reason for a stronger outcome the lead chose, if any.
+    pub chosen_reason: Option<String>,
+}
+
+impl From<lianjian_core::store::findings::OutcomeView> for OutcomeInfo {
+    fn from(o: lianjian_core::store::findings::OutcomeView) -> Self {
+        OutcomeInfo {
+            derived: o.derived.code().into(),
+            in_force: o.in_force.code().into(),
+            in_force_label: o.in_force.label().into(),
+            chosen_reason: o.chosen.map(|c| c.reason),
+        }
+    }
+}
+
 /// A sub-group of the team.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct SubGroupInput {
@@ -436,6 +461,19 @@ impl LianjianStore {
         let mut store = self.core();
         let f = store.set_finding_deadline(&iid, &editor, &finding_id.parse()?, over, self.now())?;
         info(&mut store, &iid, &f)
+    }
+
+    /// The inspection's outcome as the core derives it.
+    pub fn inspection_outcome(&self, id: String) -> ApiResult<OutcomeInfo> {
+        Ok(self.core().inspection_outcome(&inspection_id(&id)?)?.into())
+    }
+
+    /// Records a stronger outcome than the findings give, with the reason
+    /// (team lead); a weaker one is refused.
+    pub fn choose_outcome(&self, id: String, outcome: String, reason: String) -> ApiResult<OutcomeInfo> {
+        let outcome = lianjian_core::model::InspectionOutcome::from_code(&outcome)?;
+        self.apply(&id, &[Edit::ChooseOutcome { outcome, reason }])?;
+        self.inspection_outcome(id)
     }
 
     /// Attaches evidence (a blob's SHA-256) to a finding.

@@ -30,6 +30,12 @@ pub enum Error {
     /// limit, set by hand without a reason).
     #[error("{0}")]
     Deadline(crate::rules::deadline::DeadlineError),
+    /// An outcome weaker than the findings require, or a stronger one without reason.
+    #[error("{0}")]
+    Outcome(#[from] crate::rules::outcome::OutcomeError),
+    /// The team may not carry out (start or sign) the inspection.
+    #[error("{0}")]
+    Team(#[from] crate::rules::team::TeamError),
     /// A holiday calendar file cannot be used; nothing was stored.
     #[error("calendar: {0}")]
     Calendar(#[from] crate::rules::calendar::CalendarError),

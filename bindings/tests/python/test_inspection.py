@@ -95,6 +95,12 @@ def test_two_inspectors_merge_and_resolve_a_conflict(server, tmp_path):
     measured = next(i for s in checklist.sections for i in s.items if i.kind == "measurement")
     bad = (measured.max + 1) if measured.max is not None else (measured.min - 1)
     assert lead.record_response(iid, key, measured.code, AnswerInput.MEASURED(value=bad), "仪器读数").verdict == "fail"
+    # The outcome follows from the hazard and the failed reading; the lead may not choose less.
+    assert lead.inspection_outcome(iid).derived == "rectify"
+    with pytest.raises(ApiError.Validation) as e:
+        lead.choose_outcome(iid, "no_hazard", "已当场整改")
+    assert e.value.field == "outcome"
+    assert lead.choose_outcome(iid, "immediate_measures", "罐区存在泄漏风险").in_force == "immediate_measures"
     yes_no = next(i for s in checklist.sections for i in s.items if i.kind == "yes_no")
     assert member.record_response(iid, key, yes_no.code, AnswerInput.PASS(), "现场核查").verdict == "pass"
     with pytest.raises(ApiError.InvalidDeadline):

@@ -81,7 +81,7 @@ fn run() -> Result<()> {
     };
     let lead_m = member("陈立新", Department::EmergencyManagement, TeamRole::Lead, "42120001001");
     let a_m = member("刘海燕", Department::FireRescue, TeamRole::Inspector, "42120007012");
-    lianjian_core::rules::team::validate_team([&lead_m, &a_m], &ent.industry)?;
+    lianjian_core::rules::team::validate_team([&lead_m, &a_m], &ent.industry, true)?;
     let lead = Editor { person: lead_m.person, name: lead_m.name.clone(), role: Role::TeamLead };
     let a = Editor { person: a_m.person, name: a_m.name.clone(), role: Role::Inspector };
 

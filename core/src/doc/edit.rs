@@ -101,6 +101,13 @@ pub enum Edit {
     AddSignature(crate::signing::SignatureEntry),
     /// Record the enterprise's refusal to sign a record.
     RecordRefusal(crate::signing::Refusal),
+    /// Record a stronger outcome than the findings give, with the reason.
+    ChooseOutcome {
+        /// The outcome.
+        outcome: crate::model::InspectionOutcome,
+        /// Why.
+        reason: String,
+    },
     /// Append a question and answer to an interview record.
     AppendQa {
         /// Which record.
@@ -142,6 +149,7 @@ impl Edit {
             }
             Edit::AddSignature(e) => format!("signature {} on {}", e.id, e.record),
             Edit::RecordRefusal(r) => format!("refusal on {}", r.record),
+            Edit::ChooseOutcome { outcome, .. } => format!("outcome {outcome}"),
         }
     }
 }

@@ -170,6 +170,9 @@ impl InspectionDoc {
                     for edit in edits {
                         apply_one(tx, editor, &rules, &mut status, edit, at, &actor_hex)?;
                     }
+                    if edits.iter().any(changes_team_or_starts) && on_site(status) {
+                        check_team(tx)?;
+                    }
                     if tx.pending_ops() > before {
                         register_actor(tx, &actor_hex, editor)?;
                     }
@@ -352,6 +355,31 @@ fn require_editable(status: InspectionStatus) -> Result<()> {
     } else {
         Err(Error::validation("status", format!("the record is {}; reopen it for editing first", status.label())))
     }
+}
+
+/// Whether an edit starts or signs the inspection or changes its team.
+fn changes_team_or_starts(edit: &Edit) -> bool {
+    matches!(
+        edit,
+        Edit::SetStatus(InspectionStatus::InProgress | InspectionStatus::Signed)
+            | Edit::PutMember(_)
+            | Edit::RemoveMember(_)
+    )
+}
+
+/// Whether the team is at work (or has signed): the team rule holds then.
+fn on_site(status: InspectionStatus) -> bool {
+    matches!(status, InspectionStatus::InProgress | InspectionStatus::AwaitingSignature | InspectionStatus::Signed)
+}
+
+/// The team rule on the document as it stands in the transaction.
+fn check_team(tx: &Transaction<'_>) -> Result<()> {
+    let team: std::collections::BTreeMap<String, crate::model::TeamMember> =
+        autosurgeon::hydrate_prop(tx, ROOT, "team")?;
+    let industry = string(tx, &ROOT, "industry")?.unwrap_or_default();
+    let required = matches!(tx.get(ROOT, "qualification_required")?, Some((automerge::Value::Scalar(s), _)) if matches!(s.as_ref(), ScalarValue::Boolean(true)));
+    crate::rules::team::validate_team(team.values(), &industry, required)?;
+    Ok(())
 }
 
 /// What finding edits are checked against.
@@ -651,6 +679,15 @@ fn apply_one(
                 return Err(Error::validation("refusal", "the refusal is already recorded"));
             }
             autosurgeon::reconcile_prop(tx, &refusals, refusal.record.as_str(), refusal)?;
+        }
+        Edit::ChooseOutcome { outcome, reason } => {
+            authorize(editor.role, Action::GradeFinding)?;
+            require_editable(*status)?;
+            let inspection: Inspection = autosurgeon::hydrate(&*tx)?;
+            crate::rules::outcome::check_choice(crate::rules::outcome::derived_outcome(&inspection), *outcome, reason)?;
+            let choice =
+                crate::model::OutcomeChoice { outcome: *outcome, reason: reason.trim().into(), by: editor.person, at };
+            autosurgeon::reconcile_prop(tx, ROOT, "outcome", &choice)?;
         }
         Edit::AppendQa { id, qa } => {
             authorize(editor.role, Action::RecordInterview)?;

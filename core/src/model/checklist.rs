@@ -157,6 +157,11 @@ pub struct ChecklistTemplate {
     pub title: String,
     /// The official criteria this template implements.
     pub sources: Vec<String>,
+    /// Whether every enforcement officer on a team using it must hold a
+    /// qualification for its industry (mines, hazardous chemicals).
+    #[serde(default)]
+    #[autosurgeon(missing = "Default::default")]
+    pub qualification_required: bool,
     /// Sections in inspection order (documents first, then site).
     pub sections: Vec<ChecklistSection>,
 }

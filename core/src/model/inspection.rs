@@ -88,6 +88,31 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// The inspection's outcome (检查结论), weakest first.
+    InspectionOutcome {
+        /// 未发现隐患.
+        NoHazard = ("no_hazard", "未发现隐患"),
+        /// 责令限期整改.
+        Rectify = ("rectify", "责令限期整改"),
+        /// 采取现场处理措施 (stop work, evacuate, ...).
+        ImmediateMeasures = ("immediate_measures", "采取现场处理措施"),
+    }
+);
+
+/// An outcome the inspector chose over the derived one (never weaker).
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
+pub struct OutcomeChoice {
+    /// The outcome.
+    pub outcome: InspectionOutcome,
+    /// Why the derived one was not enough.
+    pub reason: String,
+    /// Who chose it.
+    pub by: PersonId,
+    /// When.
+    pub at: Timestamp,
+}
+
 /// A member of the inspection team.
 #[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
 pub struct TeamMember {
@@ -184,6 +209,11 @@ pub struct Inspection {
     pub enterprise_name: String,
     /// Industry inspected (selects qualifications and checklists).
     pub industry: String,
+    /// Whether a checklist used requires every enforcement officer to be
+    /// qualified for the industry (copied from the checklists when the
+    /// inspection is created, so the team rule reads the document alone).
+    #[autosurgeon(missing = "Default::default")]
+    pub qualification_required: bool,
     /// Grade scheme id used for findings.
     pub grade_scheme: String,
     /// Checklist versions used.
@@ -219,6 +249,10 @@ pub struct Inspection {
     /// Refusals to sign (拒签), by record code. Written once, never edited.
     #[autosurgeon(missing = "BTreeMap::new")]
     pub refusals: BTreeMap<String, crate::signing::Refusal>,
+    /// The outcome the inspector chose, when stronger than the derived one
+    /// (`rules::outcome`).
+    #[autosurgeon(missing = "Option::default")]
+    pub outcome: Option<OutcomeChoice>,
 }
 
 impl Inspection {
@@ -238,6 +272,7 @@ impl Inspection {
             enterprise: enterprise.id,
             enterprise_name: enterprise.name.clone(),
             industry: enterprise.industry.clone(),
+            qualification_required: false,
             grade_scheme: grade_scheme.into(),
             checklists,
             team: team.iter().map(|m| (m.person.to_string(), m.clone())).collect(),
@@ -254,6 +289,7 @@ impl Inspection {
             evidence: BTreeMap::new(),
             signatures: BTreeMap::new(),
             refusals: BTreeMap::new(),
+            outcome: None,
         }
     }
 }

@@ -19,8 +19,8 @@ pub use enterprise::{Contact, Coordinates, Enterprise, RiskColour};
 pub use finding::{Finding, FindingStatus};
 pub use ids::*;
 pub use inspection::{
-    response_key, ChecklistRef, Department, Inspection, InspectionStatus, Response, SubGroup, SubGroupKind, TeamMember,
-    TeamRole, Verdict,
+    response_key, ChecklistRef, Department, Inspection, InspectionOutcome, InspectionStatus, OutcomeChoice, Response,
+    SubGroup, SubGroupKind, TeamMember, TeamRole, Verdict,
 };
 pub use interview::{InterviewRecord, Interviewee, QuestionAnswer};
 pub use time::Timestamp;

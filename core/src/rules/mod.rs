@@ -1,5 +1,6 @@
 //! Pure functions that encode the legal rules: credit codes, the holiday
-//! calendar and deadlines, hazard grades, verdicts, state transitions, team
+//! calendar and deadlines, hazard grades, item verdicts and the inspection's
+//! outcome, state transitions, team
 //! composition and permissions. No I/O, no clocks: everything they need is
 //! passed in, so they are tested with tables.
 
@@ -7,6 +8,7 @@ pub mod calendar;
 pub mod credit_code;
 pub mod deadline;
 pub mod grades;
+pub mod outcome;
 pub mod permissions;
 pub mod signing;
 pub mod team;

@@ -71,6 +71,31 @@ pub fn response_for(
     })
 }
 
+/// Makes a response's verdict the one its item gives: a reading outside the
+/// threshold fails the item, a failing option fails it, whatever verdict the
+/// caller wrote. A reading or a choice that does not fit the item is refused.
+pub fn settle_response(item: &ChecklistItem, response: &mut Response) -> Result<()> {
+    if response.verdict == Verdict::NotApplicable && response.measured.is_none() && response.choices.is_empty() {
+        return Ok(());
+    }
+    let answer = match (&item.kind, response.measured, response.choices.is_empty()) {
+        (ItemKind::Measurement { .. }, Some(v), _) => Answer::Measured(v),
+        (ItemKind::Measurement { .. }, None, _) => {
+            return Err(Error::validation("measured", format!("item {} needs a reading", item.code)))
+        }
+        (ItemKind::SingleChoice { .. } | ItemKind::MultipleChoice { .. }, _, false) => {
+            Answer::Choices(response.choices.clone())
+        }
+        (ItemKind::SingleChoice { .. } | ItemKind::MultipleChoice { .. }, _, true) => {
+            return Err(Error::validation("choices", format!("item {} needs a choice", item.code)))
+        }
+        (_, Some(_), _) => return Err(Error::validation("measured", format!("item {} takes no reading", item.code))),
+        _ => Answer::Verdict(response.verdict),
+    };
+    response.verdict = verdict_for(item, &answer)?;
+    Ok(())
+}
+
 fn choice_verdict(options: &[String], failing: &[String], chosen: &[String]) -> Result<Verdict> {
     if let Some(bad) = chosen.iter().find(|c| !options.contains(c)) {
         return Err(Error::validation("choices", format!("{bad:?} is not an option")));
@@ -133,5 +158,25 @@ mod tests {
         let multi = item(ItemKind::MultipleChoice { options: opts, failing: vec!["红区".into()] });
         assert_eq!(verdict_for(&multi, &Answer::Choices(vec!["绿区".into(), "红区".into()])).unwrap(), Verdict::Fail);
         assert_eq!(verdict_for(&item(ItemKind::YesNo), &Answer::Verdict(Verdict::Fail)).unwrap(), Verdict::Fail);
+    }
+
+    #[test]
+    fn a_reading_out_of_range_fails_whatever_the_caller_wrote() {
+        let grounding = item(ItemKind::Measurement { unit: "Ω".into(), threshold: Threshold::AtMost { limit: 10.0 } });
+        let at = Timestamp::parse("2026-03-02T09:00:00+08:00").unwrap();
+        let mut r = response_for(&grounding, PersonId::new(), &Answer::Measured(4.0), String::new(), at).unwrap();
+        r.measured = Some(18.5);
+        assert_eq!(r.verdict, Verdict::Pass, "as a patched caller wrote it");
+        settle_response(&grounding, &mut r).unwrap();
+        assert_eq!(r.verdict, Verdict::Fail);
+        r.measured = None;
+        assert!(settle_response(&grounding, &mut r).is_err(), "a measurement item needs its reading");
+        let mut yes_no =
+            response_for(&item(ItemKind::YesNo), PersonId::new(), &Answer::Verdict(Verdict::Fail), String::new(), at)
+                .unwrap();
+        settle_response(&item(ItemKind::YesNo), &mut yes_no).unwrap();
+        assert_eq!(yes_no.verdict, Verdict::Fail);
+        yes_no.measured = Some(1.0);
+        assert!(settle_response(&item(ItemKind::YesNo), &mut yes_no).is_err());
     }
 }

@@ -30,6 +30,17 @@ pub struct FindingDraft {
     pub deadline_override: Option<(NaiveDate, String)>,
 }
 
+/// An inspection's outcome as the rules see it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutcomeView {
+    /// What the findings and readings give.
+    pub derived: crate::model::InspectionOutcome,
+    /// The inspector's stronger choice, with the reason.
+    pub chosen: Option<crate::model::OutcomeChoice>,
+    /// The stronger of the two.
+    pub in_force: crate::model::InspectionOutcome,
+}
+
 impl Store {
     /// Records a hazard found at `at` by `editor`: the legal basis comes from
     /// the checklist item, the deadline from the grade (or the inspector's
@@ -110,6 +121,17 @@ impl Store {
         let scheme_id = self.inspection_doc_scheme(inspection)?;
         let scheme = self.office.scheme(&scheme_id)?;
         Ok(finding_deadline(&self.office.calendar, scheme, finding))
+    }
+
+    /// The inspection's outcome: derived from its findings and readings,
+    /// the inspector's stronger choice if any, and the one in force.
+    pub fn inspection_outcome(&mut self, inspection: &InspectionId) -> Result<OutcomeView> {
+        let i = self.inspection(inspection)?;
+        Ok(OutcomeView {
+            derived: crate::rules::outcome::derived_outcome(&i),
+            in_force: crate::rules::outcome::outcome(&i),
+            chosen: i.outcome,
+        })
     }
 
     fn inspection_doc_scheme(&mut self, inspection: &InspectionId) -> Result<String> {

@@ -15,6 +15,7 @@ pub mod findings;
 pub mod migrations;
 mod office;
 pub mod projections;
+mod responses;
 pub mod signing;
 mod sync;
 
@@ -241,8 +242,16 @@ impl Store {
         }
     }
 
-    /// Stores a new inspection created by `editor`.
+    /// Stores a new inspection created by `editor`. Whether its team must
+    /// be qualified for the industry follows from the checklists it uses
+    /// (as this device holds them), whatever the caller set.
     pub fn create_inspection(&mut self, inspection: &Inspection, editor: &Editor, at: Timestamp) -> Result<()> {
+        let mut inspection = inspection.clone();
+        inspection.qualification_required = false;
+        for c in &inspection.checklists {
+            inspection.qualification_required |= self.checklist(&c.id, c.version)?.qualification_required;
+        }
+        let inspection = &inspection;
         let id = inspection.id.to_string();
         self.office.scheme(&inspection.grade_scheme)?;
         if self.ensure_loaded(&id)? {
@@ -271,6 +280,7 @@ impl Store {
         if !self.ensure_loaded(&key)? {
             return Err(Error::NotFound { kind: "inspection", id: key });
         }
+        let edits = &*self.settle_responses(id, edits)?;
         let office = &self.office;
         let (_, loaded) = self.cache.get_mut(&key).expect("loaded");
         let mut idoc = InspectionDoc::from_automerge_unchecked(std::mem::take(&mut loaded.doc));

@@ -22,6 +22,7 @@ fn corrupt_chunk_is_reported_and_kept() {
         let e = enterprise("construction");
         let good = new_inspection(&e, &c, &t, at("2026-03-02T08:00:00+08:00"));
         let bad = new_inspection(&e, &c, &t, at("2026-03-03T08:00:00+08:00"));
+        store.put_checklist(&c, at("2026-03-01T08:00:00+08:00")).unwrap();
         store.create_inspection(&good, &t.lead, at("2026-03-02T08:00:00+08:00")).unwrap();
         store.create_inspection(&bad, &t.lead, at("2026-03-03T08:00:00+08:00")).unwrap();
         store

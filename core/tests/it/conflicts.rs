@@ -126,6 +126,7 @@ fn measured_value_conflict_and_duplicate_response_creation() {
     )
     .unwrap();
     let mut a = Store::open_in_memory().unwrap();
+    a.put_checklist(&c, at("2026-03-02T08:00:00+08:00")).unwrap(); // the tablet holds the catalogue
     sync_into(&mut lead, &mut a, &insp.id);
     // The lead corrects A's reading while A re-measures: both change measured and verdict.
     lead.edit(

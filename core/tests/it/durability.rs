@@ -61,6 +61,7 @@ fn sigkill_never_loses_an_acknowledged_edit() {
     let insp = new_inspection(&enterprise("industry_trade"), &c, &t, at("2026-03-02T08:00:00+08:00"));
     {
         let mut store = Store::open(&path).unwrap();
+        store.put_checklist(&c, at("2026-03-01T08:00:00+08:00")).unwrap();
         store.create_inspection(&insp, &t.lead, at("2026-03-02T08:00:00+08:00")).unwrap();
         store
             .edit(&insp.id, &t.lead, &[Edit::SetStatus(InspectionStatus::InProgress)], at("2026-03-02T08:01:00+08:00"))

@@ -140,6 +140,7 @@ fn reopened_store_appends_small_chunks_and_compacts() {
         let c = checklist("fire_safety");
         let t = team("fire_safety");
         let insp = new_inspection(&e, &c, &t, at("2026-03-02T08:00:00+08:00"));
+        store.put_checklist(&c, at("2026-03-01T08:00:00+08:00")).unwrap();
         store.create_inspection(&insp, &t.lead, at("2026-03-02T08:00:00+08:00")).unwrap();
         store
             .edit(&insp.id, &t.lead, &[Edit::SetStatus(InspectionStatus::InProgress)], at("2026-03-02T08:05:00+08:00"))
@@ -213,8 +214,8 @@ fn catalogue_lookup_offline() {
         store.put_checklist(&changed, at("2026-01-05T09:00:00+08:00")).is_err(),
         "published versions are immutable"
     );
-    changed.version = 2;
+    changed.version = c.version + 1;
     store.put_checklist(&changed, at("2026-01-06T09:00:00+08:00")).unwrap();
-    assert_eq!(store.latest_checklists("mining").unwrap()[0].version, 2);
-    assert_eq!(store.checklist(&c.id, 1).unwrap(), c);
+    assert_eq!(store.latest_checklists("mining").unwrap()[0].version, c.version + 1);
+    assert_eq!(store.checklist(&c.id, c.version).unwrap(), c);
 }

@@ -7,6 +7,7 @@ mod durability;
 mod evidence;
 mod flow;
 mod merge_props;
+mod rules;
 mod signing;
 mod support;
 mod sync;

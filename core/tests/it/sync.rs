@@ -90,7 +90,13 @@ fn devices_converge_through_the_server() {
     let id = insp.id.to_string();
     let mut server = Store::open_in_memory().unwrap();
     let mut a = Store::open_in_memory().unwrap();
-    let docs = vec![id.clone()];
+    // The office's checklist is on the server and on both tablets already.
+    let key = c.version_key();
+    let checklist_doc = lead.export(&key).unwrap();
+    for store in [&mut server, &mut a] {
+        store.receive(&key, &checklist_doc, at("2026-03-02T08:00:00+08:00")).unwrap();
+    }
+    let docs = vec![id.clone(), key];
 
     // The lead's tablet creates the inspection on the server.
     let p = sync(&mut lead, &mut server, &docs, true).unwrap();

@@ -105,7 +105,10 @@ async fn a_calendar_reaches_devices_recomputes_deadlines_and_is_never_written_by
     let ent = lead.search_enterprises("化工", 1).unwrap().remove(0);
     let ent = lead.enterprise(&ent.id.parse().unwrap()).unwrap();
     let checklist = lead.latest_checklists(&ent.industry).unwrap().remove(0);
-    let mut insp = inspection(&ent, &checklist, &[member(&lead_user, TeamRole::Lead, &ent.industry)]);
+    let insp_user = server.user(Role::Inspector, 0).clone();
+    let team =
+        [member(&lead_user, TeamRole::Lead, &ent.industry), member(&insp_user, TeamRole::Inspector, &ent.industry)];
+    let mut insp = inspection(&ent, &checklist, &team);
     insp.scheduled_at = Some(at("2026-12-25T08:30:00+08:00"));
     let ed = editor(&lead_user, Role::TeamLead);
     lead.create_inspection(&insp, &ed, at("2026-12-25T08:30:00+08:00")).unwrap();

@@ -175,6 +175,15 @@ async fn one_run(seed: u64) -> [u32; KINDS] {
     let insp = inspection(&ent, &checklist, &team);
     let t0 = at("2026-03-02T09:00:00+08:00");
     let lead = devices[0].editor.clone();
+    // The office publishes the checklist; the lead's tablet holds it before planning.
+    let (st, published) = (state.clone(), checklist.clone());
+    tokio::task::spawn_blocking(move || {
+        lianjian_sync_server::seed::import_checklists(&st, &[published], |_, _| {}).unwrap()
+    })
+    .await
+    .unwrap();
+    let first = &mut devices[0];
+    client.sync(&mut first.store, &first.token).await.unwrap();
     devices[0].store.create_inspection(&insp, &lead, t0).unwrap();
     devices[0].store.edit(&insp.id, &lead, &[Edit::SetStatus(InspectionStatus::InProgress)], t0).unwrap();
     for d in devices.iter_mut() {

@@ -14,8 +14,8 @@ use automerge::{Automerge, Change};
 use lianjian_core::doc::catalog::{kind_of, KIND_CHECKLIST, KIND_ENTERPRISE};
 use lianjian_core::doc::inspection::check_schema;
 use lianjian_core::model::TeamMember;
-use lianjian_core::office::calendar_doc::{read_calendar, KIND_CALENDAR};
-use lianjian_core::rules::grades::GradeScheme;
+use lianjian_core::office::documents::{is_office_kind, read_office_doc};
+use lianjian_core::office::OfficeData;
 use lianjian_core::rules::permissions::Role;
 use lianjian_core::sync::serve::Access;
 use lianjian_core::{Error, Result};
@@ -29,12 +29,12 @@ pub struct CallerAccess<'a> {
     caller: &'a Caller,
     rows: BTreeMap<String, AccessRow>,
     readable: BTreeSet<String>,
-    scheme: &'a GradeScheme,
+    office: &'a OfficeData,
 }
 
 impl<'a> CallerAccess<'a> {
     /// Computes what `caller` may read and write.
-    pub fn new(caller: &'a Caller, db: &mut dyn Sql, scheme: &'a GradeScheme) -> Result<Self> {
+    pub fn new(caller: &'a Caller, db: &mut dyn Sql, office: &'a OfficeData) -> Result<Self> {
         let user = &caller.user;
         let mut readable = BTreeSet::new();
         let mut rows = BTreeMap::new();
@@ -44,7 +44,7 @@ impl<'a> CallerAccess<'a> {
             }
             rows.insert(row.doc.clone(), row);
         }
-        Ok(CallerAccess { caller, rows, readable, scheme })
+        Ok(CallerAccess { caller, rows, readable, office })
     }
 
     /// Documents the caller may read.
@@ -60,7 +60,7 @@ pub fn may_read(user: &db::User, row: &AccessRow) -> bool {
         (Role::Inspector | Role::TeamLead, "inspection") => row.writes,
         (Role::Inspector | Role::TeamLead, _) => true,
         (Role::Enterprise, "enterprise") => row.enterprise == user.enterprise_id,
-        (Role::Enterprise, "calendar") => true,
+        (Role::Enterprise, "office") => true,
         (Role::Enterprise, "inspection") => row.enterprise == user.enterprise_id && row.signed,
         (Role::Enterprise, _) => false,
     }
@@ -92,7 +92,8 @@ impl Access for CallerAccess<'_> {
     fn validate(&self, doc: &str, merged: &Automerge, _new: &[Change]) -> Result<()> {
         match kind_of(merged)?.as_deref() {
             None => {
-                check_schema(merged, doc, self.scheme)?;
+                let scheme: String = autosurgeon::hydrate_prop(merged, automerge::ROOT, "grade_scheme")?;
+                check_schema(merged, doc, self.office.scheme(&scheme)?)?;
                 let known = self.rows.contains_key(doc);
                 if !known && self.caller.user.role != Role::Office {
                     let team: BTreeMap<String, TeamMember> =
@@ -109,7 +110,9 @@ impl Access for CallerAccess<'_> {
             }
             Some(KIND_ENTERPRISE) | Some(KIND_CHECKLIST) if self.caller.user.role == Role::Office => Ok(()),
             // A calendar must read back as a valid year, or no device could use it.
-            Some(KIND_CALENDAR) if self.caller.user.role == Role::Office => read_calendar(merged).map(|_| ()),
+            Some(k) if is_office_kind(k) && self.caller.user.role == Role::Office => {
+                read_office_doc(merged).map(|_| ())
+            }
             Some(_) => {
                 Err(Error::Forbidden { role: self.caller.user.role.code().into(), action: "manage_catalog".into() })
             }

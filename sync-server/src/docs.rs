@@ -19,7 +19,7 @@ use automerge::{ActorId, Automerge, Change, ChangeHash};
 use lianjian_core::doc::catalog::{kind_of, KIND_CHECKLIST, KIND_ENTERPRISE};
 use lianjian_core::doc::inspection::evidence_refs;
 use lianjian_core::model::{InspectionStatus, TeamMember, Timestamp};
-use lianjian_core::office::calendar_doc::KIND_CALENDAR;
+use lianjian_core::office::documents::is_office_kind;
 use lianjian_core::store::chunks::{decode_heads, encode_heads};
 use lianjian_core::store::DocKind;
 use lianjian_core::sync::apply::{apply_sync_message, Applied};
@@ -36,7 +36,7 @@ pub const MAX_CHUNKS: i64 = 64;
 /// Documents kept loaded in memory.
 const CACHE_SIZE: usize = 256;
 
-fn storage(e: DbError) -> Error {
+pub(crate) fn storage(e: DbError) -> Error {
     Error::from(e)
 }
 
@@ -291,7 +291,7 @@ pub fn follow(db: &mut dyn Sql, doc: &str, merged: &Automerge) -> Result<()> {
         }
         Some(KIND_ENTERPRISE) => db::set_access(db, doc, "enterprise", Some(doc), false, &[]).map_err(storage),
         Some(KIND_CHECKLIST) => db::set_access(db, doc, "checklist", None, false, &[]).map_err(storage),
-        Some(KIND_CALENDAR) => db::set_access(db, doc, "calendar", None, false, &[]).map_err(storage),
+        Some(k) if is_office_kind(k) => db::set_access(db, doc, "office", None, false, &[]).map_err(storage),
         Some(other) => Err(Error::Schema(format!("unknown document kind {other:?}"))),
     }
 }

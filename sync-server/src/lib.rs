@@ -9,6 +9,7 @@ pub mod blobs;
 pub mod db;
 pub mod docs;
 pub mod error;
+pub mod office;
 pub mod routes;
 pub mod seed;
 pub mod sql;

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use lianjian_core::model::{PersonId, Timestamp};
-use lianjian_core::office::calendar_doc::ImportOutcome;
+use lianjian_core::office::documents::{ImportOutcome, KIND_CALENDAR, KIND_REGION};
 use lianjian_core::rules::permissions::Role;
 use lianjian_sync_server::{app, db, seed, AppState, Config};
 
@@ -86,6 +86,15 @@ enum Command {
         #[arg(long, env = "USER", default_value = "office")]
         by: String,
     },
+    /// Import a region: the enterprises it covers (grid prefixes) and the
+    /// grade scheme their findings use (fixtures/regions/*.toml).
+    ImportRegion {
+        /// The file.
+        file: PathBuf,
+        /// Who imports it (recorded in the region's history).
+        #[arg(long, env = "USER", default_value = "office")]
+        by: String,
+    },
     /// Disable a user: all their devices are refused at once.
     DisableUser {
         /// User id.
@@ -119,7 +128,10 @@ fn progress_bar(len: usize, what: &str) -> indicatif::ProgressBar {
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let now = Timestamp::now().to_string();
     let config = Config { data: cli.data.clone(), database_url: cli.database_url.clone() };
-    match cli.command.unwrap_or(Command::Serve { listen: "127.0.0.1:8080".parse()?, fixtures: "fixtures".into() }) {
+    let command =
+        cli.command.unwrap_or(Command::Serve { listen: "127.0.0.1:8080".parse()?, fixtures: "fixtures".into() });
+    let is_calendar = matches!(command, Command::ImportCalendar { .. });
+    match command {
         Command::Serve { listen, fixtures } => {
             let state = Arc::new(AppState::open(&config)?);
             let seeded = seed::seed(&state, &fixtures)?;
@@ -174,10 +186,11 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             seed::import_checklists(&state, &list, |done, _| bar.set_position(done as u64))?;
             bar.finish();
         }
-        Command::ImportCalendar { file, by } => {
+        Command::ImportCalendar { file, by } | Command::ImportRegion { file, by } => {
+            let kind = if is_calendar { KIND_CALENDAR } else { KIND_REGION };
             let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let state = AppState::open(&config)?;
-            let outcome = seed::import_calendar(&state, &text, &by, Timestamp::now())
+            let outcome = seed::import_office_doc(&state, kind, &text, &by, Timestamp::now())
                 .map_err(|e| format!("{}: {e}", file.display()))?;
             match outcome {
                 ImportOutcome::Added => println!("imported {}", file.display()),

@@ -8,8 +8,7 @@ use std::path::Path;
 use lianjian_core::doc::catalog::{checklist_doc, enterprise_doc, read_checklist, update_enterprise};
 use lianjian_core::import::{load_checklists, load_enterprises};
 use lianjian_core::model::{PersonId, Timestamp};
-use lianjian_core::office::calendar_doc::{calendar_doc, calendar_doc_id, update_calendar, ImportOutcome};
-use lianjian_core::rules::calendar::CalendarYear;
+use lianjian_core::office::documents::{office_doc, update_office_doc, ImportOutcome, OfficeDoc, KIND_REGION};
 use lianjian_core::rules::permissions::Role;
 use lianjian_core::store::DocKind;
 use lianjian_core::Error;
@@ -81,26 +80,34 @@ pub fn import_checklists(
     Ok(())
 }
 
-/// Imports one year's official holiday calendar (the fixtures' format, one
-/// year, with its notice and date) as the office's calendar document, which
-/// every device receives by sync. The file is checked before anything is
-/// written; a bad file changes nothing. Importing a year again replaces it
-/// and the document records who replaced which notice, and when.
-pub fn import_calendar(state: &AppState, text: &str, by: &str, at: Timestamp) -> lianjian_core::Result<ImportOutcome> {
-    let year = CalendarYear::parse_import(text)?;
+/// Imports an office rule file: a year's official holiday calendar
+/// (`kind` = `calendar`: the fixtures' format, one year, with its notice and
+/// date) or a region with its grade scheme (`region`). Every device receives
+/// it by sync. The file is checked before anything is written; a bad file
+/// changes nothing. Importing it again replaces it, and the document records
+/// who replaced which source with which, and when.
+pub fn import_office_doc(
+    state: &AppState,
+    kind: &str,
+    text: &str,
+    by: &str,
+    at: Timestamp,
+) -> lianjian_core::Result<ImportOutcome> {
+    let parsed = OfficeDoc::parse(kind, text)?;
     let mut db = state.lock();
     let mut docs = db.docs();
     let mut outcome = ImportOutcome::Added;
     docs.put(
-        &calendar_doc_id(year.year),
-        DocKind::Calendar,
+        &parsed.doc_id(),
+        DocKind::Office,
         at,
-        |actor| calendar_doc(text, by, actor, at),
+        |actor| office_doc(&parsed, text, by, actor, at),
         |doc| {
-            outcome = update_calendar(doc, text, by, at)?;
+            outcome = update_office_doc(doc, text, by, at)?;
             Ok(())
         },
     )?;
+    state.office.invalidate();
     Ok(outcome)
 }
 
@@ -113,6 +120,9 @@ pub fn seed(state: &AppState, fixtures: &Path) -> lianjian_core::Result<Vec<Seed
     let checklists = load_checklists(&fixtures.join("checklists"), &state.scheme)?;
     import_enterprises(state, &enterprises, |_, _| {})?;
     import_checklists(state, &checklists, |_, _| {})?;
+    for region in lianjian_core::import::region_files(&fixtures.join("regions"))? {
+        import_office_doc(state, KIND_REGION, &std::fs::read_to_string(&region)?, "demo", now)?;
+    }
     let mut db = state.lock();
     let db = &mut *db.sql;
     if db::active_users(db).map_err(storage)?.is_empty() {

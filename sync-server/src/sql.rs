@@ -528,12 +528,12 @@ CREATE TABLE uploads (
 );
 "#,
     ),
-    // 4: the office's calendar documents join the access table.
+    // 4: the office's rule documents (calendars, regions) join the access table.
     Migration::PerBackend {
         sqlite: r#"
 CREATE TABLE doc_access_new (
     doc_id        TEXT PRIMARY KEY,
-    kind          TEXT NOT NULL CHECK (kind IN ('inspection', 'enterprise', 'checklist', 'calendar')),
+    kind          TEXT NOT NULL CHECK (kind IN ('inspection', 'enterprise', 'checklist', 'office')),
     enterprise_id TEXT,
     signed        BIGINT NOT NULL DEFAULT 0
 );
@@ -544,7 +544,7 @@ ALTER TABLE doc_access_new RENAME TO doc_access;
         postgres: r#"
 ALTER TABLE doc_access DROP CONSTRAINT doc_access_kind_check;
 ALTER TABLE doc_access ADD CONSTRAINT doc_access_kind_check
-    CHECK (kind IN ('inspection', 'enterprise', 'checklist', 'calendar'));
+    CHECK (kind IN ('inspection', 'enterprise', 'checklist', 'office'));
 "#,
     },
 ];

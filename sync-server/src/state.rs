@@ -110,8 +110,11 @@ pub struct AppState {
     pub blobs: BlobDir,
     /// In-memory sync states by (device, session id).
     pub sessions: Mutex<HashMap<(String, String), SessionStates>>,
-    /// The region's grade scheme (validation of incoming findings).
+    /// The grade scheme checklists' default grades are checked against.
     pub scheme: GradeScheme,
+    /// The office's calendars and regions (incoming findings are checked
+    /// against the scheme their inspection names).
+    pub office: crate::office::OfficeCache,
     /// Counters.
     pub metrics: Metrics,
     /// Each user's server-side digest, valid for one data revision.
@@ -144,6 +147,7 @@ impl AppState {
             blobs,
             sessions: Mutex::new(HashMap::new()),
             scheme: GradeScheme::three_level(),
+            office: crate::office::OfficeCache::default(),
             metrics: Metrics::default(),
             digests: Mutex::new(HashMap::new()),
         })

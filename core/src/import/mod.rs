@@ -98,6 +98,20 @@ pub fn load_checklists(dir: &Path, scheme: &GradeScheme) -> Result<Vec<Checklist
     paths.iter().map(|p| load_checklist(p, scheme)).collect()
 }
 
+/// The region files in a folder (`*.toml`, sorted); an absent folder has none.
+pub fn region_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    if !dir.exists() {
+        return Ok(vec![]);
+    }
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| bad(dir, e.to_string()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
 /// The repository's `fixtures/` folder (for tests, benches and the demo).
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("fixtures")

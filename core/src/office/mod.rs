@@ -4,27 +4,32 @@
 //! that has never synced. Rules take this as plain data and never read it
 //! themselves.
 
-pub mod calendar_doc;
+pub mod documents;
+pub mod region;
 
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
+use crate::model::Enterprise;
 use crate::rules::calendar::HolidayCalendar;
 use crate::rules::grades::GradeScheme;
+use region::Region;
 
-/// The calendars and grade schemes one device or server knows.
+/// The calendars, grade schemes and regions one device or server knows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OfficeData {
     /// The official calendars held (bundled years, then synced ones).
     pub calendar: HolidayCalendar,
     schemes: BTreeMap<String, GradeScheme>,
+    regions: BTreeMap<String, Region>,
 }
 
 impl Default for OfficeData {
     /// The compiled-in bootstrap: the bundled calendars and the two
     /// national schemes.
     fn default() -> Self {
-        let mut data = OfficeData { calendar: HolidayCalendar::bundled(), schemes: BTreeMap::new() };
+        let mut data =
+            OfficeData { calendar: HolidayCalendar::bundled(), schemes: BTreeMap::new(), regions: BTreeMap::new() };
         data.put_scheme(GradeScheme::three_level());
         data.put_scheme(GradeScheme::major_general());
         data
@@ -45,5 +50,20 @@ impl OfficeData {
     /// Every scheme held, by id.
     pub fn schemes(&self) -> impl Iterator<Item = &GradeScheme> {
         self.schemes.values()
+    }
+
+    /// Adds or replaces a region, and its scheme.
+    pub fn put_region(&mut self, region: Region) {
+        self.put_scheme(region.scheme.clone());
+        self.regions.insert(region.id.clone(), region);
+    }
+
+    /// The region covering an enterprise (the longest matching grid prefix).
+    pub fn region_of(&self, enterprise: &Enterprise) -> Option<&Region> {
+        self.regions
+            .values()
+            .filter_map(|r| r.covers(&enterprise.grid).map(|n| (n, r)))
+            .max_by_key(|(n, _)| *n)
+            .map(|(_, r)| r)
     }
 }

@@ -194,12 +194,4 @@ deadline = { kind = "working_days", days = 5 }
         let dup = text.replace("code = \"一般\"", "code = \"重大\"");
         assert!(GradeScheme::from_toml(&dup).is_err());
     }
-
-    #[test]
-    fn fixture_region_scheme() {
-        let path = crate::import::fixtures_dir().join("regions/xianning.toml");
-        let s = GradeScheme::from_toml(&std::fs::read_to_string(path).unwrap()).unwrap();
-        assert_eq!(s.grade("一般").unwrap().deadline, DeadlineRule::WorkingDays(10));
-        assert!(s.grade("重大").unwrap().major);
-    }
 }

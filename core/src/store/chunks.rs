@@ -24,8 +24,8 @@ pub enum DocKind {
     Enterprise,
     /// A checklist version (office-written).
     Checklist,
-    /// A year's official holiday calendar (office-written).
-    Calendar,
+    /// Office rule data: a year's calendar, a region (office-written).
+    Office,
 }
 
 impl DocKind {
@@ -35,7 +35,7 @@ impl DocKind {
             DocKind::Inspection => "inspection",
             DocKind::Enterprise => "enterprise",
             DocKind::Checklist => "checklist",
-            DocKind::Calendar => "calendar",
+            DocKind::Office => "office",
         }
     }
 
@@ -44,7 +44,7 @@ impl DocKind {
             "inspection" => Ok(DocKind::Inspection),
             "enterprise" => Ok(DocKind::Enterprise),
             "checklist" => Ok(DocKind::Checklist),
-            "calendar" => Ok(DocKind::Calendar),
+            "office" => Ok(DocKind::Office),
             other => Err(Error::Schema(format!("unknown document kind {other:?}"))),
         }
     }

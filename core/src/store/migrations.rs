@@ -14,7 +14,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("004_blobs", include_str!("migrations/004_blobs.sql")),
     ("005_evidence", include_str!("migrations/005_evidence.sql")),
     ("006_deadlines", include_str!("migrations/006_deadlines.sql")),
-    ("007_calendars", include_str!("migrations/007_calendars.sql")),
+    ("007_office", include_str!("migrations/007_office.sql")),
 ];
 
 /// The schema version this build writes.

@@ -88,8 +88,7 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations::migrate(&mut conn)?;
         let actor = Self::device_actor(&conn)?;
-        let mut office_data = OfficeData::default();
-        office_data.calendar = office::load_calendar(&conn)?;
+        let office_data = office::load_office(&conn)?;
         Ok(Store {
             conn,
             blob_dir: None,
@@ -232,7 +231,7 @@ impl Store {
             Ok(Some(loaded.kind))
         })();
         match result {
-            Ok(Some(DocKind::Calendar)) => self.calendars_changed(),
+            Ok(Some(DocKind::Office)) => self.office_changed(),
             Ok(_) => Ok(()),
             Err(e) => {
                 // Memory may be ahead of disk now; reload from disk next time.
@@ -243,10 +242,16 @@ impl Store {
     }
 
     /// Stores a new inspection created by `editor`. Whether its team must
-    /// be qualified for the industry follows from the checklists it uses
-    /// (as this device holds them), whatever the caller set.
+    /// be qualified for the industry follows from the checklists it uses,
+    /// and its grade scheme from the enterprise's region (as this device
+    /// holds them), whatever the caller set.
     pub fn create_inspection(&mut self, inspection: &Inspection, editor: &Editor, at: Timestamp) -> Result<()> {
         let mut inspection = inspection.clone();
+        if let Ok(enterprise) = self.enterprise(&inspection.enterprise) {
+            if let Some(region) = self.office.region_of(&enterprise) {
+                inspection.grade_scheme = region.scheme.id.clone();
+            }
+        }
         inspection.qualification_required = false;
         for c in &inspection.checklists {
             inspection.qualification_required |= self.checklist(&c.id, c.version)?.qualification_required;
@@ -348,8 +353,8 @@ impl Store {
             refresh(&tx, &self.office, &loaded, Reach::Everything, true)?;
             tx.commit()?;
             self.insert_cached(loaded);
-            if kind == DocKind::Calendar {
-                self.calendars_changed()?;
+            if kind == DocKind::Office {
+                self.office_changed()?;
             }
             return Ok(true);
         }
@@ -548,6 +553,6 @@ fn refresh(
         DocKind::Inspection => projections::refresh_inspection(tx, office, &loaded.id, &loaded.doc, reach, recount),
         DocKind::Enterprise => catalog::refresh_enterprise(tx, &loaded.id, &loaded.doc),
         DocKind::Checklist => catalog::refresh_checklist(tx, &loaded.id, &loaded.doc),
-        DocKind::Calendar => office::refresh_calendar(tx, &loaded.id, &loaded.doc),
+        DocKind::Office => office::refresh_office_doc(tx, &loaded.id, &loaded.doc),
     }
 }

@@ -1,6 +1,6 @@
-//! The office's rule data on the device: the official calendars that arrived
-//! by sync. They are read when the store opens and whenever a calendar
-//! document changes; then every listed deadline is recomputed, so a
+//! The office's rule data on the device: the calendars and regions that
+//! arrived by sync. They are read when the store opens and whenever an
+//! office document changes; then every listed deadline is recomputed, so a
 //! provisional deadline becomes final (and shows whether it moved) as soon
 //! as its year's calendar is here.
 
@@ -9,34 +9,40 @@ use rusqlite::{params, Connection, Transaction};
 use super::chunks::{self, DocKind};
 use super::{Reach, Store};
 use crate::error::Result;
-use crate::office::calendar_doc::read_calendar;
-use crate::rules::calendar::{CalendarYear, HolidayCalendar};
+use crate::office::documents::{read_office_doc, OfficeDoc, KIND_CALENDAR};
+use crate::office::OfficeData;
 
-/// Records a calendar document's year in the `calendars` table.
-pub(super) fn refresh_calendar(tx: &Transaction<'_>, id: &str, doc: &automerge::Automerge) -> Result<()> {
-    let (record, year) = read_calendar(doc)?;
+/// Records an office document in the `office_docs` table.
+pub(super) fn refresh_office_doc(tx: &Transaction<'_>, id: &str, doc: &automerge::Automerge) -> Result<()> {
+    let (record, parsed) = read_office_doc(doc)?;
     tx.prepare_cached(
-        "INSERT INTO calendars (year, doc_id, source, text) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT(year) DO UPDATE SET doc_id = excluded.doc_id, source = excluded.source, text = excluded.text",
+        "INSERT INTO office_docs (doc_id, kind, source, text) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(doc_id) DO UPDATE SET kind = excluded.kind, source = excluded.source, text = excluded.text",
     )?
-    .execute(params![year.year, id, year.source, record.text])?;
+    .execute(params![id, parsed.kind(), record.source, record.text])?;
     Ok(())
 }
 
-/// The bundled calendars with every synced year on top (a synced year
-/// replaces the bundled one: the office may correct it).
-pub(super) fn load_calendar(conn: &Connection) -> Result<HolidayCalendar> {
-    let mut cal = HolidayCalendar::bundled();
-    let mut stmt = conn.prepare("SELECT text FROM calendars ORDER BY year")?;
-    let texts = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
-    for text in texts {
+/// The compiled-in office data with every synced document on top (a synced
+/// calendar year replaces the bundled one: the office may correct it).
+pub(super) fn load_office(conn: &Connection) -> Result<OfficeData> {
+    let mut office = OfficeData::default();
+    let mut stmt = conn.prepare("SELECT kind, text FROM office_docs ORDER BY doc_id")?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (kind, text) in rows {
         // Checked when it was stored; a row that no longer parses is skipped
         // rather than blocking the store from opening.
-        if let Ok(year) = CalendarYear::parse_import(&text) {
-            cal.insert(year);
+        match OfficeDoc::parse(&kind, &text) {
+            Ok(OfficeDoc::Calendar(year)) => {
+                office.calendar.insert(year);
+            }
+            Ok(OfficeDoc::Region(region)) => office.put_region(region),
+            Err(_) => {}
         }
     }
-    Ok(cal)
+    Ok(office)
 }
 
 /// A year's calendar as the device holds it.
@@ -53,8 +59,16 @@ pub struct CalendarInfo {
 impl Store {
     /// The official calendars this device holds, by year.
     pub fn calendars(&self) -> Result<Vec<CalendarInfo>> {
-        let mut stmt = self.conn.prepare_cached("SELECT year FROM calendars")?;
-        let synced = stmt.query_map([], |r| r.get::<_, i32>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = self.conn.prepare_cached("SELECT text FROM office_docs WHERE kind = ?1")?;
+        let synced: Vec<i32> = stmt
+            .query_map([KIND_CALENDAR], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            .filter_map(|t| match OfficeDoc::parse(KIND_CALENDAR, &t) {
+                Ok(OfficeDoc::Calendar(y)) => Some(y.year),
+                _ => None,
+            })
+            .collect();
         let cal = &self.office.calendar;
         Ok(cal
             .years()
@@ -64,11 +78,17 @@ impl Store {
             .collect())
     }
 
-    /// Re-reads the calendars and recomputes every inspection's listed
-    /// deadlines, in one transaction. Called after a calendar document
-    /// changed here.
-    pub(super) fn calendars_changed(&mut self) -> Result<()> {
-        self.office.calendar = load_calendar(&self.conn)?;
+    /// Re-reads the office data (keeping schemes set on this device) and
+    /// recomputes every inspection's listed deadlines, in one transaction.
+    /// Called after an office document changed here.
+    pub(super) fn office_changed(&mut self) -> Result<()> {
+        let mut fresh = load_office(&self.conn)?;
+        for scheme in self.office.schemes() {
+            if fresh.scheme(&scheme.id).is_err() {
+                fresh.put_scheme(scheme.clone());
+            }
+        }
+        self.office = fresh;
         let ids = self.document_ids(DocKind::Inspection)?;
         let tx = self.conn.transaction()?;
         for id in ids {

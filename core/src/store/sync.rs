@@ -94,8 +94,8 @@ impl Store {
                 write_sync_state(&tx, doc, peer, &state.encode())?;
                 tx.commit()?;
                 self.insert_cached(loaded);
-                if kind == super::DocKind::Calendar {
-                    self.calendars_changed()?;
+                if kind == super::DocKind::Office {
+                    self.office_changed()?;
                 }
                 Ok(())
             })(),

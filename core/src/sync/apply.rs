@@ -79,7 +79,7 @@ pub fn detect_kind(id: &str, doc: Automerge) -> Result<(DocKind, Automerge)> {
         }
         Some(KIND_ENTERPRISE) => Ok((DocKind::Enterprise, doc)),
         Some(KIND_CHECKLIST) => Ok((DocKind::Checklist, doc)),
-        Some(crate::office::calendar_doc::KIND_CALENDAR) => Ok((DocKind::Calendar, doc)),
+        Some(k) if crate::office::documents::is_office_kind(k) => Ok((DocKind::Office, doc)),
         Some(other) => Err(Error::Schema(format!("unknown document kind {other:?}"))),
     }
 }

@@ -7,7 +7,7 @@
 use lianjian_core::clock::{Clock, FixedClock};
 use lianjian_core::doc::Edit;
 use lianjian_core::model::*;
-use lianjian_core::office::calendar_doc::{calendar_doc, calendar_doc_id};
+use lianjian_core::office::documents::{calendar_doc_id, office_doc, OfficeDoc, KIND_CALENDAR};
 use lianjian_core::rules::outcome::OutcomeError;
 use lianjian_core::rules::team::TeamError;
 use lianjian_core::store::findings::FindingDraft;
@@ -150,7 +150,9 @@ fn a_2027_date_before_and_after_the_calendar_arrives() {
 
     // The office's calendar document arrives (as sync would deliver it).
     let text = std::fs::read_to_string(lianjian_core::import::fixtures_dir().join("calendars/test-2027.toml")).unwrap();
-    let doc = calendar_doc(&text, "office", automerge::ActorId::random(), at("2026-11-21T09:00:00+08:00")).unwrap();
+    let parsed = OfficeDoc::parse(KIND_CALENDAR, &text).unwrap();
+    let doc =
+        office_doc(&parsed, &text, "office", automerge::ActorId::random(), at("2026-11-21T09:00:00+08:00")).unwrap();
     store.receive(&calendar_doc_id(2027), &doc.save(), at("2027-02-02T08:00:00+08:00")).unwrap();
     let row = &store.inspection_findings(&insp.id).unwrap()[0];
     assert_eq!((row.due_date, row.provisional, row.deadline_changed), ("2027-02-15".parse().unwrap(), false, true));

@@ -48,7 +48,8 @@ where
     tokio::task::spawn_blocking(move || {
         let mut db = state.lock();
         let caller = authenticate(&state, &mut *db.sql, &headers)?;
-        let access = CallerAccess::new(&caller, &mut *db.sql, &state.scheme)?;
+        let office = state.office.get(&mut db)?;
+        let access = CallerAccess::new(&caller, &mut *db.sql, &office)?;
         f(&state, &caller, &access, &mut db.docs(), &body, session(&headers))
     })
     .await
@@ -76,7 +77,8 @@ pub async fn digest(State(state): State<Arc<AppState>>, headers: HeaderMap, body
         let ours = match cached {
             Some(d) => d,
             None => {
-                let access = CallerAccess::new(&caller, &mut *db.sql, &state.scheme)?;
+                let office = state.office.get(&mut db)?;
+                let access = CallerAccess::new(&caller, &mut *db.sql, &office)?;
                 let d = serve::server_digest(&mut db.docs(), &access)?;
                 state.digests.lock().expect("digest cache").insert(caller.user.id.clone(), (revision, d));
                 d

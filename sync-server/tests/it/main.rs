@@ -2,9 +2,9 @@
 //! core's HTTP client.
 
 mod blobs;
-mod calendars;
 mod faults;
 mod flow;
+mod office_data;
 mod probes;
 mod signing;
 mod support;

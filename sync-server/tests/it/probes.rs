@@ -44,7 +44,7 @@ async fn every_role_is_refused_on_foreign_objects() {
     lead.edit(&insp.id, &lead_ed, &[Edit::SetStatus(InspectionStatus::InProgress)], at("2026-03-02T09:00:00+08:00"))
         .unwrap();
     // Evidence on the inspection: a blob the lead uploaded and referenced.
-    let photo = std::fs::read(lianjian_core::import::fixtures_dir().join("regions/xianning.toml")).unwrap();
+    let photo = std::fs::read(lianjian_core::import::fixtures_dir().join("regions/chibi.toml")).unwrap();
     let hash = {
         use sha2::Digest;
         hex::encode(sha2::Sha256::digest(&photo))

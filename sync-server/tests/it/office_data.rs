@@ -1,7 +1,9 @@
-//! The office's holiday calendars: imported with the command line (bad files
-//! refused with the line at fault, nothing stored), replaced and recorded,
-//! delivered to every device by sync, recomputing provisional deadlines
-//! there, and never written by a device.
+//! The office's rule data. Holiday calendars: imported with the command line
+//! (bad files refused with the line at fault, nothing stored), replaced and
+//! recorded, delivered to every device by sync, recomputing provisional
+//! deadlines there, and never written by a device. Regions: the enterprise's
+//! region selects the grade scheme on the device, and the server checks
+//! findings against it.
 
 use std::process::Command;
 
@@ -10,7 +12,7 @@ use automerge::ROOT;
 use lianjian_core::doc::Edit;
 use lianjian_core::import::fixtures_dir;
 use lianjian_core::model::*;
-use lianjian_core::office::calendar_doc::{calendar_doc_id, read_calendar};
+use lianjian_core::office::documents::{calendar_doc_id, read_office_doc, OfficeDoc};
 use lianjian_core::rules::permissions::Role;
 
 use crate::support::*;
@@ -24,6 +26,10 @@ fn good() -> String {
 /// Runs `lianjian-sync-server import-calendar` on `text` against the test
 /// server's database; returns (success, stdout + stderr).
 fn import(server: &Server, text: &str, by: &str) -> (bool, String) {
+    run_import(server, "import-calendar", text, by)
+}
+
+fn run_import(server: &Server, command: &str, text: &str, by: &str) -> (bool, String) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("calendar.toml");
     std::fs::write(&file, text).unwrap();
@@ -33,7 +39,7 @@ fn import(server: &Server, text: &str, by: &str) -> (bool, String) {
     if let Some(url) = &config.database_url {
         cmd.arg("--database-url").arg(url);
     }
-    let out = cmd.arg("import-calendar").arg(&file).arg("--by").arg(by).output().unwrap();
+    let out = cmd.arg(command).arg(&file).arg("--by").arg(by).output().unwrap();
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     (out.status.success(), text)
 }
@@ -80,15 +86,16 @@ async fn bad_calendar_files_are_refused_with_the_line_and_change_nothing() {
     let corrected = good().replace("测试用日历（非官方）", "测试用日历（更正）");
     let (ok, out) = tokio::task::block_in_place(|| import(&server, &corrected, "office-head"));
     assert!(ok && out.contains("replacing 测试用日历（非官方）"), "{out}");
-    let (record, year) = read_calendar(&stored(&server).unwrap()).unwrap();
-    assert_eq!(year.source, "测试用日历（更正）");
+    let (record, parsed) = read_office_doc(&stored(&server).unwrap()).unwrap();
+    assert_eq!(record.source, "测试用日历（更正）");
+    assert!(matches!(parsed, OfficeDoc::Calendar(y) if y.year == 2027));
     let last = record.imports.last().unwrap();
     assert_eq!((record.imports.len(), last.by.as_str()), (2, "office-head"));
     assert_eq!(last.replaced.as_deref(), Some("测试用日历（非官方）"));
     // A bad file after that leaves the corrected year in force.
     let (ok, _) = tokio::task::block_in_place(|| import(&server, "[[year]]\nyear = 2027\n", "office-clerk"));
     assert!(!ok);
-    assert_eq!(read_calendar(&stored(&server).unwrap()).unwrap().1.source, "测试用日历（更正）");
+    assert_eq!(read_office_doc(&stored(&server).unwrap()).unwrap().0.source, "测试用日历（更正）");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -152,4 +159,43 @@ async fn a_calendar_reaches_devices_recomputes_deadlines_and_is_never_written_by
     let p = client.sync(&mut lead, &lead_e.token).await.unwrap();
     assert_eq!(p.rejected.len(), 1, "{:?}", p.rejected);
     assert_eq!(server_heads(&server.state, &id), before, "the server stored the forgery");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_enterprise_region_selects_the_grade_scheme_on_device_and_server() {
+    // The demo seeding imported fixtures/regions/chibi.toml (赤壁市: 重大/一般,
+    // general hazards within 10 working days).
+    let server = Server::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let lead_user = server.user(Role::TeamLead, 0).clone();
+    let insp_user = server.user(Role::Inspector, 0).clone();
+    let (mut lead, lead_e, client) = server.file_device(&lead_user, dir.path()).await;
+    client.sync(&mut lead, &lead_e.token).await.unwrap();
+    let chibi = lead.search_enterprises("赤壁", 50).unwrap();
+    let row = chibi.iter().find(|e| e.grid.starts_with("赤壁市")).expect("a fixture enterprise in 赤壁市");
+    let ent = lead.enterprise(&row.id.parse().unwrap()).unwrap();
+    let checklist = lead.latest_checklists(&ent.industry).unwrap().remove(0);
+    let team =
+        [member(&lead_user, TeamRole::Lead, &ent.industry), member(&insp_user, TeamRole::Inspector, &ent.industry)];
+    let insp = inspection(&ent, &checklist, &team); // asks for three-level …
+    let ed = editor(&lead_user, Role::TeamLead);
+    lead.create_inspection(&insp, &ed, at("2026-03-02T08:30:00+08:00")).unwrap();
+    assert_eq!(lead.inspection(&insp.id).unwrap().grade_scheme, "chibi-2026", "… the region decides");
+    lead.edit(&insp.id, &ed, &[Edit::SetStatus(InspectionStatus::InProgress)], at("2026-03-02T09:00:00+08:00"))
+        .unwrap();
+    // 三级 is not a grade of this region; 一般 is, with 10 working days.
+    let wrong = finding("灭火器压力不足", "仓库", ed.person, at("2026-03-02T09:30:00+08:00"), vec![]);
+    assert!(lead.edit(&insp.id, &ed, &[Edit::AddFinding(wrong.clone())], at("2026-03-02T09:30:00+08:00")).is_err());
+    let general = Finding { grade: "一般".into(), ..wrong };
+    lead.edit(&insp.id, &ed, &[Edit::AddFinding(general.clone())], at("2026-03-02T09:30:00+08:00")).unwrap();
+    assert_eq!(lead.finding(&insp.id, &general.id).unwrap().deadline, Deadline::By("2026-03-16".parse().unwrap()));
+    // The server knows the region's scheme and accepts the inspection.
+    let p = client.sync(&mut lead, &lead_e.token).await.unwrap();
+    assert!(p.rejected.is_empty(), "{:?}", p.rejected);
+    assert_eq!(server_heads(&server.state, &insp.id.to_string()), lead.heads(&insp.id.to_string()).unwrap());
+
+    // A region file that does not parse is refused by the command and changes nothing.
+    let (ok, out) =
+        tokio::task::block_in_place(|| run_import(&server, "import-region", "id = \"x\"\n", "office-clerk"));
+    assert!(!ok, "{out}");
 }

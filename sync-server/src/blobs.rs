@@ -19,6 +19,11 @@ use crate::args;
 use crate::db::{self, Caller};
 use crate::sql::{DbError, Sql};
 
+/// Header: bytes of the upload the server holds / where a chunk starts.
+pub const UPLOAD_OFFSET: &str = "upload-offset";
+/// Header: the blob's total length.
+pub const UPLOAD_LENGTH: &str = "upload-length";
+
 /// Largest blob accepted (a long video of a site walk-through).
 pub const MAX_BLOB: u64 = 1 << 30;
 /// Largest chunk of one upload request.

@@ -36,7 +36,7 @@ pub const MAX_CHUNKS: i64 = 64;
 /// Documents kept loaded in memory.
 const CACHE_SIZE: usize = 256;
 
-pub(crate) fn storage(e: DbError) -> Error {
+fn storage(e: DbError) -> Error {
     Error::from(e)
 }
 
@@ -104,6 +104,15 @@ impl<'a> DocTables<'a> {
         let n = row.int(1).map_err(storage)?;
         self.cache.docs.insert(id.to_string(), Cached { doc, heads, chunks: n });
         Ok(true)
+    }
+
+    /// The id and stored heads of every document of a kind, by id.
+    pub fn heads_of_kind(&mut self, kind: DocKind) -> Result<Vec<(String, Vec<u8>)>> {
+        let rows = self
+            .db
+            .query("SELECT id, heads FROM documents WHERE kind = $1 ORDER BY id", args![kind.code()])
+            .map_err(storage)?;
+        rows.iter().map(|r| Ok((r.text(0).map_err(storage)?, r.bytes(1).map_err(storage)?))).collect()
     }
 
     /// Runs `f` on a stored document.

@@ -80,7 +80,7 @@ impl IntoResponse for AppError {
         let mut resp =
             (status, Json(serde_json::json!({ "error": code, "message": self.to_string() }))).into_response();
         if let AppError::Upload(UploadError::Offset(at)) = self {
-            resp.headers_mut().insert(crate::routes::UPLOAD_OFFSET, at.into());
+            resp.headers_mut().insert(crate::blobs::UPLOAD_OFFSET, at.into());
         }
         resp
     }

@@ -9,10 +9,9 @@ use std::sync::{Arc, Mutex};
 
 use lianjian_core::office::documents::{read_office_doc, OfficeDoc};
 use lianjian_core::office::OfficeData;
+use lianjian_core::store::DocKind;
 
-use crate::db;
-use crate::docs::storage;
-use crate::state::Database;
+use crate::docs::DocTables;
 
 /// The office data and what it was read from.
 #[derive(Default)]
@@ -27,25 +26,19 @@ struct Cached {
 }
 
 impl OfficeCache {
-    /// The office data as stored now.
-    pub fn get(&self, db: &mut Database) -> lianjian_core::Result<Arc<OfficeData>> {
-        let revision = db::revision(&mut *db.sql).map_err(storage)?;
+    /// The office data as stored now; `revision` is the data revision the
+    /// caller read (nothing is looked up while it is unchanged).
+    pub fn get(&self, revision: i64, docs: &mut DocTables<'_>) -> lianjian_core::Result<Arc<OfficeData>> {
         let mut cached = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(c) = cached.as_ref().filter(|c| c.revision == revision) {
             return Ok(c.data.clone());
         }
-        let rows =
-            db.sql.query("SELECT id, heads FROM documents WHERE kind = 'office' ORDER BY id", &[]).map_err(storage)?;
-        let heads = rows
-            .iter()
-            .map(|r| Ok((r.text(0).map_err(storage)?, r.bytes(1).map_err(storage)?)))
-            .collect::<lianjian_core::Result<Vec<_>>>()?;
+        let heads = docs.heads_of_kind(DocKind::Office)?;
         if let Some(c) = cached.as_mut().filter(|c| c.heads == heads) {
             c.revision = revision;
             return Ok(c.data.clone());
         }
         let mut data = OfficeData::default();
-        let mut docs = db.docs();
         for (id, _) in &heads {
             match docs.with_document(id, read_office_doc)?? {
                 (_, OfficeDoc::Calendar(year)) => {

@@ -21,25 +21,7 @@ use crate::rules::permissions::{authorize, Action};
 
 /// Finding fields whose concurrent edits must be resolved by a person.
 pub const SIGNIFICANT_FINDING_FIELDS: &[&str] = &["description", "grade", "deadline", "status"];
-/// Whether `obj[field]` holds concurrent values a person must resolve. A
-/// finding's deadline computed from its grade is not such a field: every
-/// device derives it from the grade (`rules::deadline::finding_deadline`),
-/// so only a conflict on the grade, or on a deadline set by hand, counts.
-pub fn significant_conflict<D: ReadDoc>(doc: &D, obj: &ObjId, field: &str) -> Result<bool> {
-    if doc.get_all(obj, field)?.len() < 2 {
-        return Ok(false);
-    }
-    if field == "deadline" {
-        let basis = doc.get_all(obj, "deadline_basis")?;
-        let computed = match basis.as_slice() {
-            [] => true,
-            [(Value::Scalar(s), _)] => s.as_str() == Some(crate::model::DeadlineBasis::Computed.code()),
-            _ => false,
-        };
-        return Ok(!computed);
-    }
-    Ok(true)
-}
+pub use super::fields::significant_conflict;
 
 /// Response fields whose concurrent edits must be resolved by a person.
 pub const SIGNIFICANT_RESPONSE_FIELDS: &[&str] = &["verdict", "measured"];

@@ -113,3 +113,23 @@ pub fn append_unique<T: Transactable + ReadDoc>(tx: &mut T, obj: &ObjId, key: &s
     tx.insert(&list, n, value)?;
     Ok(true)
 }
+
+/// Whether `obj[field]` holds concurrent values a person must resolve. A
+/// finding's deadline computed from its grade is not such a field: every
+/// device derives it from the grade (`rules::deadline::finding_deadline`),
+/// so only a conflict on the grade, or on a deadline set by hand, counts.
+pub fn significant_conflict<D: ReadDoc>(doc: &D, obj: &ObjId, field: &str) -> Result<bool> {
+    if doc.get_all(obj, field)?.len() < 2 {
+        return Ok(false);
+    }
+    if field == "deadline" {
+        let basis = doc.get_all(obj, "deadline_basis")?;
+        let computed = match basis.as_slice() {
+            [] => true,
+            [(Value::Scalar(s), _)] => s.as_str() == Some(crate::model::DeadlineBasis::Computed.code()),
+            _ => false,
+        };
+        return Ok(!computed);
+    }
+    Ok(true)
+}

@@ -30,8 +30,7 @@ use crate::rules::permissions::{authorize, Action};
 use crate::rules::transitions::{check_finding_transition, check_inspection_transition, content_editable};
 use crate::signing::record::RecordRef;
 
-/// The document layout version this build writes and understands.
-pub const SCHEMA_VERSION: u64 = 1;
+pub use crate::model::inspection::SCHEMA_VERSION;
 
 /// An inspection's automerge document with typed operations.
 #[derive(Debug, Clone)]
@@ -394,7 +393,7 @@ fn write_deadline(tx: &mut Transaction<'_>, obj: &automerge::ObjId, f: &Finding)
     if f.deadline_basis == DeadlineBasis::Computed {
         // Derived from the grade: a new value settles any concurrent ones.
         put_if_changed(tx, obj, "deadline", f.deadline.code().into())?;
-    } else if crate::doc::conflicts::significant_conflict(&*tx, obj, "deadline")? {
+    } else if super::fields::significant_conflict(&*tx, obj, "deadline")? {
         return Err(Error::Conflicted { field: "deadline" });
     } else {
         put_if_changed(tx, obj, "deadline", f.deadline.code().into())?;
@@ -583,7 +582,7 @@ fn apply_one(
             if meta.purpose != EvidencePurpose::Rectification {
                 require_editable(*status)?;
             }
-            let sha = crate::store::blobs::parse_hash(&meta.sha256)?;
+            let sha = crate::model::evidence::parse_hash(&meta.sha256)?;
             if meta.target != target.code() {
                 return Err(Error::validation("target", "the evidence record names another target"));
             }

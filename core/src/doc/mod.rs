@@ -2,11 +2,13 @@
 //! where, how edits become minimal automerge ops, and how conflicts on legally
 //! significant fields are surfaced and resolved.
 
+pub mod apply;
 pub mod catalog;
 pub mod conflicts;
 pub mod edit;
 pub mod fields;
 pub mod inspection;
+pub mod kind;
 mod scalar;
 
 pub use conflicts::{Candidate, Conflict, ConflictTarget, FieldValue, Resolution};

@@ -6,8 +6,8 @@
 
 use chrono::Duration;
 
-use super::meta::{EvidenceFlag, EvidencePurpose, FlagKind};
 use super::phash;
+use crate::model::evidence::{EvidenceFlag, EvidencePurpose, FlagKind};
 use crate::model::{Coordinates, Timestamp};
 
 /// Thresholds for the flags.

@@ -5,7 +5,7 @@
 
 use super::decode::describe;
 use super::error::EvidenceError;
-use super::meta::EvidenceKind;
+use crate::model::evidence::EvidenceKind;
 
 /// What a non-photo file was recognised as.
 #[derive(Clone, Debug, PartialEq, Eq)]

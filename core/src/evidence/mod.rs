@@ -14,15 +14,14 @@ pub mod error;
 pub mod exif;
 pub mod flags;
 pub mod media;
-pub mod meta;
 pub mod phash;
 pub mod pipeline;
 pub mod render;
 pub mod watermark;
 
+pub use crate::model::evidence::{EvidenceFlag, EvidenceKind, EvidenceMeta, EvidencePurpose, EvidenceTarget, FlagKind};
 pub use decode::{DecodeLimits, PhotoFormat};
 pub use error::EvidenceError;
 pub use flags::{FlagContext, FlagPolicy};
-pub use meta::{EvidenceFlag, EvidenceKind, EvidenceMeta, EvidencePurpose, EvidenceTarget, FlagKind};
 pub use pipeline::{PhotoPipeline, ProcessedPhoto, WatermarkContext};
 pub use watermark::WatermarkFont;

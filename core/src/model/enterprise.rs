@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use autosurgeon::{Hydrate, Reconcile};
 
 use super::codes::code_enum;
+use super::credit_code::CreditCode;
 use super::ids::EnterpriseId;
-use crate::rules::credit_code::CreditCode;
 
 code_enum!(
     /// Risk colour (风险等级), high to low; it sets how often the enterprise is

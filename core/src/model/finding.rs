@@ -6,8 +6,8 @@ use autosurgeon::{Hydrate, Reconcile};
 use super::checklist::LegalBasis;
 use super::codes::code_enum;
 use super::deadline::{Deadline, DeadlineBasis, ImmediateMeasure};
+use super::department::Department;
 use super::ids::{FindingId, PersonId};
-use super::inspection::Department;
 use super::time::Timestamp;
 
 code_enum!(
@@ -96,7 +96,7 @@ impl Finding {
             item_code: None,
             legal_basis: None,
             grade: grade.into(),
-            deadline: Deadline::By(crate::rules::deadline::local_date(&found_at.0)),
+            deadline: Deadline::By(super::time::local_date(&found_at.0)),
             deadline_basis: DeadlineBasis::Computed,
             deadline_reason: None,
             deadline_provisional: None,

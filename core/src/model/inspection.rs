@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use autosurgeon::{Hydrate, Reconcile};
 
 use super::codes::code_enum;
+pub use super::department::Department;
 use super::finding::Finding;
 use super::ids::{ChecklistId, EnterpriseId, InspectionId, PersonId, PlanId, SubGroupId};
 use super::interview::InterviewRecord;
@@ -27,28 +28,6 @@ code_enum!(
         Signed = ("signed", "已签字"),
         /// Documents issued, record closed.
         Closed = ("closed", "已办结"),
-    }
-);
-
-code_enum!(
-    /// The departments that take part in joint inspections.
-    Department {
-        /// 应急管理 (usually leads).
-        EmergencyManagement = ("emergency_management", "应急管理"),
-        /// 公安.
-        PublicSecurity = ("public_security", "公安"),
-        /// 住建.
-        HousingConstruction = ("housing_construction", "住建"),
-        /// 交通运输.
-        Transport = ("transport", "交通运输"),
-        /// 市场监管 (special equipment).
-        MarketRegulation = ("market_regulation", "市场监管"),
-        /// 卫健 (occupational health).
-        Health = ("health", "卫健"),
-        /// 消防.
-        FireRescue = ("fire_rescue", "消防"),
-        /// 自然资源 (mining boundaries).
-        NaturalResources = ("natural_resources", "自然资源"),
     }
 );
 
@@ -194,10 +173,13 @@ pub fn response_key(item_code: &str, inspector: &PersonId) -> String {
     format!("{item_code}/{inspector}")
 }
 
+/// The inspection document layout version this build writes and understands.
+pub const SCHEMA_VERSION: u64 = 1;
+
 /// A whole inspection.
 #[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
 pub struct Inspection {
-    /// Document schema version (see `doc::SCHEMA_VERSION`).
+    /// Document schema version ([`SCHEMA_VERSION`]).
     pub schema: u64,
     /// Id.
     pub id: InspectionId,
@@ -242,13 +224,13 @@ pub struct Inspection {
     pub created_at: Timestamp,
     /// Evidence records, by SHA-256 of the original file.
     #[autosurgeon(missing = "BTreeMap::new")]
-    pub evidence: BTreeMap<String, crate::evidence::EvidenceMeta>,
+    pub evidence: BTreeMap<String, super::evidence::EvidenceMeta>,
     /// Frozen, signed records, by signature id. Written once, never edited.
     #[autosurgeon(missing = "BTreeMap::new")]
-    pub signatures: BTreeMap<String, crate::signing::SignatureEntry>,
+    pub signatures: BTreeMap<String, super::signature::SignatureEntry>,
     /// Refusals to sign (拒签), by record code. Written once, never edited.
     #[autosurgeon(missing = "BTreeMap::new")]
-    pub refusals: BTreeMap<String, crate::signing::Refusal>,
+    pub refusals: BTreeMap<String, super::signature::Refusal>,
     /// The outcome the inspector chose, when stronger than the derived one
     /// (`rules::outcome`).
     #[autosurgeon(missing = "Option::default")]
@@ -266,7 +248,7 @@ impl Inspection {
         scheduled_at: Timestamp,
     ) -> Self {
         Inspection {
-            schema: crate::doc::SCHEMA_VERSION,
+            schema: SCHEMA_VERSION,
             id: InspectionId::new(),
             plan: None,
             enterprise: enterprise.id,

@@ -5,12 +5,16 @@
 mod codes;
 pub(crate) use codes::code_enum;
 pub mod checklist;
+pub mod credit_code;
 pub mod deadline;
+pub mod department;
 pub mod enterprise;
+pub mod evidence;
 pub mod finding;
 pub mod ids;
 pub mod inspection;
 pub mod interview;
+pub mod signature;
 pub mod time;
 
 pub use checklist::{ChecklistItem, ChecklistSection, ChecklistTemplate, ItemKind, LegalBasis, Threshold};

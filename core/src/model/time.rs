@@ -38,6 +38,12 @@ impl Timestamp {
     }
 }
 
+/// The local date in Asia/Shanghai of an instant recorded with any offset
+/// (the date every legal period counts from).
+pub fn local_date<Tz: chrono::TimeZone>(at: &DateTime<Tz>) -> chrono::NaiveDate {
+    at.with_timezone(&chrono_tz::Asia::Shanghai).date_naive()
+}
+
 /// UTC+8, the offset of Asia/Shanghai (no DST since 1991).
 pub fn china_offset() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("valid offset")

@@ -10,7 +10,6 @@ use automerge::{ActorId, Automerge, ROOT};
 use autosurgeon::{Hydrate, Reconcile};
 
 use super::region::Region;
-use crate::doc::fields::string;
 use crate::error::{Error, Result};
 use crate::model::Timestamp;
 use crate::rules::calendar::CalendarYear;
@@ -164,7 +163,10 @@ pub fn update_office_doc(doc: &mut Automerge, text: &str, by: &str, at: Timestam
 
 /// Reads an office document: the record and what it holds.
 pub fn read_office_doc(doc: &Automerge) -> Result<(OfficeRecord, OfficeDoc)> {
-    let kind = string(doc, &ROOT, "doc_kind")?.unwrap_or_default();
+    let kind = match automerge::ReadDoc::get(doc, ROOT, "doc_kind")? {
+        Some((automerge::Value::Scalar(s), _)) => s.as_str().unwrap_or_default().to_string(),
+        _ => String::new(),
+    };
     if !is_office_kind(&kind) {
         return Err(Error::Schema(format!("expected an office document, found {kind:?}")));
     }

@@ -14,7 +14,6 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Days, NaiveDate, TimeZone};
-use chrono_tz::Asia::Shanghai;
 
 use super::calendar::HolidayCalendar;
 use super::grades::{DeadlineRule, GradeDef, GradeScheme};
@@ -91,10 +90,7 @@ pub fn provisional_reason(years: &BTreeSet<i32>) -> Option<String> {
     Some(format!("{list}官方节假日安排尚未收到，暂按周末休息推算，收到后自动重算"))
 }
 
-/// The local date in Asia/Shanghai of an instant recorded with any offset.
-pub fn local_date<Tz: TimeZone>(at: &DateTime<Tz>) -> NaiveDate {
-    at.with_timezone(&Shanghai).date_naive()
-}
+pub use crate::model::time::local_date;
 
 fn next_day(d: NaiveDate) -> Result<NaiveDate, DeadlineError> {
     d.succ_opt().ok_or(DeadlineError::OutOfRange)

@@ -5,7 +5,6 @@
 //! passed in, so they are tested with tables.
 
 pub mod calendar;
-pub mod credit_code;
 pub mod deadline;
 pub mod grades;
 pub mod outcome;
@@ -14,3 +13,6 @@ pub mod signing;
 pub mod team;
 pub mod transitions;
 pub mod verdict;
+
+/// GB 32100-2015 credit codes: a value type of the model, validated when made.
+pub use crate::model::credit_code;

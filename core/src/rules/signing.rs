@@ -11,8 +11,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::model::signature::SignerRole;
 use crate::model::{Inspection, PersonId};
-use crate::signing::entry::SignerRole;
 use crate::signing::record::RecordRef;
 use crate::signing::verify::{SignatureCheck, SignatureStatus};
 

@@ -9,9 +9,9 @@
 use serde_json::{json, Map, Value};
 use unicode_normalization::UnicodeNormalization;
 
-use super::entry::Refusal;
 use super::record::RecordRef;
 use crate::error::{Error, Result};
+use crate::model::signature::Refusal;
 use crate::model::{Finding, Inspection, InterviewRecord, Response};
 
 /// The format tag written into every record.

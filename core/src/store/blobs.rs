@@ -69,13 +69,7 @@ pub struct BlobEntry {
     pub last_error: Option<String>,
 }
 
-/// Checks a hash is 64 hex digits; returns it lowercase.
-pub fn parse_hash(hash: &str) -> Result<String> {
-    if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(Error::validation("sha256", "must be 64 hexadecimal characters"));
-    }
-    Ok(hash.to_ascii_lowercase())
-}
+pub use crate::model::evidence::parse_hash;
 
 fn sync_dir(dir: &Path) -> Result<()> {
     File::open(dir)?.sync_all()?;

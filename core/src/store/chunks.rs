@@ -15,40 +15,7 @@ use crate::model::Timestamp;
 /// Compact when there are more chunks than this.
 pub const MAX_CHUNKS: usize = 50;
 
-/// The kind of a stored document.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DocKind {
-    /// An inspection (team-written).
-    Inspection,
-    /// An enterprise file (office-written).
-    Enterprise,
-    /// A checklist version (office-written).
-    Checklist,
-    /// Office rule data: a year's calendar, a region (office-written).
-    Office,
-}
-
-impl DocKind {
-    /// The code in the `documents.kind` column.
-    pub fn code(&self) -> &'static str {
-        match self {
-            DocKind::Inspection => "inspection",
-            DocKind::Enterprise => "enterprise",
-            DocKind::Checklist => "checklist",
-            DocKind::Office => "office",
-        }
-    }
-
-    fn from_code(s: &str) -> Result<Self> {
-        match s {
-            "inspection" => Ok(DocKind::Inspection),
-            "enterprise" => Ok(DocKind::Enterprise),
-            "checklist" => Ok(DocKind::Checklist),
-            "office" => Ok(DocKind::Office),
-            other => Err(Error::Schema(format!("unknown document kind {other:?}"))),
-        }
-    }
-}
+pub use crate::doc::kind::DocKind;
 
 /// A document in memory together with what is on disk for it.
 #[derive(Debug)]

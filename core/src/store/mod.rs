@@ -345,7 +345,7 @@ impl Store {
     pub fn receive(&mut self, id: &str, bytes: &[u8], at: Timestamp) -> Result<bool> {
         let incoming = Automerge::load(bytes)
             .map_err(|e| Error::CorruptDocument { doc: id.to_string(), reason: e.to_string() })?;
-        let (kind, mut incoming) = crate::sync::apply::detect_kind(id, incoming)?;
+        let (kind, mut incoming) = crate::doc::apply::detect_kind(id, incoming)?;
         if !self.ensure_loaded(id)? {
             incoming.set_actor(self.actor.clone());
             let tx = self.conn.transaction()?;

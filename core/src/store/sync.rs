@@ -9,9 +9,9 @@ use rusqlite::{params, OptionalExtension};
 
 use super::chunks;
 use super::{Reach, Store};
+use crate::doc::apply::{apply_sync_message, Applied};
 use crate::error::{Error, Result};
 use crate::model::Timestamp;
-use crate::sync::apply::{apply_sync_message, Applied};
 
 impl Store {
     /// Every stored document with its heads, in id order.

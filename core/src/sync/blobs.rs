@@ -15,8 +15,7 @@ use crate::model::Timestamp;
 use crate::store::blobs::{parse_hash, BlobState};
 use crate::store::Store;
 
-/// Upload chunk size unless set otherwise (1 MiB: a few seconds on a weak link).
-pub const DEFAULT_CHUNK: usize = 1 << 20;
+pub use super::http::DEFAULT_CHUNK;
 
 const OFFSET: &str = "upload-offset";
 const LENGTH: &str = "upload-length";

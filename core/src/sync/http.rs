@@ -11,6 +11,9 @@ use crate::error::{Error, Result};
 use crate::model::Timestamp;
 use crate::store::Store;
 
+/// Upload chunk size unless set otherwise (1 MiB: a few seconds on a weak link).
+pub const DEFAULT_CHUNK: usize = 1 << 20;
+
 /// The header carrying the sync session id.
 pub const SESSION_HEADER: &str = "x-lianjian-session";
 
@@ -54,7 +57,7 @@ impl SyncClient {
             base: base_url.trim_end_matches('/').to_string(),
             http,
             backoff: std::time::Duration::from_millis(100),
-            chunk_size: super::blobs::DEFAULT_CHUNK,
+            chunk_size: DEFAULT_CHUNK,
         })
     }
 

@@ -9,10 +9,12 @@
 //! documents differ and which are new. (2+) Batched automerge sync messages
 //! for those documents only, until neither side has anything to say.
 
-pub mod apply;
 pub mod blobs;
 pub mod client;
 pub mod digest;
 pub mod http;
 pub mod serve;
 pub mod wire;
+
+/// Applying a sync message to a document lives with the documents.
+pub use crate::doc::apply;

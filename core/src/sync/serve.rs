@@ -40,7 +40,7 @@ pub trait ServerDocs {
     fn stored_heads(&mut self, doc: &str) -> Result<Vec<ChangeHash>>;
     /// The persisted sync state with `peer` for `doc`, or a fresh one.
     fn sync_state(&mut self, doc: &str, peer: &str) -> Result<State>;
-    /// Applies a sync message durably (see [`crate::sync::apply`]); whether
+    /// Applies a sync message durably (see [`crate::doc::apply`]); whether
     /// the document changed. On error nothing is kept.
     fn receive_sync_message(
         &mut self,

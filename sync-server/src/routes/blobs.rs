@@ -18,10 +18,7 @@ use crate::error::AppError;
 use crate::routes::auth::authenticate;
 use crate::state::AppState;
 
-/// Header: bytes of the upload the server holds / where a chunk starts.
-pub const UPLOAD_OFFSET: &str = "upload-offset";
-/// Header: the blob's total length.
-pub const UPLOAD_LENGTH: &str = "upload-length";
+pub use crate::blobs::{UPLOAD_LENGTH, UPLOAD_OFFSET};
 /// Header (optional): SHA-256 hex of this chunk, so a chunk damaged on the
 /// way is refused before it is appended.
 pub const CHUNK_SHA256: &str = "upload-chunk-sha256";

@@ -48,7 +48,8 @@ where
     tokio::task::spawn_blocking(move || {
         let mut db = state.lock();
         let caller = authenticate(&state, &mut *db.sql, &headers)?;
-        let office = state.office.get(&mut db)?;
+        let revision = crate::db::revision(&mut *db.sql).map_err(|e| lianjian_core::Error::External(Box::new(e)))?;
+        let office = state.office.get(revision, &mut db.docs())?;
         let access = CallerAccess::new(&caller, &mut *db.sql, &office)?;
         f(&state, &caller, &access, &mut db.docs(), &body, session(&headers))
     })
@@ -77,7 +78,9 @@ pub async fn digest(State(state): State<Arc<AppState>>, headers: HeaderMap, body
         let ours = match cached {
             Some(d) => d,
             None => {
-                let office = state.office.get(&mut db)?;
+                let revision =
+                    crate::db::revision(&mut *db.sql).map_err(|e| lianjian_core::Error::External(Box::new(e)))?;
+                let office = state.office.get(revision, &mut db.docs())?;
                 let access = CallerAccess::new(&caller, &mut *db.sql, &office)?;
                 let d = serve::server_digest(&mut db.docs(), &access)?;
                 state.digests.lock().expect("digest cache").insert(caller.user.id.clone(), (revision, d));

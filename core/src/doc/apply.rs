@@ -6,10 +6,10 @@
 use automerge::sync::{Message, State, SyncDoc};
 use automerge::{ActorId, Automerge, Change, ChangeHash};
 
-use crate::doc::catalog::{kind_of, KIND_CHECKLIST, KIND_ENTERPRISE};
-use crate::doc::InspectionDoc;
+use super::catalog::{kind_of, KIND_CHECKLIST, KIND_ENTERPRISE};
+use super::kind::DocKind;
+use super::InspectionDoc;
 use crate::error::{Error, Result};
-use crate::store::DocKind;
 
 /// What applying a sync message did.
 #[derive(Debug)]

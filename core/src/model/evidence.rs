@@ -5,8 +5,8 @@
 
 use autosurgeon::{Hydrate, Reconcile};
 
-use crate::model::code_enum;
-use crate::model::{Coordinates, FindingId, PersonId, Timestamp};
+use super::code_enum;
+use super::{Coordinates, FindingId, PersonId, Timestamp};
 
 code_enum!(
     /// What kind of file the evidence is.
@@ -129,4 +129,12 @@ impl EvidenceMeta {
     pub fn blobs(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.sha256.as_str()).chain(self.display.as_deref()).chain(self.thumbnail.as_deref())
     }
+}
+
+/// Checks a blob hash (SHA-256) is 64 hex digits; returns it lowercase.
+pub fn parse_hash(hash: &str) -> crate::error::Result<String> {
+    if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(crate::error::Error::validation("sha256", "must be 64 hexadecimal characters"));
+    }
+    Ok(hash.to_ascii_lowercase())
 }

@@ -41,6 +41,12 @@ pub trait DeviceClock: Send + Sync {
 
 struct ForeignClock(Arc<dyn DeviceClock>);
 
+impl std::fmt::Debug for ForeignClock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ForeignClock")
+    }
+}
+
 impl Clock for ForeignClock {
     fn now(&self) -> Timestamp {
         Timestamp::from_unix_millis(self.0.now_millis())
@@ -79,6 +85,11 @@ impl LianjianStore {
     /// Now, from the store's clock: every rule that needs the time gets it here.
     pub(crate) fn now(&self) -> Timestamp {
         self.clock.now()
+    }
+
+    /// The store's clock, for transfers that record times.
+    pub(crate) fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
     }
 
     fn with_clock(path: String, clock: Arc<dyn Clock>) -> ApiResult<Arc<Self>> {

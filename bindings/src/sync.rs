@@ -212,7 +212,7 @@ impl SyncEngine {
         token: String,
         listener: Option<Arc<dyn BlobListener>>,
     ) -> ApiResult<BlobUploadReport> {
-        let client = self.client.clone();
+        let client = self.client.clone().with_clock(store.clock());
         let report = on_own_connection(store, move |own| async move {
             let mut on_progress = |p: &lianjian_core::sync::blobs::BlobProgress| {
                 if let Some(l) = &listener {
@@ -238,7 +238,7 @@ impl SyncEngine {
         sha256: String,
         media_type: String,
     ) -> ApiResult<String> {
-        let client = self.client.clone();
+        let client = self.client.clone().with_clock(store.clock());
         on_own_connection(store, move |own| async move {
             client.download_blob(&own, &token, &sha256, &media_type).await?;
             Ok(own.blob_path(&sha256)?.to_string_lossy().into_owned())

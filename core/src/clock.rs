@@ -7,11 +7,11 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use chrono::NaiveDate;
 
+use crate::model::time::local_date;
 use crate::model::Timestamp;
-use crate::rules::deadline::local_date;
 
 /// A source of the current time.
-pub trait Clock: Send + Sync {
+pub trait Clock: Send + Sync + std::fmt::Debug {
     /// The current instant (China Standard Time offset).
     fn now(&self) -> Timestamp;
 

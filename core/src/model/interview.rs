@@ -1,5 +1,8 @@
 //! Interview records (询问笔录): who was asked, by whom, and the questions
-//! and answers in order. The interviewee later signs every page.
+//! and answers in order. The interviewee signs the record once, on the
+//! device (a printed record would repeat that signature on each page; the
+//! documents are later work), or refuses, and the refusal with its reason
+//! is signed by the interviewers.
 
 use autosurgeon::{Hydrate, Reconcile};
 

@@ -1,5 +1,8 @@
-//! Who may do what. The same table is used by the device (to grey out what a
-//! user cannot do) and, in the sync issue, by the server (to refuse it).
+//! Who may do what. The device applies this table before every edit (and
+//! can grey out what a user cannot do). The server does not run it on
+//! incoming changes yet: it decides who may write a document from its own
+//! access table (the team, the office); applying this table there too is
+//! the next issue's work.
 
 use crate::error::{Error, Result};
 use crate::model::code_enum;

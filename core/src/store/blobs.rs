@@ -321,7 +321,8 @@ mod tests {
         let (dir, store) = store();
         let src = dir.path().join("camera.jpg");
         std::fs::write(&src, vec![7u8; 200_000]).unwrap();
-        let hash = store.put_blob_file(&src, "image/jpeg", Timestamp::now()).unwrap();
+        let at = Timestamp::parse("2026-03-02T10:00:00+08:00").unwrap();
+        let hash = store.put_blob_file(&src, "image/jpeg", at).unwrap();
         assert_eq!(store.read_blob(&hash).unwrap().len(), 200_000);
         std::fs::write(store.blob_path(&hash).unwrap(), b"bit rot").unwrap();
         assert!(matches!(store.read_blob(&hash), Err(Error::CorruptDocument { .. })));
@@ -329,7 +330,7 @@ mod tests {
             assert!(matches!(store.blob_path(bad), Err(Error::Validation { .. })), "{bad}");
         }
         let memory = Store::open_in_memory().unwrap();
-        assert!(memory.put_blob(b"x", "image/png", Timestamp::now()).is_err());
+        assert!(memory.put_blob(b"x", "image/png", at).is_err());
         assert!(std::fs::read_dir(store.blob_dir().unwrap().join("tmp")).unwrap().next().is_none(), "no temp left");
     }
 }

@@ -63,7 +63,7 @@ impl SyncClient {
         token: &str,
         listener: &mut (dyn FnMut(&BlobProgress) + Send),
     ) -> Result<BlobReport> {
-        let due = store.due_uploads(Timestamp::now())?;
+        let due = store.due_uploads(self.clock.now())?;
         let mut report = BlobReport::default();
         report.progress.blobs_total = due.len();
         report.progress.bytes_total = due.iter().map(|b| b.size).sum();
@@ -84,7 +84,7 @@ impl SyncClient {
                     report.acked.push(blob.hash);
                 }
                 Err(Error::Unauthorized(m)) => {
-                    store.mark_blob_failed(&blob.hash, &m, Some(Timestamp::now()))?;
+                    store.mark_blob_failed(&blob.hash, &m, Some(self.clock.now()))?;
                     return Err(Error::Unauthorized(m));
                 }
                 Err(e) => report.failed.push((blob.hash, e.to_string())),
@@ -110,7 +110,7 @@ impl SyncClient {
         }
         store.mark_blob_uploading(&entry.hash)?;
         match self.send_blob(store, token, &entry.hash, entry.size, sent).await {
-            Ok(()) => store.mark_blob_acked(&entry.hash, Timestamp::now()),
+            Ok(()) => store.mark_blob_acked(&entry.hash, self.clock.now()),
             Err(e) => {
                 // The server refused the content: if the local file still
                 // matches its hash, the bytes were damaged on the way (retry);
@@ -119,7 +119,7 @@ impl SyncClient {
                 let refused = mismatch && store.read_blob(&entry.hash).is_err();
                 let retry_at = (!refused).then(|| {
                     let wait = self.delay(entry.attempts);
-                    Timestamp::from_unix_millis(Timestamp::now().unix_millis() + wait.as_millis() as i64)
+                    Timestamp::from_unix_millis(self.clock.now().unix_millis() + wait.as_millis() as i64)
                 });
                 store.mark_blob_failed(&entry.hash, &e.to_string(), retry_at)?;
                 Err(e)
@@ -226,6 +226,6 @@ impl SyncClient {
             fs::remove_file(&part)?;
             return Err(Error::Network(format!("downloaded blob {hash} does not match its hash; discarded")));
         }
-        store.place_blob(&part, &hash, size, media_type, BlobState::Acked, Timestamp::now())
+        store.place_blob(&part, &hash, size, media_type, BlobState::Acked, self.clock.now())
     }
 }

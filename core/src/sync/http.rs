@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use super::client::{ClientSession, Progress, Request, Response};
 use super::wire;
 use crate::error::{Error, Result};
-use crate::model::Timestamp;
 use crate::store::Store;
 
 /// Upload chunk size unless set otherwise (1 MiB: a few seconds on a weak link).
@@ -37,6 +36,7 @@ pub struct SyncClient {
     pub(super) http: reqwest::Client,
     backoff: std::time::Duration,
     pub(super) chunk_size: usize,
+    pub(super) clock: std::sync::Arc<dyn crate::clock::Clock>,
 }
 
 #[derive(Deserialize)]
@@ -58,7 +58,15 @@ impl SyncClient {
             http,
             backoff: std::time::Duration::from_millis(100),
             chunk_size: DEFAULT_CHUNK,
+            clock: std::sync::Arc::new(crate::clock::SystemClock),
         })
+    }
+
+    /// Takes times (of stored chunks, outbox attempts) from `clock` instead
+    /// of the system clock.
+    pub fn with_clock(mut self, clock: std::sync::Arc<dyn crate::clock::Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Sets the first retry delay (doubled on each further attempt, up to
@@ -153,7 +161,7 @@ impl SyncClient {
         let mut next = Some(session.start(store)?);
         while let Some(req) = next {
             let resp = self.exchange(&mut session, token, &session_id, req).await?;
-            next = session.handle(store, resp, Timestamp::now())?;
+            next = session.handle(store, resp, self.clock.now())?;
             listener(session.progress());
         }
         Ok(session.progress().clone())

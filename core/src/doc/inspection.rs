@@ -356,6 +356,28 @@ fn require_editable(status: InspectionStatus) -> Result<()> {
     }
 }
 
+/// Whether `record` is before its signer now, to be signed or refused: an
+/// interview record on site, as it is read back to the interviewee; the
+/// findings list and site record once presented for signature.
+fn check_presented(tx: &Transaction<'_>, status: InspectionStatus, record: &RecordRef) -> Result<()> {
+    match record {
+        RecordRef::Interview(id) => {
+            if !matches!(status, InspectionStatus::InProgress | InspectionStatus::AwaitingSignature) {
+                return Err(Error::validation("status", "interview records are signed on site"));
+            }
+            object(tx, &root_map(tx, "interviews")?, &id.to_string(), "interview")?;
+        }
+        _ if status != InspectionStatus::AwaitingSignature => {
+            return Err(Error::validation(
+                "status",
+                format!("submit the record for signature first (now {})", status.label()),
+            ));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 /// Whether an edit starts or signs the inspection or changes its team.
 fn changes_team_or_starts(edit: &Edit) -> bool {
     matches!(
@@ -608,22 +630,7 @@ fn apply_one(
         }
         Edit::AddSignature(entry) => {
             authorize(editor.role, Action::CollectSignature)?;
-            let record: RecordRef = entry.record.parse()?;
-            match &record {
-                RecordRef::Interview(id) => {
-                    if !matches!(*status, InspectionStatus::InProgress | InspectionStatus::AwaitingSignature) {
-                        return Err(Error::validation("status", "interview records are signed on site"));
-                    }
-                    object(tx, &root_map(tx, "interviews")?, &id.to_string(), "interview")?;
-                }
-                _ if *status != InspectionStatus::AwaitingSignature => {
-                    return Err(Error::validation(
-                        "status",
-                        format!("submit the record for signature first (now {})", status.label()),
-                    ));
-                }
-                _ => {}
-            }
+            check_presented(tx, *status, &entry.record.parse()?)?;
             if string(tx, &ROOT, "id")?.as_deref() != Some(entry.inspection.to_string().as_str()) {
                 return Err(Error::validation("inspection", "the signature belongs to another inspection"));
             }
@@ -650,23 +657,7 @@ fn apply_one(
         }
         Edit::RecordRefusal(refusal) => {
             authorize(editor.role, Action::CollectSignature)?;
-            let record: RecordRef = refusal.record.parse()?;
-            match &record {
-                // The interviewee refuses on site, as the record is read back to them.
-                RecordRef::Interview(id) => {
-                    if !matches!(*status, InspectionStatus::InProgress | InspectionStatus::AwaitingSignature) {
-                        return Err(Error::validation("status", "interview records are signed on site"));
-                    }
-                    object(tx, &root_map(tx, "interviews")?, &id.to_string(), "interview")?;
-                }
-                _ if *status != InspectionStatus::AwaitingSignature => {
-                    return Err(Error::validation(
-                        "status",
-                        "a refusal is recorded when the record is presented for signature",
-                    ));
-                }
-                _ => {}
-            }
+            check_presented(tx, *status, &refusal.record.parse()?)?;
             if refusal.reason.trim().is_empty() {
                 return Err(Error::validation("reason", "拒签须记录理由"));
             }

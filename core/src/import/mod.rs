@@ -89,13 +89,7 @@ pub fn load_checklist(path: &Path, scheme: &GradeScheme) -> Result<ChecklistTemp
 
 /// Loads every `*.toml` in a folder, sorted by file name.
 pub fn load_checklists(dir: &Path, scheme: &GradeScheme) -> Result<Vec<ChecklistTemplate>> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| bad(dir, e.to_string()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    paths.sort();
-    paths.iter().map(|p| load_checklist(p, scheme)).collect()
+    toml_files(dir)?.iter().map(|p| load_checklist(p, scheme)).collect()
 }
 
 /// The region files in a folder (`*.toml`, sorted); an absent folder has none.
@@ -103,6 +97,10 @@ pub fn region_files(dir: &Path) -> Result<Vec<PathBuf>> {
     if !dir.exists() {
         return Ok(vec![]);
     }
+    toml_files(dir)
+}
+
+fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| bad(dir, e.to_string()))?
         .filter_map(|e| e.ok().map(|e| e.path()))

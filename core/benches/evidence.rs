@@ -151,9 +151,11 @@ fn site_store(dir: &Path) -> (lianjian_core::store::Store, Inspection, Editor, F
         certificate_no: Some("42120001".into()),
         qualifications: vec![e.industry.clone()],
     };
+    let second =
+        TeamMember { person: PersonId::new(), name: "李强".into(), role: TeamRole::Inspector, ..lead.clone() };
     let editor = Editor { person: lead.person, name: lead.name.clone(), role: Role::TeamLead };
     store.put_enterprise(&e, at).unwrap();
-    let insp = Inspection::planned(&e, vec![], &[lead], "three-level", at);
+    let insp = Inspection::planned(&e, vec![], &[lead, second], "three-level", at);
     store.create_inspection(&insp, &editor, at).unwrap();
     let finding = Finding {
         requirement: "立即修复".into(),

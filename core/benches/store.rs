@@ -14,6 +14,7 @@ use lianjian_core::model::*;
 use lianjian_core::rules::deadline::Deadline;
 use lianjian_core::rules::grades::GradeScheme;
 use lianjian_core::rules::permissions::Role;
+use lianjian_core::rules::verdict::{response_for, Answer};
 use lianjian_core::store::Store;
 
 fn ts(ms_offset: i64) -> Timestamp {
@@ -23,17 +24,13 @@ fn ts(ms_offset: i64) -> Timestamp {
 struct Fixture {
     enterprises: Vec<Enterprise>,
     items: Vec<ChecklistItem>,
-    checklist: ChecklistTemplate,
+    checklists: Vec<ChecklistTemplate>,
 }
 
 fn fixture() -> Fixture {
     let checklists = load_checklists(&fixtures_dir().join("checklists"), &GradeScheme::three_level()).unwrap();
     let items = checklists.iter().flat_map(|c| c.items().cloned()).collect();
-    Fixture {
-        enterprises: load_enterprises(&fixtures_dir().join("enterprises.json")).unwrap(),
-        items,
-        checklist: checklists[0].clone(),
-    }
+    Fixture { enterprises: load_enterprises(&fixtures_dir().join("enterprises.json")).unwrap(), items, checklists }
 }
 
 fn team(n: usize) -> (Editor, Vec<TeamMember>) {
@@ -50,8 +47,19 @@ fn team(n: usize) -> (Editor, Vec<TeamMember>) {
     (Editor { person: members[0].person, name: members[0].name.clone(), role: Role::TeamLead }, members)
 }
 
+/// An inspection using every fixture checklist (its responses cover them all).
 fn inspection(f: &Fixture, e: &Enterprise, members: &[TeamMember], at: Timestamp) -> Inspection {
-    Inspection::planned(e, vec![ChecklistRef { id: f.checklist.id, version: 1 }], members, "three-level", at)
+    let refs = f.checklists.iter().map(|c| ChecklistRef { id: c.id, version: c.version }).collect();
+    Inspection::planned(e, refs, members, "three-level", at)
+}
+
+/// A device store holding the fixture checklists.
+fn device(f: &Fixture, path: &std::path::Path) -> Store {
+    let mut store = Store::open(path).unwrap();
+    for c in &f.checklists {
+        store.put_checklist(c, ts(0)).unwrap();
+    }
+    store
 }
 
 fn hazard(item: &ChecklistItem, by: PersonId, i: usize, at: Timestamp, due: Deadline) -> Finding {
@@ -66,23 +74,22 @@ fn hazard(item: &ChecklistItem, by: PersonId, i: usize, at: Timestamp, due: Dead
     }
 }
 
+/// An answer that fits the item's kind (the store settles the verdict on the item).
 fn answer(item: &ChecklistItem, by: PersonId, v: f64, at: Timestamp) -> Response {
-    Response {
-        item_code: item.code.clone(),
-        inspector: by,
-        verdict: Verdict::Pass,
-        measured: Some(v),
-        choices: vec![],
-        text: None,
-        note: format!("现场核查：{}，符合要求，已拍照留存", item.text),
-        evidence: vec![],
-        recorded_at: at,
-    }
+    let a = match &item.kind {
+        ItemKind::Measurement { .. } => Answer::Measured(v),
+        ItemKind::SingleChoice { options, .. } | ItemKind::MultipleChoice { options, .. } => {
+            Answer::Choices(vec![options[0].clone()])
+        }
+        _ => Answer::Verdict(Verdict::Pass),
+    };
+    let note = format!("现场核查：{}，符合要求，已拍照留存", item.text);
+    response_for(item, by, &a, note, at).unwrap()
 }
 
 /// A store with the big inspection (300 findings, 1,000 responses).
 fn big_store(f: &Fixture, path: &std::path::Path) -> (Store, InspectionId, Editor, Vec<TeamMember>) {
-    let mut store = Store::open(path).unwrap();
+    let mut store = device(f, path);
     let (lead, members) = team(9);
     let insp = inspection(f, &f.enterprises[0], &members, ts(0));
     store.create_inspection(&insp, &lead, ts(0)).unwrap();
@@ -121,7 +128,8 @@ fn benches(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("record_response");
     g.sample_size(200);
-    let item = &f.items[3];
+    // A measurement: every iteration records a new reading.
+    let item = f.items.iter().find(|i| matches!(i.kind, ItemKind::Measurement { .. })).unwrap();
     let mut v = 0.0;
     g.bench_function("store.edit (automerge commit + chunk + projections, WAL FULL)", |b| {
         b.iter(|| {
@@ -187,7 +195,7 @@ fn benches(c: &mut Criterion) {
 
     // 1,000 inspections with 3 findings each, due dates spread over March.
     let many_path = dir.path().join("many.db");
-    let mut many = Store::open(&many_path).unwrap();
+    let mut many = device(&f, &many_path);
     let (lead, members) = team(3);
     for i in 0..1000 {
         let e = &f.enterprises[i % f.enterprises.len()];

@@ -14,7 +14,8 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use lianjian_core::doc::{Edit, Editor};
 use lianjian_core::model::*;
 use lianjian_core::rules::permissions::Role;
-use lianjian_core::store::Store;
+use lianjian_core::rules::verdict::{response_for, Answer};
+use lianjian_core::store::{DocKind, Store};
 use lianjian_core::sync::http::SyncClient;
 use lianjian_sync_server::db::{self, User};
 use lianjian_sync_server::{app, AppState, Config};
@@ -27,6 +28,8 @@ struct Bench {
     rt: tokio::runtime::Runtime,
     state: Arc<AppState>,
     base: String,
+    /// The fire-safety checklist the office published.
+    checklist: ChecklistTemplate,
     _dir: tempfile::TempDir,
 }
 
@@ -41,7 +44,14 @@ fn start() -> Bench {
         tokio::spawn(async move { axum::serve(listener, app(st)).await.unwrap() });
         format!("http://{addr}")
     });
-    Bench { rt, state, base, _dir: dir }
+    let fixtures = lianjian_core::import::fixtures_dir().join("checklists");
+    let checklist = lianjian_core::import::load_checklists(&fixtures, &state.scheme)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.industry == "fire_safety")
+        .unwrap();
+    lianjian_sync_server::seed::import_checklists(&state, std::slice::from_ref(&checklist), |_, _| {}).unwrap();
+    Bench { rt, state, base, checklist, _dir: dir }
 }
 
 fn user(b: &Bench, name: &str, role: Role) -> (User, String) {
@@ -63,7 +73,8 @@ fn member(u: &User, lead: bool) -> TeamMember {
     }
 }
 
-fn inspection(team: &[TeamMember]) -> Inspection {
+/// An inspection of a fire-safety enterprise, using `checklist` if given.
+fn inspection(team: &[TeamMember], checklist: Option<&ChecklistTemplate>) -> Inspection {
     let enterprise = Enterprise {
         id: EnterpriseId::new(),
         credit_code: "91350100M000100Y43".parse().unwrap(),
@@ -80,21 +91,23 @@ fn inspection(team: &[TeamMember]) -> Inspection {
         contacts: vec![],
         risk: RiskColour::Yellow,
     };
-    Inspection::planned(&enterprise, vec![], team, "three-level", ts())
+    let refs = checklist.map(|c| vec![ChecklistRef { id: c.id, version: c.version }]).unwrap_or_default();
+    Inspection::planned(&enterprise, refs, team, "three-level", ts())
 }
 
-fn response(i: usize, who: PersonId, v: f64) -> Response {
-    Response {
-        item_code: format!("XF-{:02}", i % 16 + 1),
-        inspector: who,
-        verdict: Verdict::Pass,
-        measured: Some(v),
-        choices: vec![],
-        text: None,
-        note: format!("现场核查第{i}项：符合要求，已拍照留存"),
-        evidence: vec![],
-        recorded_at: ts(),
-    }
+/// A response to the checklist's `i`-th item (modulo), fitting its kind; a
+/// reading `v` on measurement items, a note that changes with `v` on others.
+fn response(checklist: &ChecklistTemplate, i: usize, who: PersonId, v: f64) -> Response {
+    let items: Vec<&ChecklistItem> = checklist.items().collect();
+    let item = items[i % items.len()];
+    let a = match &item.kind {
+        ItemKind::Measurement { .. } => Answer::Measured(v),
+        ItemKind::SingleChoice { options, .. } | ItemKind::MultipleChoice { options, .. } => {
+            Answer::Choices(vec![options[0].clone()])
+        }
+        _ => Answer::Verdict(Verdict::Pass),
+    };
+    response_for(item, who, &a, format!("现场核查第{i}项（{v}）：符合要求，已拍照留存"), ts()).unwrap()
 }
 
 fn five_clients(c: &mut Criterion) {
@@ -108,8 +121,11 @@ fn five_clients(c: &mut Criterion) {
         devices.push((u, store, e.token));
     }
     let team: Vec<TeamMember> = devices.iter().enumerate().map(|(i, d)| member(&d.0, i == 0)).collect();
-    let insp = inspection(&team);
+    let insp = inspection(&team, Some(&b.checklist));
     let lead = Editor { person: team[0].person, name: team[0].name.clone(), role: Role::TeamLead };
+    // The lead's tablet holds the published checklist before planning.
+    let (_, first, first_token) = &mut devices[0];
+    b.rt.block_on(client.sync(first, first_token)).unwrap();
     devices[0].1.create_inspection(&insp, &lead, ts()).unwrap();
     devices[0].1.edit(&insp.id, &lead, &[Edit::SetStatus(InspectionStatus::InProgress)], ts()).unwrap();
     let (mut wire, mut requests) = (0u64, 0u32);
@@ -127,7 +143,7 @@ fn five_clients(c: &mut Criterion) {
                 role: if i == 0 { Role::TeamLead } else { Role::Inspector },
             };
             for k in 0..50 {
-                let r = response(k, ed.person, (round * 50 + k) as f64);
+                let r = response(&b.checklist, k, ed.person, (round * 50 + k) as f64);
                 store.edit(&insp.id, &ed, &[Edit::RecordResponse(r)], ts()).unwrap();
             }
             let p = b.rt.block_on(client.sync(store, token)).unwrap();
@@ -173,13 +189,16 @@ fn thousand_documents(c: &mut Criterion) {
     let lead = Editor { person: u.id.parse().unwrap(), name: u.name.clone(), role: Role::TeamLead };
     let team = [member(&u, true)];
     for _ in 0..1000 {
-        let insp = inspection(&team);
+        let insp = inspection(&team, None);
         store.create_inspection(&insp, &lead, ts()).unwrap();
     }
     b.rt.block_on(client.sync(&mut store, &e.token)).unwrap();
     let p = b.rt.block_on(client.sync(&mut store, &e.token)).unwrap();
+    // 1,000 inspections, and the checklist the office published.
+    let held: usize =
+        [DocKind::Inspection, DocKind::Checklist].into_iter().map(|k| store.document_ids(k).unwrap().len()).sum();
     println!(
-        "nothing new, 1,000 documents: {} request(s), {} bytes sent + {} received = {} bytes",
+        "nothing new, {held} documents: {} request(s), {} bytes sent + {} received = {} bytes",
         p.requests,
         p.bytes_sent,
         p.bytes_received,

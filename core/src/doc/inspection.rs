@@ -137,7 +137,7 @@ impl InspectionDoc {
 
     /// The id of the grade scheme the inspection's findings use.
     pub fn grade_scheme_id(&self) -> Result<String> {
-        string(&self.doc, &ROOT, "grade_scheme")?.ok_or_else(|| Error::Schema("inspection has no grade scheme".into()))
+        grade_scheme_of(&self.doc)
     }
 
     /// Applies `edits` atomically as one change by `editor` at `at`, with
@@ -227,6 +227,11 @@ pub struct InspectionHeader {
     pub findings: usize,
     /// Number of interview records.
     pub interviews: usize,
+}
+
+/// The id of the grade scheme an inspection document's findings use.
+pub fn grade_scheme_of(doc: &Automerge) -> Result<String> {
+    string(doc, &ROOT, "grade_scheme")?.ok_or_else(|| Error::Schema("inspection has no grade scheme".into()))
 }
 
 /// Reads the header of an inspection document.

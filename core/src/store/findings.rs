@@ -118,7 +118,8 @@ impl Store {
     /// date, whether it is provisional and why, and whether it differs from
     /// the one on file.
     pub fn finding_deadline(&mut self, inspection: &InspectionId, finding: &Finding) -> Result<FindingDeadline> {
-        let scheme_id = self.inspection_doc_scheme(inspection)?;
+        let scheme_id =
+            crate::doc::inspection::grade_scheme_of(&self.loaded(&inspection.to_string(), "inspection")?.doc)?;
         let scheme = self.office.scheme(&scheme_id)?;
         Ok(finding_deadline(&self.office.calendar, scheme, finding))
     }
@@ -132,11 +133,5 @@ impl Store {
             in_force: crate::rules::outcome::outcome(&i),
             chosen: i.outcome,
         })
-    }
-
-    fn inspection_doc_scheme(&mut self, inspection: &InspectionId) -> Result<String> {
-        let doc = &self.loaded(&inspection.to_string(), "inspection")?.doc;
-        crate::doc::fields::string(doc, &automerge::ROOT, "grade_scheme")?
-            .ok_or_else(|| crate::Error::Schema("inspection has no grade scheme".into()))
     }
 }

@@ -1,6 +1,8 @@
 //! Enterprise files and checklist versions in the store: written by the
 //! office (or imported from fixtures), looked up offline by inspectors.
 
+use std::sync::Arc;
+
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::chunks::{self, DocKind, LoadedDoc};
@@ -138,7 +140,20 @@ impl Store {
 
     /// A checklist version.
     pub fn checklist(&mut self, id: &ChecklistId, version: u32) -> Result<ChecklistTemplate> {
-        read_checklist(&self.loaded(&format!("{id}@{version}"), "checklist")?.doc)
+        Ok((*self.checklist_shared(id, version)?).clone())
+    }
+
+    /// A checklist version, read once and kept: published versions never
+    /// change, so the rules that consult an item on every recorded response
+    /// do not hydrate the document each time.
+    pub(super) fn checklist_shared(&mut self, id: &ChecklistId, version: u32) -> Result<Arc<ChecklistTemplate>> {
+        let key = format!("{id}@{version}");
+        if let Some(t) = self.templates.get(&key) {
+            return Ok(t.clone());
+        }
+        let template = Arc::new(read_checklist(&self.loaded(&key, "checklist")?.doc)?);
+        self.templates.insert(key, template.clone());
+        Ok(template)
     }
 
     /// The newest version of each checklist for an industry.

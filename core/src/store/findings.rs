@@ -56,7 +56,7 @@ impl Store {
         let mut legal_basis = None;
         if let Some(code) = &draft.item_code {
             for c in &header.checklists {
-                if let Some(item) = self.checklist(&c.id, c.version)?.item(code) {
+                if let Some(item) = self.checklist_shared(&c.id, c.version)?.item(code) {
                     legal_basis = Some(item.legal_basis.clone());
                 }
             }

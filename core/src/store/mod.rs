@@ -49,6 +49,8 @@ pub struct Store {
     /// The scheme new inspections grade with.
     scheme: String,
     cache: HashMap<String, (u64, LoadedDoc)>,
+    /// Checklist versions read so far, by `id@version` (see `checklist_shared`).
+    templates: HashMap<String, std::sync::Arc<crate::model::ChecklistTemplate>>,
     tick: u64,
     cache_size: usize,
 }
@@ -96,6 +98,7 @@ impl Store {
             office: office_data,
             scheme: GradeScheme::three_level().id,
             cache: HashMap::new(),
+            templates: HashMap::new(),
             tick: 0,
             cache_size: DEFAULT_CACHE_SIZE,
         })
@@ -232,6 +235,11 @@ impl Store {
         })();
         match result {
             Ok(Some(DocKind::Office)) => self.office_changed(),
+            Ok(Some(DocKind::Checklist)) => {
+                // Published versions do not change, but a merge may still bring a change.
+                self.templates.remove(id);
+                Ok(())
+            }
             Ok(_) => Ok(()),
             Err(e) => {
                 // Memory may be ahead of disk now; reload from disk next time.
@@ -254,7 +262,7 @@ impl Store {
         }
         inspection.qualification_required = false;
         for c in &inspection.checklists {
-            inspection.qualification_required |= self.checklist(&c.id, c.version)?.qualification_required;
+            inspection.qualification_required |= self.checklist_shared(&c.id, c.version)?.qualification_required;
         }
         let inspection = &inspection;
         let id = inspection.id.to_string();

@@ -17,23 +17,25 @@ impl Store {
         if !edits.iter().any(|e| matches!(e, Edit::RecordResponse(_))) {
             return Ok(Cow::Borrowed(edits));
         }
-        let checklists = self.open_inspection(id)?.checklists;
+        let checklists: Vec<crate::model::ChecklistRef> =
+            autosurgeon::hydrate_prop(&self.loaded(&id.to_string(), "inspection")?.doc, automerge::ROOT, "checklists")?;
         let mut out = edits.to_vec();
         for edit in &mut out {
             let Edit::RecordResponse(r) = edit else { continue };
-            let mut item = None;
+            let mut settled = false;
             for c in &checklists {
-                if let Some(found) = self.checklist(&c.id, c.version)?.item(&r.item_code) {
-                    item = Some(found.clone());
+                if let Some(item) = self.checklist_shared(&c.id, c.version)?.item(&r.item_code) {
+                    settle_response(item, r)?;
+                    settled = true;
+                    break;
                 }
             }
-            let item = item.ok_or_else(|| {
-                Error::validation(
+            if !settled {
+                return Err(Error::validation(
                     "item_code",
                     format!("{} is not an item of this inspection's checklists", r.item_code),
-                )
-            })?;
-            settle_response(&item, r)?;
+                ));
+            }
         }
         Ok(Cow::Owned(out))
     }

@@ -206,7 +206,7 @@ fn thousand_documents(c: &mut Criterion) {
     );
     let mut g = c.benchmark_group("sync");
     g.sample_size(20);
-    g.bench_function("nothing new, 1,000 documents", |bch| {
+    g.bench_function("nothing new, 1,000 inspections and the checklist", |bch| {
         bch.iter(|| b.rt.block_on(client.sync(&mut store, &e.token)).unwrap())
     });
     g.finish();

@@ -270,24 +270,56 @@ pub fn check_schema(doc: &Automerge, expected_id: &str, scheme: &GradeScheme) ->
         return Err(Error::Schema("the document's id does not match".into()));
     }
     InspectionStatus::from_code(&string(doc, &ROOT, "status")?.unwrap_or_default())?;
+    // Times every device's projections read: a malformed one would stop the
+    // next sync of every device that receives it.
+    for field in ["created_at", "scheduled_at", "started_at", "ended_at"] {
+        check_values(doc, &ROOT, field, field == "created_at", |v| match v {
+            ScalarValue::Null if field != "created_at" => Ok(()),
+            ScalarValue::Str(t) => Timestamp::parse(t).map(|_| ()),
+            _ => Err(Error::Schema(format!("malformed {field}"))),
+        })
+        .map_err(|_| Error::Schema(format!("the inspection's {field} is malformed")))?;
+    }
     crate::signing::frozen::check_frozen(doc)?;
     let findings = root_map(doc, "findings")?;
     for key in doc.keys(&findings) {
         let obj = object(doc, &findings, &key, "finding")?;
-        for field in ["grade", "deadline", "status"] {
+        for field in ["grade", "deadline", "status", "found_at", "description"] {
             // Every concurrent value must be valid, not only the winner.
-            for (value, _) in doc.get_all(&obj, field)? {
-                let text = match value {
-                    automerge::Value::Scalar(s) => s.as_str().map(str::to_string),
-                    _ => None,
-                }
-                .ok_or_else(|| Error::Schema(format!("finding {key} has a malformed {field}")))?;
+            check_values(doc, &obj, field, true, |v| {
+                let text = v.as_str().ok_or_else(|| Error::Schema(format!("malformed {field}")))?;
                 match field {
-                    "grade" => scheme.grade(&text).map(|_| ())?,
-                    "deadline" => crate::rules::deadline::Deadline::parse(&text).map(|_| ())?,
-                    _ => FindingStatus::from_code(&text).map(|_| ())?,
+                    "grade" => scheme.grade(text).map(|_| ()),
+                    "deadline" => crate::rules::deadline::Deadline::parse(text).map(|_| ()),
+                    "found_at" => Timestamp::parse(text).map(|_| ()),
+                    "description" => Ok(()),
+                    _ => FindingStatus::from_code(text).map(|_| ()),
                 }
-            }
+            })
+            .map_err(|_| Error::Schema(format!("finding {key}: {field} is missing or malformed")))?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs `check` on every concurrent scalar value of `obj[field]`; a field
+/// `required` must hold at least one, and an object where a scalar belongs
+/// is refused.
+fn check_values(
+    doc: &Automerge,
+    obj: &automerge::ObjId,
+    field: &str,
+    required: bool,
+    check: impl Fn(&ScalarValue) -> Result<()>,
+) -> Result<()> {
+    let values = doc.get_all(obj, field)?;
+    if required && values.is_empty() {
+        return Err(Error::Schema("missing".into()));
+    }
+    for (value, _) in values {
+        match value {
+            automerge::Value::Scalar(s) => check(&s)?,
+            automerge::Value::Object(_) => return Err(Error::Schema("not a value".into())),
         }
     }
     Ok(())

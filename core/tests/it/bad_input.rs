@@ -174,3 +174,48 @@ fn invalid_ids_bytes_and_edits_are_typed_errors() {
         Err(Error::InvalidTransition { entity: "finding", .. })
     ));
 }
+
+#[test]
+fn the_server_check_refuses_malformed_times_and_a_finding_without_its_time() {
+    use automerge::transaction::Transactable;
+    use automerge::ReadDoc;
+    use lianjian_core::doc::inspection::check_schema;
+    use lianjian_core::rules::grades::GradeScheme;
+
+    let (mut store, insp, c, t) = started_store("construction");
+    let f = finding(c.item("JZ-12").unwrap(), &t.a, at("2026-03-02T10:30:00+08:00"), "开关箱漏电保护器失效");
+    store.edit(&insp.id, &t.a, &[Edit::AddFinding(f.clone())], at("2026-03-02T10:30:00+08:00")).unwrap();
+    let doc = store.inspection_doc(&insp.id).unwrap();
+    let id = insp.id.to_string();
+    let scheme = GradeScheme::three_level();
+    check_schema(doc.automerge(), &id, &scheme).unwrap();
+    type Forge = fn(&mut automerge::transaction::Transaction<'_>, &str);
+    let forgeries: [(&str, Forge); 4] = [
+        ("found_at", |tx, key| {
+            let (_, findings) = tx.get(automerge::ROOT, "findings").unwrap().unwrap();
+            let (_, obj) = tx.get(&findings, key).unwrap().unwrap();
+            tx.delete(&obj, "found_at").unwrap();
+        }),
+        ("found_at", |tx, key| {
+            let (_, findings) = tx.get(automerge::ROOT, "findings").unwrap().unwrap();
+            let (_, obj) = tx.get(&findings, key).unwrap().unwrap();
+            tx.put(&obj, "found_at", "上午十点").unwrap();
+        }),
+        ("description", |tx, key| {
+            let (_, findings) = tx.get(automerge::ROOT, "findings").unwrap().unwrap();
+            let (_, obj) = tx.get(&findings, key).unwrap().unwrap();
+            tx.put_object(&obj, "description", automerge::ObjType::Map).unwrap();
+        }),
+        ("started_at", |tx, _| {
+            tx.put(automerge::ROOT, "started_at", 1.5).unwrap();
+        }),
+    ];
+    for (field, forge) in forgeries {
+        let mut forged = doc.fork(automerge::ActorId::random());
+        let mut tx = forged.automerge_mut().transaction();
+        forge(&mut tx, &f.id.to_string());
+        tx.commit();
+        let err = check_schema(forged.automerge(), &id, &scheme).unwrap_err().to_string();
+        assert!(err.contains(field), "{field}: {err}");
+    }
+}

@@ -9,3 +9,4 @@ mod probes;
 mod signing;
 mod support;
 mod team;
+mod validation;

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use automerge::{Automerge, Change};
 
 use lianjian_core::doc::catalog::{kind_of, KIND_CHECKLIST, KIND_ENTERPRISE};
-use lianjian_core::doc::inspection::check_schema;
+use lianjian_core::doc::validate::check_schema;
 use lianjian_core::model::TeamMember;
 use lianjian_core::office::documents::{is_office_kind, read_office_doc};
 use lianjian_core::office::OfficeData;

@@ -17,7 +17,7 @@ use automerge::sync::{State, SyncDoc};
 use automerge::{ActorId, Automerge, Change, ChangeHash};
 
 use lianjian_core::doc::catalog::{kind_of, KIND_CHECKLIST, KIND_ENTERPRISE};
-use lianjian_core::doc::inspection::evidence_refs;
+use lianjian_core::doc::validate::evidence_refs;
 use lianjian_core::model::{InspectionStatus, TeamMember, Timestamp};
 use lianjian_core::office::documents::is_office_kind;
 use lianjian_core::store::chunks::{decode_heads, encode_heads};

@@ -10,6 +10,7 @@ pub mod fields;
 pub mod inspection;
 pub mod kind;
 mod scalar;
+pub mod validate;
 
 pub use conflicts::{Candidate, Conflict, ConflictTarget, FieldValue, Resolution};
 pub use edit::{Edit, Editor, FindingField};

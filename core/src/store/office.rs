@@ -9,7 +9,7 @@ use rusqlite::{params, Connection, Transaction};
 use super::chunks::{self, DocKind};
 use super::{Reach, Store};
 use crate::error::Result;
-use crate::office::documents::{read_office_doc, OfficeDoc, KIND_CALENDAR};
+use crate::office::documents::{calendar_doc_id, read_office_doc, OfficeDoc, KIND_CALENDAR};
 use crate::office::OfficeData;
 
 /// Records an office document in the `office_docs` table.
@@ -59,22 +59,18 @@ pub struct CalendarInfo {
 impl Store {
     /// The official calendars this device holds, by year.
     pub fn calendars(&self) -> Result<Vec<CalendarInfo>> {
-        let mut stmt = self.conn.prepare_cached("SELECT text FROM office_docs WHERE kind = ?1")?;
-        let synced: Vec<i32> = stmt
-            .query_map([KIND_CALENDAR], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?
-            .into_iter()
-            .filter_map(|t| match OfficeDoc::parse(KIND_CALENDAR, &t) {
-                Ok(OfficeDoc::Calendar(y)) => Some(y.year),
-                _ => None,
-            })
-            .collect();
+        let mut stmt = self.conn.prepare_cached("SELECT doc_id FROM office_docs WHERE kind = ?1")?;
+        let synced: Vec<String> = stmt.query_map([KIND_CALENDAR], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         let cal = &self.office.calendar;
         Ok(cal
             .years()
             .into_iter()
             .filter_map(|y| cal.year(y))
-            .map(|y| CalendarInfo { year: y.year, source: y.source.clone(), synced: synced.contains(&y.year) })
+            .map(|y| CalendarInfo {
+                year: y.year,
+                source: y.source.clone(),
+                synced: synced.contains(&calendar_doc_id(y.year)),
+            })
             .collect())
     }
 

@@ -179,7 +179,7 @@ fn invalid_ids_bytes_and_edits_are_typed_errors() {
 fn the_server_check_refuses_malformed_times_and_a_finding_without_its_time() {
     use automerge::transaction::Transactable;
     use automerge::ReadDoc;
-    use lianjian_core::doc::inspection::check_schema;
+    use lianjian_core::doc::validate::check_schema;
     use lianjian_core::rules::grades::GradeScheme;
 
     let (mut store, insp, c, t) = started_store("construction");

@@ -52,7 +52,7 @@ fn a_camera_photo_is_stored_untouched_with_copies_and_referenced() {
     // readable by whoever may read the inspection.
     assert_eq!(store.finding(&insp.id, &finding).unwrap().evidence, vec![meta.sha256.clone()]);
     let refs =
-        lianjian_core::doc::inspection::evidence_refs(store.inspection_doc(&insp.id).unwrap().automerge()).unwrap();
+        lianjian_core::doc::validate::evidence_refs(store.inspection_doc(&insp.id).unwrap().automerge()).unwrap();
     for blob in meta.blobs() {
         assert!(refs.contains(blob), "{blob} not referenced");
         assert!(store.blob_outbox().unwrap().iter().any(|b| b.hash == blob));

@@ -99,7 +99,7 @@ fn signed_by_the_responsible_person_and_two_inspectors_the_record_is_final() {
     mark_signed(&mut store, &insp, &t).unwrap();
     // The signature images are blobs the document references (and uploads).
     let refs =
-        lianjian_core::doc::inspection::evidence_refs(store.inspection_doc(&insp.id).unwrap().automerge()).unwrap();
+        lianjian_core::doc::validate::evidence_refs(store.inspection_doc(&insp.id).unwrap().automerge()).unwrap();
     for c in &checks {
         assert!(refs.contains(&c.entry.image_sha256));
         let png = image::load_from_memory(&store.read_blob(&c.entry.image_sha256).unwrap()).unwrap();
@@ -430,7 +430,7 @@ fn the_server_check_refuses_writes_into_frozen_entries() {
     let doc = store.inspection_doc(&insp.id).unwrap();
     let scheme = lianjian_core::rules::grades::GradeScheme::three_level();
     let check =
-        |d: &InspectionDoc| lianjian_core::doc::inspection::check_schema(d.automerge(), &insp.id.to_string(), &scheme);
+        |d: &InspectionDoc| lianjian_core::doc::validate::check_schema(d.automerge(), &insp.id.to_string(), &scheme);
     check(&doc).unwrap();
     let tamper = |f: &dyn Fn(&mut automerge::transaction::Transaction<'_>)| {
         let mut copy = doc.fork(ActorId::random());

@@ -39,6 +39,9 @@ pub enum Error {
     /// A holiday calendar file cannot be used; nothing was stored.
     #[error("calendar: {0}")]
     Calendar(#[from] crate::rules::calendar::CalendarError),
+    /// A change to an inspection breaks a rule (see `doc::authorize`).
+    #[error("{0}")]
+    Refused(#[from] crate::doc::authorize::Refusal),
     /// A state machine refused a transition.
     #[error("{entity} cannot go from {from} to {to}")]
     InvalidTransition {

@@ -3,24 +3,28 @@
 //! Readers: a team reads its inspections; everyone with a device reads the
 //! office's catalogue (enterprise files, checklists) — except enterprise
 //! users, who read their own file and their own inspections once signed; the
-//! office reads everything. Writers: one group per document — the
-//! inspection's team, or the office for the catalogue. The table itself
-//! follows the documents in `docs::follow`.
+//! office reads everything. Writers: an inspection's team, its enterprise
+//! once it is signed, and the office write the inspection — what each may
+//! change in it is decided change by change by the core's
+//! `doc::authorize::authorize_changes`, with the role this server enrolled;
+//! the office alone writes the catalogue. The table itself follows the
+//! documents in `docs::follow`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use automerge::{Automerge, Change};
+use automerge::{Automerge, Change, ChangeHash};
 
+use lianjian_core::doc::authorize::{authorize_changes, Author, Context};
 use lianjian_core::doc::catalog::{kind_of, KIND_CHECKLIST, KIND_ENTERPRISE};
 use lianjian_core::doc::validate::check_schema;
-use lianjian_core::model::TeamMember;
+use lianjian_core::model::ChecklistRef;
 use lianjian_core::office::documents::{is_office_kind, read_office_doc};
-use lianjian_core::office::OfficeData;
 use lianjian_core::rules::permissions::Role;
 use lianjian_core::sync::serve::Access;
 use lianjian_core::{Error, Result};
 
 use crate::db::{self, AccessRow, Caller};
+use crate::office::RuleData;
 use crate::sql::Sql;
 
 /// One caller's rights during one request, read from the access table once
@@ -29,12 +33,12 @@ pub struct CallerAccess<'a> {
     caller: &'a Caller,
     rows: BTreeMap<String, AccessRow>,
     readable: BTreeSet<String>,
-    office: &'a OfficeData,
+    rules: &'a RuleData,
 }
 
 impl<'a> CallerAccess<'a> {
     /// Computes what `caller` may read and write.
-    pub fn new(caller: &'a Caller, db: &mut dyn Sql, office: &'a OfficeData) -> Result<Self> {
+    pub fn new(caller: &'a Caller, db: &mut dyn Sql, rules: &'a RuleData) -> Result<Self> {
         let user = &caller.user;
         let mut readable = BTreeSet::new();
         let mut rows = BTreeMap::new();
@@ -44,7 +48,7 @@ impl<'a> CallerAccess<'a> {
             }
             rows.insert(row.doc.clone(), row);
         }
-        Ok(CallerAccess { caller, rows, readable, office })
+        Ok(CallerAccess { caller, rows, readable, rules })
     }
 
     /// Documents the caller may read.
@@ -79,7 +83,14 @@ impl Access for CallerAccess<'_> {
             return matches!(role, Role::TeamLead | Role::Office);
         }
         match self.rows.get(doc) {
-            Some(a) if a.kind == "inspection" => matches!(role, Role::Inspector | Role::TeamLead) && a.writes,
+            // Within the document, `authorize_changes` decides what each may change:
+            // the team its inspection, the enterprise its rectification once
+            // signed, the office what the permission table gives it.
+            Some(a) if a.kind == "inspection" => match role {
+                Role::Inspector | Role::TeamLead => a.writes,
+                Role::Enterprise => a.enterprise == self.caller.user.enterprise_id && a.signed,
+                Role::Office => true,
+            },
             Some(_) => role == Role::Office,
             None => false,
         }
@@ -89,23 +100,26 @@ impl Access for CallerAccess<'_> {
         self.caller.actors.iter().any(|a| a == actor)
     }
 
-    fn validate(&self, doc: &str, merged: &Automerge, _new: &[Change]) -> Result<()> {
+    fn validate(&self, doc: &str, merged: &Automerge, known: &[ChangeHash], new: &[Change]) -> Result<()> {
         match kind_of(merged)?.as_deref() {
             None => {
                 let scheme: String = autosurgeon::hydrate_prop(merged, automerge::ROOT, "grade_scheme")?;
-                check_schema(merged, doc, self.office.scheme(&scheme)?)?;
-                let known = self.rows.contains_key(doc);
-                if !known && self.caller.user.role != Role::Office {
-                    let team: BTreeMap<String, TeamMember> =
-                        autosurgeon::hydrate_prop(merged, automerge::ROOT, "team")?;
-                    let me = team.get(&self.caller.user.id);
-                    if me.is_none_or(|m| m.role != lianjian_core::model::TeamRole::Lead) {
-                        return Err(Error::Forbidden {
-                            role: self.caller.user.role.code().into(),
-                            action: "create_inspection".into(),
-                        });
-                    }
-                }
+                check_schema(merged, doc, self.rules.office.scheme(&scheme)?)?;
+                // Every rule the device applied, applied again here with the
+                // role this server enrolled.
+                let user = &self.caller.user;
+                let author = Author {
+                    person: user.id.parse()?,
+                    role: user.role,
+                    enterprise: user.enterprise_id.as_deref().map(str::parse).transpose()?,
+                };
+                let refs: Vec<ChecklistRef> = autosurgeon::hydrate_prop(merged, automerge::ROOT, "checklists")?;
+                let checklists: Vec<_> = refs
+                    .iter()
+                    .filter_map(|c| self.rules.checklists.get(&format!("{}@{}", c.id, c.version)).cloned())
+                    .collect();
+                let ctx = Context { office: &self.rules.office, checklists: &checklists };
+                authorize_changes(merged, known, new, &author, &ctx)?;
                 Ok(())
             }
             Some(KIND_ENTERPRISE) | Some(KIND_CHECKLIST) if self.caller.user.role == Role::Office => Ok(()),

@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use automerge::sync::{State, SyncDoc};
-use automerge::{ActorId, Automerge, Change, ChangeHash};
+use automerge::{ActorId, Automerge, ChangeHash};
 
 use lianjian_core::doc::catalog::{kind_of, KIND_CHECKLIST, KIND_ENTERPRISE};
 use lianjian_core::doc::validate::evidence_refs;
@@ -334,7 +334,7 @@ impl ServerDocs for DocTables<'_> {
         state: &mut State,
         message: &[u8],
         at: Timestamp,
-        check: &mut dyn FnMut(&Automerge, &[Change]) -> Result<()>,
+        check: &mut lianjian_core::doc::apply::Check<'_>,
     ) -> Result<bool> {
         let saved = state.clone();
         let existing =

@@ -1,15 +1,28 @@
-//! The office's rule data as the server holds it (calendars, regions and
-//! their grade schemes), read from its stored office documents. Incoming
-//! inspections are checked against the scheme they name. An import from the
+//! The data the rules consult as the server holds it: calendars, regions and
+//! their grade schemes from the stored office documents, and every published
+//! checklist version (responses' verdicts are checked on their items).
+//! Incoming inspections are checked against them. An import from the
 //! command line runs in another process, so the data is re-read when the
-//! stored office documents' heads change (looked at only when the data
-//! revision moved).
+//! stored documents' heads change (looked at only when the data revision
+//! moved); checklist versions never change, so each is read once.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use lianjian_core::doc::catalog::read_checklist;
+use lianjian_core::model::ChecklistTemplate;
 use lianjian_core::office::documents::{read_office_doc, OfficeDoc};
 use lianjian_core::office::OfficeData;
 use lianjian_core::store::DocKind;
+
+/// What the rules read besides the document itself.
+#[derive(Default)]
+pub struct RuleData {
+    /// Calendars, regions, grade schemes.
+    pub office: OfficeData,
+    /// Checklist versions by document id (`id@version`).
+    pub checklists: HashMap<String, Arc<ChecklistTemplate>>,
+}
 
 use crate::docs::DocTables;
 
@@ -22,30 +35,40 @@ pub struct OfficeCache {
 struct Cached {
     revision: i64,
     heads: Vec<(String, Vec<u8>)>,
-    data: Arc<OfficeData>,
+    data: Arc<RuleData>,
 }
 
 impl OfficeCache {
     /// The office data as stored now; `revision` is the data revision the
     /// caller read (nothing is looked up while it is unchanged).
-    pub fn get(&self, revision: i64, docs: &mut DocTables<'_>) -> lianjian_core::Result<Arc<OfficeData>> {
+    pub fn get(&self, revision: i64, docs: &mut DocTables<'_>) -> lianjian_core::Result<Arc<RuleData>> {
         let mut cached = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(c) = cached.as_ref().filter(|c| c.revision == revision) {
             return Ok(c.data.clone());
         }
-        let heads = docs.heads_of_kind(DocKind::Office)?;
+        let office_heads = docs.heads_of_kind(DocKind::Office)?;
+        let checklist_heads = docs.heads_of_kind(DocKind::Checklist)?;
+        let heads: Vec<(String, Vec<u8>)> = office_heads.iter().chain(&checklist_heads).cloned().collect();
         if let Some(c) = cached.as_mut().filter(|c| c.heads == heads) {
             c.revision = revision;
             return Ok(c.data.clone());
         }
-        let mut data = OfficeData::default();
-        for (id, _) in &heads {
+        let mut data = RuleData::default();
+        for (id, _) in &office_heads {
             match docs.with_document(id, read_office_doc)?? {
                 (_, OfficeDoc::Calendar(year)) => {
-                    data.calendar.insert(year);
+                    data.office.calendar.insert(year);
                 }
-                (_, OfficeDoc::Region(region)) => data.put_region(region),
+                (_, OfficeDoc::Region(region)) => data.office.put_region(region),
             }
+        }
+        let known = cached.as_ref().map(|c| &c.data.checklists);
+        for (id, _) in &checklist_heads {
+            let template = match known.and_then(|k| k.get(id)) {
+                Some(t) => t.clone(),
+                None => Arc::new(docs.with_document(id, read_checklist)??),
+            };
+            data.checklists.insert(id.clone(), template);
         }
         let data = Arc::new(data);
         *cached = Some(Cached { revision, heads, data: data.clone() });

@@ -11,6 +11,11 @@ use super::kind::DocKind;
 use super::InspectionDoc;
 use crate::error::{Error, Result};
 
+/// The receiver's check of a document after new changes: the merged
+/// document, the heads the receiver held before (empty for a document new
+/// to it), and the new changes in causal order.
+pub type Check<'a> = dyn FnMut(&Automerge, &[ChangeHash], &[Change]) -> Result<()> + 'a;
+
 /// What applying a sync message did.
 #[derive(Debug)]
 pub enum Applied {
@@ -33,7 +38,7 @@ pub fn apply_sync_message(
     actor: &ActorId,
     state: &mut State,
     message: &[u8],
-    check: &mut dyn FnMut(&Automerge, &[Change]) -> Result<()>,
+    check: &mut crate::doc::apply::Check<'_>,
 ) -> Result<Applied> {
     let message = Message::decode(message).map_err(|e| Error::validation("sync message", e.to_string()))?;
     let saved = state.clone();
@@ -44,7 +49,7 @@ pub fn apply_sync_message(
                 if fresh.get_heads().is_empty() {
                     return Ok(Applied::Unchanged);
                 }
-                check(&fresh, &fresh.get_changes(&[]))?;
+                check(&fresh, &[], &fresh.get_changes(&[]))?;
                 let (kind, doc) = detect_kind(id, fresh)?;
                 Ok(Applied::Created(kind, Box::new(doc)))
             })
@@ -55,7 +60,7 @@ pub fn apply_sync_message(
                 if doc.get_heads() == before {
                     return Ok(Applied::Unchanged);
                 }
-                check(doc, &doc.get_changes(&before))?;
+                check(doc, &before, &doc.get_changes(&before))?;
                 Ok(Applied::Changed(before))
             })
         }

@@ -213,7 +213,15 @@ impl InspectionDoc {
 
     /// Resolves `conflict` by writing `chosen` (one of the candidates, or a
     /// new value the team lead decides on) and recording the resolution.
-    pub fn resolve(&mut self, editor: &Editor, conflict: &Conflict, chosen: FieldValue, at: Timestamp) -> Result<()> {
+    pub fn resolve(
+        &mut self,
+        editor: &Editor,
+        ctx: &super::authorize::Context<'_>,
+        conflict: &Conflict,
+        chosen: FieldValue,
+        at: Timestamp,
+    ) -> Result<()> {
+        let before = self.heads();
         authorize(editor.role, Action::ResolveConflict)?;
         let current = self.conflicts()?;
         let live = current
@@ -237,47 +245,53 @@ impl InspectionDoc {
             .with_time(at.unix_millis())
             .with_message(format!("resolve {}/{}", record.target, record.field));
         let am = self.automerge_mut();
-        am.transact_with(
-            |_| options,
-            |tx| -> Result<()> {
-                match (&live.target, live.field.as_str()) {
-                    (ConflictTarget::Response(key), "response") => {
-                        // Keep the whole response whose verdict was chosen, as a new object.
-                        let responses = root_map(tx, "responses")?;
-                        let mut chosen_obj = None;
-                        for (_, obj) in tx.get_all(&responses, key.as_str())? {
-                            let verdict = super::fields::string(tx, &obj, "verdict")?;
-                            if verdict.as_deref() == Some(chosen.display().as_str()) {
-                                chosen_obj = Some(obj);
-                                break;
+        let hash = am
+            .transact_with(
+                |_| options,
+                |tx| -> Result<()> {
+                    match (&live.target, live.field.as_str()) {
+                        (ConflictTarget::Response(key), "response") => {
+                            // Keep the whole response whose verdict was chosen, as a new object.
+                            let responses = root_map(tx, "responses")?;
+                            let mut chosen_obj = None;
+                            for (_, obj) in tx.get_all(&responses, key.as_str())? {
+                                let verdict = super::fields::string(tx, &obj, "verdict")?;
+                                if verdict.as_deref() == Some(chosen.display().as_str()) {
+                                    chosen_obj = Some(obj);
+                                    break;
+                                }
                             }
+                            let obj = chosen_obj.ok_or_else(|| {
+                                Error::validation("chosen", "must be one of the candidates' verdicts")
+                            })?;
+                            let response = <Response as Hydrate>::hydrate_map(&*tx, &obj)?;
+                            tx.put_object(&responses, key.as_str(), ObjType::Map)?;
+                            autosurgeon::reconcile_prop(tx, &responses, key.as_str(), &response)?;
                         }
-                        let obj = chosen_obj
-                            .ok_or_else(|| Error::validation("chosen", "must be one of the candidates' verdicts"))?;
-                        let response = <Response as Hydrate>::hydrate_map(&*tx, &obj)?;
-                        tx.put_object(&responses, key.as_str(), ObjType::Map)?;
-                        autosurgeon::reconcile_prop(tx, &responses, key.as_str(), &response)?;
+                        (target, field) => {
+                            let (map, key) = match target {
+                                ConflictTarget::Finding(id) => ("findings", id.to_string()),
+                                ConflictTarget::Response(k) => ("responses", k.clone()),
+                            };
+                            let parent = root_map(tx, map)?;
+                            let obj = object(tx, &parent, &key, "conflict target")?;
+                            tx.put(&obj, field, chosen.to_scalar())?;
+                        }
                     }
-                    (target, field) => {
-                        let (map, key) = match target {
-                            ConflictTarget::Finding(id) => ("findings", id.to_string()),
-                            ConflictTarget::Response(k) => ("responses", k.clone()),
-                        };
-                        let parent = root_map(tx, map)?;
-                        let obj = object(tx, &parent, &key, "conflict target")?;
-                        tx.put(&obj, field, chosen.to_scalar())?;
-                    }
-                }
-                let list = match tx.get(ROOT, "resolutions")? {
-                    Some((Value::Object(ObjType::List), id)) => id,
-                    _ => tx.put_object(ROOT, "resolutions", ObjType::List)?,
-                };
-                let n = tx.length(&list);
-                autosurgeon::reconcile_insert(tx, list, n, &record)?;
-                Ok(())
-            },
-        )
-        .map_err(|f| f.error)?;
+                    let list = match tx.get(ROOT, "resolutions")? {
+                        Some((Value::Object(ObjType::List), id)) => id,
+                        _ => tx.put_object(ROOT, "resolutions", ObjType::List)?,
+                    };
+                    let n = tx.length(&list);
+                    autosurgeon::reconcile_insert(tx, list, n, &record)?;
+                    Ok(())
+                },
+            )
+            .map_err(|f| f.error)?
+            .hash;
+        if let Some(hash) = hash {
+            self.authorize_own(&before, hash, editor, ctx)?;
+        }
         Ok(())
     }
 

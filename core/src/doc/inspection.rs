@@ -16,6 +16,7 @@
 use automerge::transaction::{CommitOptions, Transactable, Transaction};
 use automerge::{ActorId, Automerge, ChangeHash, ObjType, ReadDoc, ScalarValue, ROOT};
 
+use super::authorize::{authorize_changes, Author, Context};
 use super::edit::{Edit, Editor, FindingField};
 use super::fields::{
     append_unique, object, opt_str, put_if_changed, put_significant, root_map, root_map_or_create, string,
@@ -23,7 +24,6 @@ use super::fields::{
 use crate::error::{Error, Result};
 use crate::evidence::{EvidencePurpose, EvidenceTarget};
 use crate::model::{DeadlineBasis, Finding, FindingStatus, Inspection, InspectionId, InspectionStatus, Timestamp};
-use crate::office::OfficeData;
 use crate::rules::deadline::settle_finding;
 use crate::rules::grades::GradeScheme;
 use crate::rules::permissions::{authorize, Action};
@@ -148,11 +148,13 @@ impl InspectionDoc {
     pub fn apply(
         &mut self,
         editor: &Editor,
-        office: &OfficeData,
+        ctx: &Context<'_>,
         edits: &[Edit],
         at: Timestamp,
     ) -> Result<Option<ChangeHash>> {
+        let office = ctx.office;
         let rules = Rules { scheme: office.scheme(&self.grade_scheme_id()?)?, calendar: &office.calendar };
+        let before = self.doc.get_heads();
         if edits.iter().any(|e| matches!(e, Edit::SetStatus(InspectionStatus::Signed))) {
             self.check_finalizable()?;
         }
@@ -180,7 +182,30 @@ impl InspectionDoc {
             )
             .map_err(|f| f.error)?
             .hash;
+        if let Some(hash) = hash {
+            self.authorize_own(&before, hash, editor, ctx)?;
+        }
         Ok(hash)
+    }
+
+    /// Runs the authorization the server will run on the change this device
+    /// just committed; a refused change is taken back out of the document,
+    /// so it is never stored or sent.
+    pub(crate) fn authorize_own(
+        &mut self,
+        before: &[ChangeHash],
+        hash: ChangeHash,
+        editor: &Editor,
+        ctx: &Context<'_>,
+    ) -> Result<()> {
+        let change = self.doc.get_change_by_hash(&hash).ok_or_else(|| Error::Schema("lost a change".into()))?;
+        let author = Author { person: editor.person, role: editor.role, enterprise: None };
+        if let Err(refusal) = authorize_changes(&self.doc, before, &[change], &author, ctx) {
+            let actor = self.doc.get_actor().clone();
+            self.doc = self.doc.fork_at(before)?.with_actor(actor);
+            return Err(refusal.into());
+        }
+        Ok(())
     }
 }
 

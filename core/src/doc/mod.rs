@@ -3,6 +3,8 @@
 //! significant fields are surfaced and resolved.
 
 pub mod apply;
+pub mod at;
+pub mod authorize;
 pub mod catalog;
 pub mod conflicts;
 pub mod edit;

@@ -194,6 +194,28 @@ pub fn settle_finding(cal: &HolidayCalendar, grade: &GradeDef, finding: &mut Fin
     Ok(())
 }
 
+/// Checks a finding as written by another replica, without rewriting it: a
+/// grade that stops work has its immediate measure; a deadline set by hand
+/// passes [`check_manual`]; a computed one lies between the day found and
+/// the grade's limit (the writer's calendars may differ from ours, so its
+/// exact date is the writer's to compute).
+pub fn check_finding(cal: &HolidayCalendar, grade: &GradeDef, finding: &Finding) -> Result<(), DeadlineError> {
+    if grade.immediate_measure && finding.immediate_measure.is_none() {
+        return Err(DeadlineError::ImmediateMeasureRequired { grade: grade.code.clone() });
+    }
+    let Deadline::By(date) = finding.deadline else {
+        return match finding.deadline_basis {
+            DeadlineBasis::Manual => Err(DeadlineError::DateRequired),
+            DeadlineBasis::Computed => Ok(()),
+        };
+    };
+    let reason = match finding.deadline_basis {
+        DeadlineBasis::Manual => finding.deadline_reason.as_deref().unwrap_or(""),
+        DeadlineBasis::Computed => "computed",
+    };
+    check_manual(cal, grade, &finding.found_at.0, date, reason)
+}
+
 /// A finding's deadline as it stands now, with what the rules say of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FindingDeadline {

@@ -1,8 +1,7 @@
 //! Who may do what. The device applies this table before every edit (and
-//! can grey out what a user cannot do). The server does not run it on
-//! incoming changes yet: it decides who may write a document from its own
-//! access table (the team, the office); applying this table there too is
-//! the next issue's work.
+//! can grey out what a user cannot do); `doc::authorize` applies it again to
+//! every committed change, on the device and on the server, with the role
+//! the server enrolled and the team the document names.
 
 use crate::error::{Error, Result};
 use crate::model::code_enum;

@@ -31,6 +31,7 @@ use chunks::LoadedDoc;
 pub use office::CalendarInfo;
 pub use projections::{FindingRow, HistoryRow, InspectionRow, Reach};
 
+use crate::doc::authorize::Context;
 use crate::doc::{Conflict, Edit, Editor, FieldValue, InspectionDoc, InspectionHeader};
 use crate::error::{Error, Result};
 use crate::model::{Finding, FindingId, Inspection, InspectionId, InspectionStatus, Timestamp};
@@ -294,10 +295,11 @@ impl Store {
             return Err(Error::NotFound { kind: "inspection", id: key });
         }
         let edits = &*self.settle_responses(id, edits)?;
-        let office = &self.office;
+        let checklists = self.inspection_checklists(&key)?;
+        let ctx = Context { office: &self.office, checklists: &checklists };
         let (_, loaded) = self.cache.get_mut(&key).expect("loaded");
         let mut idoc = InspectionDoc::from_automerge_unchecked(std::mem::take(&mut loaded.doc));
-        let result = idoc.apply(editor, office, edits, at);
+        let result = idoc.apply(editor, &ctx, edits, at);
         loaded.doc = idoc.into_automerge();
         let hash = result?;
         if hash.is_some() {
@@ -400,10 +402,13 @@ impl Store {
         at: Timestamp,
     ) -> Result<()> {
         let key = id.to_string();
-        let loaded = self.loaded(&key, "inspection")?;
+        let checklists = self.inspection_checklists(&key)?;
+        let ctx = Context { office: &self.office, checklists: &checklists };
+        let (_, loaded) =
+            self.cache.get_mut(&key).ok_or_else(|| Error::NotFound { kind: "inspection", id: key.clone() })?;
         let before = loaded.saved_heads.clone();
         let mut idoc = InspectionDoc::from_automerge_unchecked(std::mem::take(&mut loaded.doc));
-        let result = idoc.resolve(editor, conflict, chosen, at);
+        let result = idoc.resolve(editor, &ctx, conflict, chosen, at);
         loaded.doc = idoc.into_automerge();
         result?;
         self.persist(&key, Reach::Since(&before), true, at)

@@ -12,6 +12,27 @@ use crate::model::InspectionId;
 use crate::rules::verdict::settle_response;
 
 impl Store {
+    /// The checklist versions an inspection uses that this device holds
+    /// (for the rules that read items); loads the inspection.
+    pub(super) fn inspection_checklists(
+        &mut self,
+        key: &str,
+    ) -> Result<Vec<std::sync::Arc<crate::model::ChecklistTemplate>>> {
+        let refs: Vec<crate::model::ChecklistRef> =
+            autosurgeon::hydrate_prop(&self.loaded(key, "inspection")?.doc, automerge::ROOT, "checklists")?;
+        let mut out = Vec::with_capacity(refs.len());
+        for c in refs {
+            match self.checklist_shared(&c.id, c.version) {
+                Ok(t) => out.push(t),
+                // A checklist not held here: findings can still be edited;
+                // a response on its items is refused for want of the item.
+                Err(Error::NotFound { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
     /// `edits` with every recorded response's verdict settled on its item.
     pub(super) fn settle_responses<'e>(&mut self, id: &InspectionId, edits: &'e [Edit]) -> Result<Cow<'e, [Edit]>> {
         if !edits.iter().any(|e| matches!(e, Edit::RecordResponse(_))) {

@@ -4,7 +4,7 @@
 //! when it keeps documents in SQLite (`sync::serve`).
 
 use automerge::sync::{Message, State, SyncDoc};
-use automerge::{Automerge, Change, ChangeHash};
+use automerge::{Automerge, ChangeHash};
 use rusqlite::{params, OptionalExtension};
 
 use super::chunks;
@@ -72,7 +72,7 @@ impl Store {
         state: &mut State,
         message: &[u8],
         at: Timestamp,
-        check: &mut dyn FnMut(&Automerge, &[Change]) -> Result<()>,
+        check: &mut crate::doc::apply::Check<'_>,
     ) -> Result<bool> {
         let saved_state = state.clone();
         let loaded = self.ensure_loaded(doc)?;

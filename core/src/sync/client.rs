@@ -139,7 +139,7 @@ impl ClientSession {
                     }
                     let peer = self.peer.clone();
                     let state = self.state(store, &m.doc)?;
-                    if store.receive_sync_message(&m.doc, &peer, state, &m.message, at, &mut |_, _| Ok(()))?
+                    if store.receive_sync_message(&m.doc, &peer, state, &m.message, at, &mut |_, _, _| Ok(()))?
                         && !self.progress.changed.contains(&m.doc)
                     {
                         self.progress.changed.push(m.doc.clone());

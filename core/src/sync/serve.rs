@@ -27,7 +27,7 @@ pub trait Access {
     /// Whether `actor` (hex) is bound to the calling device.
     fn is_own_actor(&self, actor: &str) -> bool;
     /// Further checks of a document after new changes (schema rules).
-    fn validate(&self, doc: &str, merged: &Automerge, new: &[Change]) -> Result<()>;
+    fn validate(&self, doc: &str, merged: &Automerge, known: &[ChangeHash], new: &[Change]) -> Result<()>;
 }
 
 /// Where the server keeps its copies of documents, durably. The holder also
@@ -49,7 +49,7 @@ pub trait ServerDocs {
         state: &mut State,
         message: &[u8],
         at: Timestamp,
-        check: &mut dyn FnMut(&Automerge, &[Change]) -> Result<()>,
+        check: &mut crate::doc::apply::Check<'_>,
     ) -> Result<bool>;
     /// The next sync message for `doc`, or `None`.
     fn generate_sync_message(&mut self, doc: &str, state: &mut State) -> Result<Option<Vec<u8>>>;
@@ -72,7 +72,7 @@ impl ServerDocs for Store {
         state: &mut State,
         message: &[u8],
         at: Timestamp,
-        check: &mut dyn FnMut(&Automerge, &[Change]) -> Result<()>,
+        check: &mut crate::doc::apply::Check<'_>,
     ) -> Result<bool> {
         Store::receive_sync_message(self, doc, peer, state, message, at, check)
     }
@@ -155,6 +155,7 @@ pub fn heads(store: &mut dyn ServerDocs, access: &dyn Access, req: &HeadsRequest
 
 fn rejection(doc: &str, e: &Error) -> Rejection {
     let code = match e {
+        Error::Refused(r) => r.rule.code(),
         Error::Forbidden { .. } => "forbidden",
         Error::Validation { field: "actor", .. } => "foreign_actor",
         Error::Validation { field: "sync message", .. } => "malformed",
@@ -202,14 +203,14 @@ pub fn batch(
         }
         let state = states.get_mut(&m.doc).expect("inserted");
         let doc = m.doc.as_str();
-        let result = store.receive_sync_message(doc, peer, state, &m.message, at, &mut |merged, new| {
+        let result = store.receive_sync_message(doc, peer, state, &m.message, at, &mut |merged, known, new| {
             if let Some(c) = new.iter().find(|c| !access.is_own_actor(&c.actor_id().to_hex_string())) {
                 return Err(Error::validation(
                     "actor",
                     format!("change {} is authored by an actor not bound to this device", c.hash()),
                 ));
             }
-            access.validate(doc, merged, new)
+            access.validate(doc, merged, known, new)
         });
         match result {
             Ok(_) => {}

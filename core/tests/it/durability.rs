@@ -25,7 +25,9 @@ fn child_process() {
     let start: usize = std::env::var("LIANJIAN_DURABILITY_START").unwrap().parse().unwrap();
     let mut store = Store::open(path.as_ref()).unwrap();
     let c = checklist("industry_trade");
-    let t = team("industry_trade");
+    // The parent's inspector: only a member of the team may edit.
+    let mut t = team("industry_trade");
+    t.a.person = std::env::var("LIANJIAN_DURABILITY_PERSON").unwrap().parse().unwrap();
     let mut out = std::io::stdout().lock();
     for n in start.. {
         let item = c.items().nth(n % 17).unwrap();
@@ -78,6 +80,7 @@ fn sigkill_never_loses_an_acknowledged_edit() {
             .args(["--exact", "durability::child_process", "--nocapture", "--test-threads=1"])
             .env(CHILD_ENV, &path)
             .env("LIANJIAN_DURABILITY_ID", insp.id.to_string())
+            .env("LIANJIAN_DURABILITY_PERSON", t.a.person.to_string())
             .env("LIANJIAN_DURABILITY_START", start.to_string())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

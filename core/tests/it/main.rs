@@ -1,5 +1,6 @@
 //! Integration tests of lianjian-core: one binary, one module per concern.
 
+mod authorize;
 mod bad_input;
 mod canonical;
 mod conflicts;

@@ -37,7 +37,13 @@ impl Access for TestAccess {
     fn is_own_actor(&self, actor: &str) -> bool {
         self.actors.contains(actor)
     }
-    fn validate(&self, _doc: &str, merged: &Automerge, _new: &[Change]) -> Result<()> {
+    fn validate(
+        &self,
+        _doc: &str,
+        merged: &Automerge,
+        _known: &[automerge::ChangeHash],
+        _new: &[Change],
+    ) -> Result<()> {
         // The document must still be an inspection this build understands.
         lianjian_core::doc::InspectionDoc::from_automerge(merged.clone()).map(|_| ())
     }

@@ -1,0 +1,418 @@
+//! The keyed collections of an inspection, entry by entry: who may add or
+//! change a finding, a response, an interview, a team member, a piece of
+//! evidence, a signature or refusal, or a device's registration, and what
+//! the entry must say for the rules to hold. Nothing is ever deleted, and
+//! frozen entries are written once.
+
+use std::collections::BTreeMap;
+
+use automerge::{ObjId, ReadDoc, Value, ROOT};
+use autosurgeon::Hydrate;
+
+use super::refusal::{under, Refusal, Rule};
+use super::{hydrate_opt, Step};
+use crate::doc::conflicts::{Resolution, SIGNIFICANT_FINDING_FIELDS, SIGNIFICANT_RESPONSE_FIELDS};
+use crate::doc::fields::significant_conflict;
+use crate::evidence::EvidencePurpose;
+use crate::model::evidence::EvidenceMeta;
+use crate::model::signature::{Refusal as SigningRefusal, SignatureEntry};
+use crate::model::{Finding, FindingStatus, InspectionStatus, InterviewRecord, Response};
+use crate::rules::permissions::{Action, Role};
+use crate::rules::transitions::finding_transition;
+use crate::signing::record::RecordRef;
+
+/// Every touched entry of every collection.
+pub(super) fn check(s: &Step<'_>) -> Result<(), Refusal> {
+    for (collection, keys) in &s.touched.entries {
+        for key in keys {
+            let entry = Entry::read(s, collection, key)?;
+            match *collection {
+                "team" | "subgroups" => s.permit(Action::ManageTeam)?,
+                "findings" => finding(s, &entry)?,
+                "responses" => response(s, &entry)?,
+                "interviews" => interview(s, &entry)?,
+                "evidence" => evidence(s, &entry)?,
+                "signatures" => signature(s, &entry)?,
+                "refusals" => refusal(s, &entry)?,
+                "actors" => actor(s, &entry)?,
+                _ => return Err(Refusal::new(Rule::Immutable, format!("未知集合「{collection}」"))),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One entry before and after the change.
+struct Entry<'k> {
+    collection: &'static str,
+    key: &'k str,
+    before: Option<ObjId>,
+    after: Option<ObjId>,
+    /// Concurrent objects at the key before and after the change.
+    before_count: usize,
+    after_count: usize,
+}
+
+impl<'k> Entry<'k> {
+    fn read(s: &Step<'_>, collection: &'static str, key: &'k str) -> Result<Self, Refusal> {
+        let before_all = root_obj(&s.before, collection).map(|r| all(&s.before, &r, key)).unwrap_or_default();
+        let after_all = root_obj(&s.after, collection).map(|r| all(&s.after, &r, key)).unwrap_or_default();
+        let object = |v: &[(Value<'static>, ObjId)]| -> Result<Option<ObjId>, Refusal> {
+            match v.last() {
+                None => Ok(None),
+                Some((Value::Object(_), id)) => Ok(Some(id.clone())),
+                Some(_) => Err(Refusal::new(Rule::Schema, format!("「{collection}」中的 {key} 不是记录"))),
+            }
+        };
+        let entry = Entry {
+            collection,
+            key,
+            before: object(&before_all)?,
+            after: object(&after_all)?,
+            before_count: before_all.len(),
+            after_count: after_all.len(),
+        };
+        // Team members and sub-groups come and go; every other record stays.
+        if entry.after.is_none() && entry.before.is_some() && !matches!(collection, "team" | "subgroups") {
+            return Err(Refusal::new(Rule::Deleted, format!("「{collection}」中的 {key} 被删除")));
+        }
+        Ok(entry)
+    }
+
+    /// The entry was there before (and so this change edits it).
+    fn existed(&self) -> bool {
+        self.before.is_some()
+    }
+
+    /// The change put a new object where one stood (not an edit in place).
+    fn replaced(&self) -> bool {
+        self.before.is_some() && self.before != self.after
+    }
+
+    fn value<T: Hydrate>(&self, s: &Step<'_>, after: bool) -> Result<Option<T>, Refusal> {
+        let (view, obj) = if after { (&s.after, &self.after) } else { (&s.before, &self.before) };
+        let Some(obj) = obj else { return Ok(None) };
+        T::hydrate_map(view, obj)
+            .map(Some)
+            .map_err(|_| Refusal::new(Rule::Schema, format!("「{}」中的 {} 无法读取", self.collection, self.key)))
+    }
+}
+
+fn root_obj<D: ReadDoc>(doc: &D, collection: &str) -> Option<ObjId> {
+    match doc.get(ROOT, collection).ok().flatten() {
+        Some((Value::Object(_), id)) => Some(id),
+        _ => None,
+    }
+}
+
+fn all<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Vec<(Value<'static>, ObjId)> {
+    doc.get_all(obj, key).unwrap_or_default().into_iter().map(|(v, id)| (v.into_owned(), id)).collect()
+}
+
+/// Whether this change appended a resolution of `target`/`field`.
+fn resolved_here(s: &Step<'_>, target: &str, field: &str) -> Result<bool, Refusal> {
+    let before: Vec<Resolution> = hydrate_opt(&s.before, ROOT, "resolutions")?.unwrap_or_default();
+    let after: Vec<Resolution> = hydrate_opt(&s.after, ROOT, "resolutions")?.unwrap_or_default();
+    Ok(after.iter().skip(before.len()).any(|r| r.target == target && r.field == field))
+}
+
+/// A conflict on a significant field ends only with a resolution (the
+/// resolution itself is checked with the root fields).
+fn settled_conflicts(s: &Step<'_>, e: &Entry<'_>, fields: &[&str]) -> Result<(), Refusal> {
+    let (Some(b), Some(a)) = (&e.before, &e.after) else { return Ok(()) };
+    for field in fields {
+        let was = significant_conflict(&s.before, b, field).unwrap_or(false);
+        let is = significant_conflict(&s.after, a, field).unwrap_or(false);
+        if was && !is && !resolved_here(s, &format!("{}/{}", e.collection, e.key), field)? {
+            return Err(Refusal::new(Rule::Conflict, format!("{}/{} 的「{field}」", e.collection, e.key)));
+        }
+    }
+    Ok(())
+}
+
+/// `before` is still there, in order, at the start of `after` or kept within
+/// it (lists of hashes are only ever appended to).
+fn appended(before: &[String], after: &[String]) -> bool {
+    before.iter().all(|h| after.contains(h))
+}
+
+fn finding(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
+    if e.replaced() {
+        return Err(Refusal::new(Rule::Immutable, format!("隐患 {} 被整体替换", e.key)));
+    }
+    let after: Finding = e.value(s, true)?.expect("present");
+    let scheme = under(Rule::Deadline, s.ctx.office.scheme(&s.grade_scheme()?))?;
+    let grade = under(Rule::Deadline, scheme.grade(&after.grade))?;
+    let Some(before) = e.value::<Finding>(s, false)? else {
+        s.permit(Action::RecordFinding)?;
+        s.editable()?;
+        if after.id.to_string() != e.key {
+            return Err(Refusal::new(Rule::Schema, format!("隐患 {} 的编号不符", e.key)));
+        }
+        if after.description.trim().is_empty() {
+            return Err(Refusal::new(Rule::Schema, format!("隐患 {} 没有描述", e.key)));
+        }
+        if after.status != FindingStatus::Open {
+            return Err(Refusal::new(Rule::Transition, format!("新隐患 {} 须为待整改状态", e.key)));
+        }
+        return under(Rule::Deadline, crate::rules::deadline::check_finding(&s.ctx.office.calendar, grade, &after));
+    };
+    settled_conflicts(s, e, SIGNIFICANT_FINDING_FIELDS)?;
+    if before.id != after.id || before.found_by != after.found_by || before.found_at != after.found_at {
+        return Err(Refusal::new(Rule::Immutable, format!("隐患 {} 的编号、发现人或发现时间", e.key)));
+    }
+    let recorded = before.description != after.description
+        || before.location != after.location
+        || before.item_code != after.item_code
+        || before.legal_basis != after.legal_basis
+        || before.requirement != after.requirement
+        || before.referred_to != after.referred_to;
+    if recorded {
+        s.permit(Action::RecordFinding)?;
+        s.editable()?;
+        if after.description.trim().is_empty() {
+            return Err(Refusal::new(Rule::Schema, format!("隐患 {} 没有描述", e.key)));
+        }
+    }
+    let graded = before.grade != after.grade
+        || before.deadline != after.deadline
+        || before.deadline_basis != after.deadline_basis
+        || before.deadline_reason != after.deadline_reason
+        || before.deadline_provisional != after.deadline_provisional
+        || before.immediate_measure != after.immediate_measure;
+    if graded {
+        s.permit(Action::GradeFinding)?;
+        s.editable()?;
+        // A computed date is a cache every device recomputes from the grade
+        // (`rules::deadline::finding_deadline`); it is checked when written.
+        let mut checked = after.clone();
+        if checked.deadline_basis == crate::model::DeadlineBasis::Computed && before.deadline == after.deadline {
+            checked.deadline = crate::model::Deadline::Immediate;
+        }
+        under(Rule::Deadline, crate::rules::deadline::check_finding(&s.ctx.office.calendar, grade, &checked))?;
+    }
+    if before.evidence != after.evidence {
+        s.permit(Action::RecordFinding)?;
+        if !appended(&before.evidence, &after.evidence) {
+            return Err(Refusal::new(Rule::Deleted, format!("隐患 {} 的证据被移除", e.key)));
+        }
+    }
+    if before.rectification_evidence != after.rectification_evidence {
+        s.permit(if s.role == Role::Enterprise { Action::SubmitRectification } else { Action::Reinspect })?;
+        if !appended(&before.rectification_evidence, &after.rectification_evidence) {
+            return Err(Refusal::new(Rule::Deleted, format!("隐患 {} 的整改证据被移除", e.key)));
+        }
+    }
+    if before.status != after.status {
+        let action = finding_transition(before.status, after.status).map_err(|_| {
+            Refusal::new(
+                Rule::Transition,
+                format!("隐患 {} 不能从「{}」改为「{}」", e.key, before.status.label(), after.status.label()),
+            )
+        })?;
+        s.permit(action)?;
+    }
+    Ok(())
+}
+
+fn response(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
+    let target = format!("responses/{}", e.key);
+    if e.before_count > 1 && e.after_count == 1 {
+        // Two concurrent responses end only in the team lead's resolution,
+        // which keeps one of them as a new object.
+        if !resolved_here(s, &target, "response")? {
+            return Err(Refusal::new(Rule::Conflict, format!("检查项记录 {} 被整体替换", e.key)));
+        }
+        s.permit(Action::ResolveConflict)?;
+    } else if e.replaced() {
+        return Err(Refusal::new(Rule::Immutable, format!("检查项记录 {} 被整体替换", e.key)));
+    }
+    let after: Response = e.value(s, true)?.expect("present");
+    let before: Option<Response> = if e.replaced() { None } else { e.value(s, false)? };
+    settled_conflicts(s, e, SIGNIFICANT_RESPONSE_FIELDS)?;
+    if crate::model::response_key(&after.item_code, &after.inspector) != e.key {
+        return Err(Refusal::new(Rule::Schema, format!("检查项记录 {} 的检查项或检查人不符", e.key)));
+    }
+    let only_evidence = before.as_ref().is_some_and(|b| {
+        Response { evidence: after.evidence.clone(), ..b.clone() } == after && appended(&b.evidence, &after.evidence)
+    });
+    let rectification = before.is_some() && rectification_appended(s, e)?;
+    if only_evidence || rectification {
+        // Photos attached to one's item (or the enterprise's rectification photos).
+        let action = match (rectification, s.role) {
+            (true, Role::Enterprise) => Action::SubmitRectification,
+            (true, _) => Action::Reinspect,
+            _ => Action::RecordFinding,
+        };
+        return s.permit(action);
+    }
+    s.permit(Action::RecordResponse)?;
+    s.editable()?;
+    if after.inspector != s.author.person && s.role != Role::TeamLead {
+        return Err(Refusal::new(Rule::Forbidden, "只有组长可以代其他检查人员记录"));
+    }
+    if let Some(b) = &before {
+        if !appended(&b.evidence, &after.evidence) {
+            return Err(Refusal::new(Rule::Deleted, format!("检查项记录 {} 的证据被移除", e.key)));
+        }
+    }
+    let item = s
+        .ctx
+        .item(&after.item_code)
+        .ok_or_else(|| Refusal::new(Rule::Verdict, format!("{} 不是本次检查表的检查项", after.item_code)))?;
+    let mut settled = after.clone();
+    under(Rule::Verdict, crate::rules::verdict::settle_response(item, &mut settled))?;
+    if settled.verdict != after.verdict {
+        return Err(Refusal::new(
+            Rule::Verdict,
+            format!("检查项 {} 的结论应为「{}」", after.item_code, settled.verdict.label()),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the change only appended to the entry's rectification photos.
+fn rectification_appended(s: &Step<'_>, e: &Entry<'_>) -> Result<bool, Refusal> {
+    let (Some(b), Some(a)) = (&e.before, &e.after) else { return Ok(false) };
+    let (before, after) =
+        (strings(&s.before, b, "rectification_evidence"), strings(&s.after, a, "rectification_evidence"));
+    if before == after {
+        return Ok(false);
+    }
+    let before_resp: Option<Response> = e.value(s, false)?;
+    let after_resp: Option<Response> = e.value(s, true)?;
+    Ok(before_resp == after_resp && appended(&before, &after))
+}
+
+/// A list of strings at `obj[key]` (empty when absent).
+fn strings<D: ReadDoc + autosurgeon::ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Vec<String> {
+    autosurgeon::hydrate_prop::<_, Option<Vec<String>>, _, _>(doc, obj, key).ok().flatten().unwrap_or_default()
+}
+
+fn interview(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
+    s.permit(Action::RecordInterview)?;
+    s.editable()?;
+    if e.replaced() {
+        return Err(Refusal::new(Rule::Immutable, format!("询问笔录 {} 被整体替换", e.key)));
+    }
+    let after: InterviewRecord = e.value(s, true)?.expect("present");
+    if after.id.to_string() != e.key {
+        return Err(Refusal::new(Rule::Schema, format!("询问笔录 {} 的编号不符", e.key)));
+    }
+    if let Some(before) = e.value::<InterviewRecord>(s, false)? {
+        let kept = after.qa.len() >= before.qa.len() && after.qa[..before.qa.len()] == before.qa[..];
+        if !kept || (InterviewRecord { qa: vec![], ..before } != InterviewRecord { qa: vec![], ..after }) {
+            return Err(Refusal::new(Rule::Immutable, format!("询问笔录 {} 只能追加问答", e.key)));
+        }
+    }
+    Ok(())
+}
+
+fn evidence(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
+    if e.existed() {
+        return Err(Refusal::new(Rule::Immutable, format!("证据 {} 的记录不能修改", short(e.key))));
+    }
+    let meta: EvidenceMeta = e.value(s, true)?.expect("present");
+    if meta.sha256 != e.key {
+        return Err(Refusal::new(Rule::Schema, format!("证据 {} 的哈希不符", short(e.key))));
+    }
+    let action = match (meta.purpose, s.role) {
+        (EvidencePurpose::Rectification, Role::Enterprise) => Action::SubmitRectification,
+        (EvidencePurpose::Rectification, _) => Action::Reinspect,
+        _ => Action::RecordFinding,
+    };
+    s.permit(action)
+}
+
+fn short(hash: &str) -> &str {
+    &hash[..hash.len().min(12)]
+}
+
+/// Whether `record` is before its signer at this change.
+fn presented(s: &Step<'_>, record: &str) -> Result<(), Refusal> {
+    let status = s.status_after;
+    let ok = match record.parse::<RecordRef>() {
+        Ok(RecordRef::Interview(id)) => {
+            matches!(status, Some(InspectionStatus::InProgress | InspectionStatus::AwaitingSignature))
+                && root_obj(&s.after, "interviews").is_some_and(|m| !all(&s.after, &m, &id.to_string()).is_empty())
+        }
+        Ok(_) => status == Some(InspectionStatus::AwaitingSignature),
+        Err(_) => return Err(Refusal::new(Rule::Schema, "签字所针对的记录无法识别")),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Refusal::new(Rule::Signing, format!("记录 {record} 尚未提交签字")))
+    }
+}
+
+fn signature(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
+    if e.existed() {
+        return Err(Refusal::new(Rule::Signing, format!("签字 {} 已固定，不能修改", e.key)));
+    }
+    s.permit(Action::CollectSignature)?;
+    let entry: SignatureEntry = e.value(s, true)?.expect("present");
+    presented(s, &entry.record)?;
+    let id: Option<String> = hydrate_opt(&s.after, ROOT, "id")?;
+    if id.as_deref() != Some(entry.inspection.to_string().as_str()) || entry.id != e.key {
+        return Err(Refusal::new(Rule::Signing, format!("签字 {} 属于其他检查", e.key)));
+    }
+    use sha2::Digest;
+    if hex::encode(sha2::Sha256::digest(entry.snapshot.as_bytes())) != entry.snapshot_sha256 {
+        return Err(Refusal::new(Rule::Signing, format!("签字 {} 的快照与哈希不符", e.key)));
+    }
+    // The key that signed is the one this device registered.
+    let actors = root_obj(&s.after, "actors").ok_or_else(|| Refusal::new(Rule::Actor, "没有设备登记"))?;
+    let mine = all(&s.after, &actors, &s.actor);
+    let key = mine.last().and_then(|(_, obj)| crate::doc::fields::string(&s.after, obj, "device_key").ok().flatten());
+    if key.as_deref() != Some(entry.device_key.as_str()) {
+        return Err(Refusal::new(Rule::Signing, format!("签字 {} 的设备密钥不是本设备登记的密钥", e.key)));
+    }
+    Ok(())
+}
+
+fn refusal(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
+    if e.existed() {
+        return Err(Refusal::new(Rule::Signing, format!("拒签记录 {} 已固定，不能修改", e.key)));
+    }
+    s.permit(Action::CollectSignature)?;
+    let r: SigningRefusal = e.value(s, true)?.expect("present");
+    presented(s, &r.record)?;
+    if r.record != e.key {
+        return Err(Refusal::new(Rule::Schema, format!("拒签记录 {} 所针对的记录不符", e.key)));
+    }
+    if r.reason.trim().is_empty() {
+        return Err(Refusal::new(Rule::Signing, "拒签须记录理由"));
+    }
+    if r.recorded_by != s.author.person {
+        return Err(Refusal::new(Rule::Signing, "拒签须由在场的检查人员本人记录"));
+    }
+    Ok(())
+}
+
+/// A device registers its own actor, for its own person, once; the only
+/// later write is its signing key, once.
+fn actor(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
+    if e.key != s.actor {
+        return Err(Refusal::new(Rule::Actor, "不能改写其他设备的登记"));
+    }
+    let after: BTreeMap<String, String> = e.value(s, true)?.expect("present");
+    let Some(before) = e.value::<BTreeMap<String, String>>(s, false)? else {
+        if after.get("person").map(String::as_str) != Some(s.author.person.to_string().as_str()) {
+            return Err(Refusal::new(Rule::Actor, "设备登记的人员不是本人"));
+        }
+        let role = after.get("role").map(|r| Role::from_code(r));
+        if !matches!(role, Some(Ok(r)) if r == s.author.role || r == s.role) {
+            return Err(Refusal::new(Rule::Actor, "设备登记的角色与服务器登记的不符"));
+        }
+        return Ok(());
+    };
+    {
+        let mut without_key = after.clone();
+        without_key.remove("device_key");
+        if before.contains_key("device_key") || before != without_key {
+            return Err(Refusal::new(Rule::Actor, "设备登记只能补充一次签字密钥"));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,217 @@
+//! One authorization of a change to an inspection, used by both sides: the
+//! device runs it on every edit it commits, the server on every change a
+//! device sends. It compares the document before and after each change
+//! (read from the document's own history, see [`super::at`]) and applies the
+//! same permission table, state machines, team, signing, verdict and
+//! deadline rules `InspectionDoc::apply` applies to an edit — on the
+//! resulting state and on what changed, whatever ops produced it, so a
+//! patched app that writes raw automerge changes is held to the same rules
+//! as an honest one.
+//!
+//! The author's role is what the caller knows: on the server the role it
+//! enrolled, never one an app claims. Within an inspection the team decides
+//! the rest: an officer is its team lead only if the team says so.
+
+mod entries;
+mod header;
+pub mod refusal;
+pub mod touched;
+
+use std::sync::Arc;
+
+use automerge::{Automerge, Change, ChangeHash, ReadDoc, ROOT};
+
+pub use refusal::{Refusal, Rule};
+use touched::Touched;
+
+use super::at::DocAt;
+use crate::model::{ChecklistItem, ChecklistTemplate, EnterpriseId, InspectionStatus, PersonId, TeamMember, TeamRole};
+use crate::office::OfficeData;
+use crate::rules::permissions::{allows, Action, Role};
+
+/// Who wrote the changes, as the caller knows them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Author {
+    /// The person.
+    pub person: PersonId,
+    /// The role the server enrolled (on a device: the role signed in).
+    pub role: Role,
+    /// An enterprise user's enterprise; the server always knows it, a
+    /// device (which holds only its own inspections) may pass `None`.
+    pub enterprise: Option<EnterpriseId>,
+}
+
+/// What the rules consult besides the document.
+#[derive(Clone, Copy, Debug)]
+pub struct Context<'a> {
+    /// Calendars and grade schemes.
+    pub office: &'a OfficeData,
+    /// The inspection's checklist versions (for verdicts).
+    pub checklists: &'a [Arc<ChecklistTemplate>],
+}
+
+impl Context<'_> {
+    fn item(&self, code: &str) -> Option<&ChecklistItem> {
+        self.checklists.iter().find_map(|c| c.item(code))
+    }
+}
+
+/// Authorizes `changes` (new to `doc`, which already holds them, in causal
+/// order) by `author`. `known` are the heads the receiver held before: the
+/// author's standing in the team is read there (for a new document, from
+/// the document its first change creates). Each change is judged on the
+/// state it was made on and the state it produced; then the merged result
+/// must still be signable when a change signed it.
+pub fn authorize_changes(
+    doc: &Automerge,
+    known: &[ChangeHash],
+    changes: &[Change],
+    author: &Author,
+    ctx: &Context<'_>,
+) -> Result<(), Refusal> {
+    let Some(first) = changes.first() else { return Ok(()) };
+    let standing_at = if known.is_empty() { vec![first.hash()] } else { known.to_vec() };
+    let role = effective_role(&DocAt::new(doc, &standing_at), author)?;
+    let mut signed = false;
+    for change in changes {
+        let (deps, produced) = (change.deps().to_vec(), [change.hash()]);
+        let actor = change.actor_id().to_hex_string();
+        let step = Step::new(doc, &deps, &produced, actor, role, author, ctx)?;
+        // Who may create comes first; otherwise what was done to a record
+        // says more than the state it left the header in.
+        if step.creating {
+            header::check(&step)?;
+            entries::check(&step)?;
+        } else {
+            entries::check(&step)?;
+            header::check(&step)?;
+        }
+        signed |= step.touched.root.contains("status") && step.status_after == Some(InspectionStatus::Signed);
+    }
+    if signed && header::status(doc)? == Some(InspectionStatus::Signed) {
+        header::check_signable(doc)?;
+    }
+    Ok(())
+}
+
+/// The role `author` acts in on this inspection: the office and enterprises
+/// as enrolled; an officer as the team says (lead or member), and not at all
+/// when not on the team.
+pub fn effective_role<D: autosurgeon::ReadDoc>(doc: &D, author: &Author) -> Result<Role, Refusal> {
+    match author.role {
+        Role::Office => Ok(Role::Office),
+        Role::Enterprise => {
+            let enterprise: Option<String> = hydrate_opt(doc, ROOT, "enterprise")?;
+            match (&author.enterprise, enterprise) {
+                (Some(mine), Some(theirs)) if mine.to_string() != theirs => {
+                    Err(Refusal::new(Rule::NotOnTeam, "该检查不属于本企业"))
+                }
+                _ => Ok(Role::Enterprise),
+            }
+        }
+        Role::Inspector | Role::TeamLead => {
+            let team: std::collections::BTreeMap<String, TeamMember> =
+                hydrate_opt(doc, ROOT, "team")?.unwrap_or_default();
+            match team.get(&author.person.to_string()) {
+                Some(m) if m.role == TeamRole::Lead => Ok(Role::TeamLead),
+                Some(_) => Ok(Role::Inspector),
+                None => Err(Refusal::new(Rule::NotOnTeam, format!("人员 {} 不在检查组中", author.person))),
+            }
+        }
+    }
+}
+
+static EMPTY: std::sync::LazyLock<Automerge> = std::sync::LazyLock::new(Automerge::new);
+
+/// One change with the views before and after it.
+pub(super) struct Step<'a> {
+    pub before: DocAt<'a, Automerge>,
+    pub after: DocAt<'a, Automerge>,
+    pub touched: Touched,
+    pub role: Role,
+    pub author: &'a Author,
+    pub actor: String,
+    pub ctx: &'a Context<'a>,
+    /// The change creates the inspection.
+    pub creating: bool,
+    pub status_before: Option<InspectionStatus>,
+    pub status_after: Option<InspectionStatus>,
+}
+
+impl<'a> Step<'a> {
+    fn new(
+        doc: &'a Automerge,
+        deps: &'a [ChangeHash],
+        produced: &'a [ChangeHash],
+        actor: String,
+        role: Role,
+        author: &'a Author,
+        ctx: &'a Context<'a>,
+    ) -> Result<Self, Refusal> {
+        // Automerge reads "at no heads" as "now": the state before a
+        // document's first change is the empty document.
+        let before = if deps.is_empty() { DocAt::new(&*EMPTY, deps) } else { DocAt::new(doc, deps) };
+        let after = DocAt::new(doc, produced);
+        let creating = deps.is_empty() || ReadDoc::get(&before, ROOT, "id").ok().flatten().is_none();
+        Ok(Step {
+            touched: Touched::between(doc, deps, produced),
+            status_before: header::status(&before)?,
+            status_after: header::status(&after)?,
+            before,
+            after,
+            role,
+            author,
+            actor,
+            ctx,
+            creating,
+        })
+    }
+
+    /// The grade scheme the inspection's findings use.
+    pub fn grade_scheme(&self) -> Result<String, Refusal> {
+        hydrate(&self.after, ROOT, "grade_scheme")
+    }
+
+    /// Refuses unless the author's role may take `action`.
+    pub fn permit(&self, action: Action) -> Result<(), Refusal> {
+        if allows(self.role, action) {
+            Ok(())
+        } else {
+            Err(Refusal::new(Rule::Forbidden, format!("{}不能{}", self.role.label(), action.label())))
+        }
+    }
+
+    /// Refuses unless content may be edited around this change.
+    pub fn editable(&self) -> Result<(), Refusal> {
+        let open = |s: Option<InspectionStatus>| s.is_none_or(crate::rules::transitions::content_editable);
+        if open(self.status_before) || open(self.status_after) {
+            Ok(())
+        } else {
+            Err(Refusal::new(
+                Rule::NotEditable,
+                format!("检查当前为「{}」", self.status_after.map(|s| s.label()).unwrap_or("")),
+            ))
+        }
+    }
+}
+
+/// Reads a typed value, a malformed one being a schema refusal.
+pub(super) fn hydrate<D: autosurgeon::ReadDoc, T: autosurgeon::Hydrate>(
+    doc: &D,
+    obj: impl AsRef<automerge::ObjId>,
+    key: &str,
+) -> Result<T, Refusal> {
+    autosurgeon::hydrate_prop(doc, obj, key).map_err(|_| Refusal::new(Rule::Schema, format!("{key} 无法读取")))
+}
+
+/// Reads a typed value that may be absent (`None` then).
+pub(super) fn hydrate_opt<D: autosurgeon::ReadDoc, T: autosurgeon::Hydrate>(
+    doc: &D,
+    obj: impl AsRef<automerge::ObjId>,
+    key: &str,
+) -> Result<Option<T>, Refusal> {
+    match autosurgeon::ReadDoc::get(doc, obj.as_ref(), key) {
+        Ok(None) => Ok(None),
+        _ => hydrate(doc, obj, key).map(Some),
+    }
+}

@@ -1,8 +1,13 @@
 //! Property: three replicas of one inspection, edited concurrently in random
 //! sequences and merged in random orders, end identical: same heads, same
 //! hydrated inspection, same projections, same conflicts; and their
-//! incrementally maintained projections equal a rebuild.
+//! incrementally maintained projections equal a rebuild. Every edit passes
+//! the device's authorization as it is made (a refusal fails the case), and
+//! every change of the merged history passes the server's authorization by
+//! the person its device is enrolled to: honest edits in any order the rules
+//! allow are never refused.
 
+use lianjian_core::doc::authorize::{authorize_changes, Author, Context};
 use lianjian_core::doc::{Edit, Editor, FindingField};
 use lianjian_core::model::{FindingId, Inspection};
 use lianjian_core::store::Store;
@@ -173,6 +178,16 @@ proptest! {
         for i in 1..3 {
             prop_assert_eq!(&w.stores[i].inspection(&id).unwrap(), &first);
             prop_assert_eq!(&w.stores[i].projection_dump().unwrap(), &dump0);
+        }
+        let doc = w.stores[0].inspection_doc(&id).unwrap().into_automerge();
+        let office = lianjian_core::office::OfficeData::default();
+        let checklists = [std::sync::Arc::new(w.checklist.clone())];
+        let ctx = Context { office: &office, checklists: &checklists };
+        for change in doc.get_changes(&[]) {
+            let i = (0..3).find(|i| w.stores[*i].actor() == change.actor_id()).unwrap();
+            let author = Author { person: w.editors[i].person, role: w.editors[i].role, enterprise: None };
+            let verdict = authorize_changes(&doc, change.deps(), std::slice::from_ref(&change), &author, &ctx);
+            prop_assert!(verdict.is_ok(), "{:?} refused: {:?}", change.message(), verdict);
         }
         for i in 0..3 {
             prop_assert_eq!(&conflict_summary(&mut w.stores[i], &id), &conflicts0);

@@ -1,6 +1,7 @@
 //! The sync server on a real loopback port with real SQLite, driven by the
 //! core's HTTP client.
 
+mod attacks;
 mod blobs;
 mod faults;
 mod flow;

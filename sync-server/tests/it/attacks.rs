@@ -1,0 +1,202 @@
+//! The attack matrix: an enrolled device with a patched app pushes raw
+//! automerge changes that its own app would refuse. Each is refused with the
+//! rule it breaks, the server's copy is untouched, and a second device that
+//! reads the inspection afresh sees only the honest work; the honest edits
+//! of the same people still pass.
+
+use automerge::sync::{Message, State, SyncDoc};
+use automerge::transaction::{Transactable, Transaction};
+use automerge::{Automerge, ObjType, ReadDoc, ROOT};
+use lianjian_core::doc::Edit;
+use lianjian_core::model::*;
+use lianjian_core::rules::permissions::Role;
+use lianjian_core::store::Store;
+use lianjian_core::sync::wire::{self, BatchRequest, BatchResponse, DocMessage};
+use serde_bytes::ByteBuf;
+
+use crate::support::*;
+
+/// Pushes `doc`'s changes for inspection `id` with the automerge sync
+/// protocol, straight to the batch endpoint; the server's refusals.
+async fn push_raw(base: &str, token: &str, id: &str, doc: &mut Automerge) -> Vec<wire::Rejection> {
+    let http = reqwest::Client::new();
+    let mut state = State::new();
+    for _ in 0..12 {
+        let Some(msg) = doc.generate_sync_message(&mut state) else { break };
+        let req = BatchRequest { messages: vec![DocMessage { doc: id.into(), message: ByteBuf::from(msg.encode()) }] };
+        let resp = http.post(format!("{base}/v1/sync/batch")).bearer_auth(token).body(wire::encode(&req));
+        let resp = resp.send().await.unwrap();
+        assert_eq!(resp.status(), 200);
+        let resp: BatchResponse = wire::decode(&resp.bytes().await.unwrap()).unwrap();
+        if !resp.rejected.is_empty() {
+            return resp.rejected;
+        }
+        for m in resp.messages {
+            doc.receive_sync_message(&mut state, Message::decode(&m.message).unwrap()).unwrap();
+        }
+    }
+    vec![]
+}
+
+fn map(tx: &Transaction<'_>, key: &str) -> automerge::ObjId {
+    tx.get(ROOT, key).unwrap().unwrap().1
+}
+
+fn entry(tx: &Transaction<'_>, collection: &str, key: &str) -> automerge::ObjId {
+    tx.get(map(tx, collection), key).unwrap().unwrap().1
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn raw_changes_that_break_the_rules_are_refused_and_the_honest_flow_passes() {
+    let server = Server::start().await;
+    let lead_user = server.user(Role::TeamLead, 0).clone();
+    let a_user = server.user(Role::Inspector, 0).clone();
+    let (mut lead, lead_e, client) = server.device(&lead_user).await;
+    let (mut a, a_e, _) = server.device(&a_user).await;
+    client.sync(&mut lead, &lead_e.token).await.unwrap();
+
+    let summary = lead.search_enterprises("", 60).unwrap().into_iter().next().unwrap();
+    let ent = lead.enterprise(&summary.id.parse().unwrap()).unwrap();
+    let checklist = lead.latest_checklists(&ent.industry).unwrap().remove(0);
+    let insp = inspection(
+        &ent,
+        &checklist,
+        &[member(&lead_user, TeamRole::Lead, &ent.industry), member(&a_user, TeamRole::Inspector, &ent.industry)],
+    );
+    let (lead_ed, a_ed) = (editor(&lead_user, Role::TeamLead), editor(&a_user, Role::Inspector));
+    lead.create_inspection(&insp, &lead_ed, at("2026-03-02T08:30:00+08:00")).unwrap();
+    lead.edit(&insp.id, &lead_ed, &[Edit::SetStatus(InspectionStatus::InProgress)], at("2026-03-02T09:00:00+08:00"))
+        .unwrap();
+    let f = finding("安全出口堵塞", "二号车间", lead_ed.person, at("2026-03-02T09:10:00+08:00"), vec![]);
+    lead.edit(&insp.id, &lead_ed, &[Edit::AddFinding(f.clone())], at("2026-03-02T09:10:00+08:00")).unwrap();
+    assert!(client.sync(&mut lead, &lead_e.token).await.unwrap().rejected.is_empty());
+    assert!(client.sync(&mut a, &a_e.token).await.unwrap().rejected.is_empty());
+    let id = insp.id.to_string();
+    let fid = f.id.to_string();
+    let lead_key = lead_ed.person.to_string();
+    let honest = server_heads(&server.state, &id);
+
+    // (who, what, expected code): each starts from the device's honest copy.
+    type Write = Box<dyn FnOnce(&mut Transaction<'_>, &str)>;
+    let attacks: Vec<(&str, bool, Write, &str)> = vec![
+        (
+            "an inspector adds someone to the team",
+            false,
+            Box::new(|tx, _| {
+                let m = tx.put_object(map(tx, "team"), "intruder", ObjType::Map).unwrap();
+                tx.put(&m, "role", "inspector").unwrap();
+            }),
+            "forbidden",
+        ),
+        (
+            "an inspector removes the lead",
+            false,
+            Box::new(move |tx, _| tx.delete(map(tx, "team"), lead_key.as_str()).unwrap()),
+            "forbidden",
+        ),
+        (
+            "the lead marks it signed with no signature",
+            true,
+            Box::new(|tx, _| tx.put(ROOT, "status", "signed").unwrap()),
+            "transition",
+        ),
+        (
+            "the lead re-points it to another enterprise",
+            true,
+            Box::new(|tx, _| tx.put(ROOT, "enterprise", EnterpriseId::new().to_string()).unwrap()),
+            "immutable",
+        ),
+        (
+            "an inspector deletes a hazard",
+            false,
+            Box::new({
+                let k = fid.clone();
+                move |tx, _| tx.delete(map(tx, "findings"), k.as_str()).unwrap()
+            }),
+            "deleted",
+        ),
+        (
+            "an inspector sets a deadline next year",
+            false,
+            Box::new({
+                let k = fid.clone();
+                move |tx, _| {
+                    let f = entry(tx, "findings", &k);
+                    tx.put(&f, "deadline", "2027-06-30").unwrap();
+                    tx.put(&f, "deadline_basis", "manual").unwrap();
+                    tx.put(&f, "deadline_reason", "企业申请").unwrap();
+                }
+            }),
+            "deadline",
+        ),
+        (
+            "an inspector registers the device in the lead's name",
+            false,
+            Box::new({
+                let lead = lead_ed.person.to_string();
+                move |tx, me| {
+                    let e = tx.put_object(map(tx, "actors"), me, ObjType::Map).unwrap();
+                    tx.put(&e, "person", lead.as_str()).unwrap();
+                    tx.put(&e, "role", "team_lead").unwrap();
+                }
+            }),
+            "actor",
+        ),
+        (
+            "the lead writes a malformed start time",
+            true,
+            Box::new(|tx, _| tx.put(ROOT, "started_at", "yesterday").unwrap()),
+            "schema",
+        ),
+    ];
+    for (what, by_lead, write, code) in attacks {
+        let (store, token): (&mut Store, &str) =
+            if by_lead { (&mut lead, &lead_e.token) } else { (&mut a, &a_e.token) };
+        let mut doc = Automerge::load(&store.export(&id).unwrap()).unwrap().with_actor(store.actor().clone());
+        let actor = store.actor().to_hex_string();
+        let mut tx = doc.transaction();
+        write(&mut tx, &actor);
+        tx.commit();
+        let rejected = push_raw(&server.base, token, &id, &mut doc).await;
+        assert_eq!(rejected.len(), 1, "{what}: not refused");
+        assert_eq!(rejected[0].code, code, "{what}: {}", rejected[0].reason);
+        assert!(!rejected[0].reason.is_empty() && !rejected[0].reason.contains(&lead_user.user.name));
+        assert_eq!(server_heads(&server.state, &id), honest, "{what} changed the server's copy");
+    }
+
+    // A second device reads the inspection afresh: only the honest work.
+    let office = server.user(Role::Office, 0).clone();
+    let (mut reader, reader_e, _) = server.device(&office).await;
+    client.sync(&mut reader, &reader_e.token).await.unwrap();
+    assert_eq!(reader.inspection(&insp.id).unwrap(), lead.inspection(&insp.id).unwrap());
+
+    // The same people's honest edits pass.
+    let item = checklist.items().next().unwrap();
+    let r = lianjian_core::rules::verdict::response_for(
+        item,
+        a_ed.person,
+        &match &item.kind {
+            ItemKind::Measurement { .. } => lianjian_core::rules::verdict::Answer::Measured(1.0),
+            ItemKind::SingleChoice { options, .. } | ItemKind::MultipleChoice { options, .. } => {
+                lianjian_core::rules::verdict::Answer::Choices(vec![options[0].clone()])
+            }
+            _ => lianjian_core::rules::verdict::Answer::Verdict(Verdict::Pass),
+        },
+        "现场核查".into(),
+        at("2026-03-02T09:30:00+08:00"),
+    )
+    .unwrap();
+    a.edit(&insp.id, &a_ed, &[Edit::RecordResponse(r)], at("2026-03-02T09:30:00+08:00")).unwrap();
+    assert!(client.sync(&mut a, &a_e.token).await.unwrap().rejected.is_empty());
+    assert!(client.sync(&mut lead, &lead_e.token).await.unwrap().rejected.is_empty());
+    lead.edit(
+        &insp.id,
+        &lead_ed,
+        &[Edit::SetStatus(InspectionStatus::AwaitingSignature)],
+        at("2026-03-02T11:00:00+08:00"),
+    )
+    .unwrap();
+    assert!(client.sync(&mut lead, &lead_e.token).await.unwrap().rejected.is_empty());
+    client.sync(&mut reader, &reader_e.token).await.unwrap();
+    assert_eq!(reader.open_inspection(&insp.id).unwrap().status, InspectionStatus::AwaitingSignature);
+}

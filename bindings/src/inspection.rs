@@ -363,6 +363,33 @@ impl LianjianStore {
         self.apply(&id, &[Edit::PutMember(member.to_core()?)])
     }
 
+    /// Removes a team member (team lead).
+    pub fn remove_team_member(&self, id: String, person_id: String) -> ApiResult<()> {
+        self.apply(&id, &[Edit::RemoveMember(person_id.parse()?)])
+    }
+
+    /// Moves a hazard in its closed loop (`rectifying`, `awaiting_reinspection`,
+    /// `closed`, `reopened`); the rules say who may make which move.
+    pub fn set_finding_status(&self, id: String, finding_id: String, status: String) -> ApiResult<()> {
+        let to = lianjian_core::model::FindingStatus::from_code(&status)?;
+        self.apply(&id, &[Edit::SetFindingStatus { id: finding_id.parse()?, to }])
+    }
+
+    /// The whole document, to hand to a tablet next to this one.
+    pub fn export_document(&self, id: String) -> ApiResult<Vec<u8>> {
+        Ok(self.core().export(&id)?)
+    }
+
+    /// Merges a document handed over by a tablet next to this one; whether
+    /// anything new arrived.
+    pub fn receive_document(&self, id: String, bytes: Vec<u8>) -> ApiResult<bool> {
+        let changed = self.core().receive(&id, &bytes, self.now())?;
+        if changed {
+            self.notify(vec![id]);
+        }
+        Ok(changed)
+    }
+
     /// Creates a sub-group (team lead); returns its id.
     pub fn add_sub_group(&self, id: String, group: SubGroupInput) -> ApiResult<String> {
         let members = group.members.iter().map(|m| m.parse()).collect::<Result<Vec<PersonId>, _>>()?;

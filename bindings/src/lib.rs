@@ -15,6 +15,7 @@ mod error;
 mod evidence;
 mod inspection;
 mod office;
+mod refusals;
 mod signing;
 mod store;
 mod sync;

@@ -60,8 +60,10 @@ pub struct RejectionInfo {
     pub document_id: String,
     /// `forbidden`, `foreign_actor`, `schema`, `malformed`, ...
     pub code: String,
-    /// Why.
+    /// Why, in Chinese.
     pub reason: String,
+    /// The change that broke the rule (hex), when one did.
+    pub change: Option<String>,
 }
 
 /// What a sync did.
@@ -73,6 +75,10 @@ pub struct SyncReport {
     pub changed: Vec<String>,
     /// Documents whose changes the server refused.
     pub rejected: Vec<RejectionInfo>,
+    /// Changes set aside because of those refusals (see `set_aside_changes`).
+    pub set_aside: u32,
+    /// Set-aside edits made again; the next sync sends them.
+    pub reapplied: u32,
 }
 
 /// Hears a sync's progress after every response.
@@ -132,15 +138,20 @@ impl SyncEngine {
             }
         }
         let p = session.progress().clone();
-        store.notify(p.changed.clone());
+        // Documents rebuilt without refused work changed on this device too.
+        let mut touched = p.changed.clone();
+        touched.extend(p.rejected.iter().map(|r| r.doc.clone()).filter(|d| !p.changed.contains(d)));
+        store.notify(touched);
         Ok(SyncReport {
             progress: (&p).into(),
             changed: p.changed,
             rejected: p
                 .rejected
                 .into_iter()
-                .map(|r| RejectionInfo { document_id: r.doc, code: r.code, reason: r.reason })
+                .map(|r| RejectionInfo { document_id: r.doc, code: r.code, reason: r.reason, change: r.change })
                 .collect(),
+            set_aside: p.set_aside,
+            reapplied: p.reapplied,
         })
     }
 

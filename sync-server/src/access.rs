@@ -103,8 +103,6 @@ impl Access for CallerAccess<'_> {
     fn validate(&self, doc: &str, merged: &Automerge, known: &[ChangeHash], new: &[Change]) -> Result<()> {
         match kind_of(merged)?.as_deref() {
             None => {
-                let scheme: String = autosurgeon::hydrate_prop(merged, automerge::ROOT, "grade_scheme")?;
-                check_schema(merged, doc, self.rules.office.scheme(&scheme)?)?;
                 // Every rule the device applied, applied again here with the
                 // role this server enrolled.
                 let user = &self.caller.user;
@@ -120,6 +118,8 @@ impl Access for CallerAccess<'_> {
                     .collect();
                 let ctx = Context { office: &self.rules.office, checklists: &checklists };
                 authorize_changes(merged, known, new, &author, &ctx)?;
+                let scheme: String = autosurgeon::hydrate_prop(merged, automerge::ROOT, "grade_scheme")?;
+                check_schema(merged, doc, self.rules.office.scheme(&scheme)?)?;
                 Ok(())
             }
             Some(KIND_ENTERPRISE) | Some(KIND_CHECKLIST) if self.caller.user.role == Role::Office => Ok(()),

@@ -3,6 +3,7 @@
 //! check permissions and state once, record who did it, and know which
 //! projection rows to refresh.
 
+use autosurgeon::{Hydrate, Reconcile};
 use chrono::NaiveDate;
 
 use crate::model::{
@@ -13,7 +14,7 @@ use crate::rules::permissions::Role;
 
 /// Who is editing: a person in a role. Written into the document's actor
 /// register so every change is attributable.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Reconcile, Hydrate)]
 pub struct Editor {
     /// The person.
     pub person: PersonId,
@@ -24,7 +25,7 @@ pub struct Editor {
 }
 
 /// A change to one field of a finding.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
 pub enum FindingField {
     /// Description (legally significant).
     Description(String),
@@ -37,6 +38,7 @@ pub enum FindingField {
     /// significant); refused before the find or beyond the grade's limit.
     DeadlineOverride {
         /// The date.
+        #[autosurgeon(with = "date_codec")]
         date: NaiveDate,
         /// Why the default does not fit.
         reason: String,
@@ -51,8 +53,10 @@ pub enum FindingField {
     ReferredTo(Option<Department>),
 }
 
-/// One edit of an inspection.
-#[derive(Clone, Debug, PartialEq)]
+/// One edit of an inspection. Edits are kept (as automerge data) in the
+/// device's journal, so that work set aside behind a refused change can be
+/// made again.
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate)]
 pub enum Edit {
     /// Move the inspection to another state.
     SetStatus(InspectionStatus),
@@ -95,6 +99,7 @@ pub enum Edit {
         /// The evidence record.
         meta: crate::evidence::EvidenceMeta,
         /// Where it belongs.
+        #[autosurgeon(with = "target_codec")]
         target: crate::evidence::EvidenceTarget,
     },
     /// Store a signature: a frozen, signed record.
@@ -151,5 +156,49 @@ impl Edit {
             Edit::RecordRefusal(r) => format!("refusal on {}", r.record),
             Edit::ChooseOutcome { outcome, .. } => format!("outcome {outcome}"),
         }
+    }
+}
+
+/// Dates as `YYYY-MM-DD` text.
+mod date_codec {
+    use autosurgeon::{HydrateError, Prop, ReadDoc, Reconciler};
+    use chrono::NaiveDate;
+
+    pub(super) fn hydrate<D: ReadDoc>(
+        doc: &D,
+        obj: &automerge::ObjId,
+        prop: Prop<'_>,
+    ) -> Result<NaiveDate, HydrateError> {
+        let text: String = autosurgeon::hydrate_prop(doc, obj, prop)?;
+        NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|e| HydrateError::unexpected("a date", e.to_string()))
+    }
+
+    pub(super) fn reconcile<R: Reconciler>(date: &NaiveDate, reconciler: R) -> Result<(), R::Error> {
+        autosurgeon::Reconcile::reconcile(&date.format("%Y-%m-%d").to_string(), reconciler)
+    }
+}
+
+/// Evidence targets in their stored form (`finding:<id>`, `item:<code>`).
+mod target_codec {
+    use autosurgeon::{HydrateError, Prop, ReadDoc, Reconciler};
+
+    use crate::evidence::EvidenceTarget;
+
+    pub(super) fn hydrate<D: ReadDoc>(
+        doc: &D,
+        obj: &automerge::ObjId,
+        prop: Prop<'_>,
+    ) -> Result<EvidenceTarget, HydrateError> {
+        let text: String = autosurgeon::hydrate_prop(doc, obj, prop)?;
+        let parsed = match text.split_once(':') {
+            Some(("finding", id)) => id.parse().ok().map(EvidenceTarget::Finding),
+            Some(("item", code)) => Some(EvidenceTarget::Item(code.to_string())),
+            _ => None,
+        };
+        parsed.ok_or_else(|| HydrateError::unexpected("an evidence target", text))
+    }
+
+    pub(super) fn reconcile<R: Reconciler>(target: &EvidenceTarget, reconciler: R) -> Result<(), R::Error> {
+        autosurgeon::Reconcile::reconcile(&target.code(), reconciler)
     }
 }

@@ -10,6 +10,7 @@ pub mod conflicts;
 pub mod edit;
 pub mod fields;
 pub mod inspection;
+pub mod journal;
 pub mod kind;
 mod scalar;
 pub mod validate;

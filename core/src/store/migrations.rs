@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("005_evidence", include_str!("migrations/005_evidence.sql")),
     ("006_deadlines", include_str!("migrations/006_deadlines.sql")),
     ("007_office", include_str!("migrations/007_office.sql")),
+    ("008_refusals", include_str!("migrations/008_refusals.sql")),
 ];
 
 /// The schema version this build writes.

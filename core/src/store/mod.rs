@@ -15,6 +15,8 @@ pub mod findings;
 pub mod migrations;
 mod office;
 pub mod projections;
+mod refusals;
+pub use refusals::{RefusalOutcome, RefusalRecord, ServerRefusal, SetAsideChange};
 mod responses;
 pub mod signing;
 mod sync;
@@ -302,9 +304,10 @@ impl Store {
         let result = idoc.apply(editor, &ctx, edits, at);
         loaded.doc = idoc.into_automerge();
         let hash = result?;
-        if hash.is_some() {
+        if let Some(h) = hash {
             let reach = Reach::Findings(edits.iter().filter_map(Edit::finding).map(|f| f.to_string()).collect());
             self.persist(&key, reach, false, at)?;
+            self.journal(&key, h, editor, edits, at)?;
         }
         Ok(hash)
     }

@@ -13,7 +13,10 @@ use serde_bytes::ByteBuf;
 use super::wire::*;
 use crate::error::{Error, Result};
 use crate::model::Timestamp;
-use crate::store::Store;
+use crate::store::{ServerRefusal, Store};
+
+/// What a person is told when the server will not take a document at all.
+const NOT_A_WRITER: &str = "无权修改该记录（不在检查组或权限不足），本机未同步的修改已另存";
 
 /// Most batch rounds a session may take before it gives up.
 pub const MAX_ROUNDS: u32 = 64;
@@ -55,6 +58,11 @@ pub struct Progress {
     pub requests: u32,
     /// Documents whose changes the server refused.
     pub rejected: Vec<Rejection>,
+    /// Changes set aside because of those refusals (kept, see
+    /// `Store::set_aside_changes`).
+    pub set_aside: u32,
+    /// Set-aside edits made again (sent in the next session).
+    pub reapplied: u32,
     /// Documents this session changed on the device (for change listeners).
     pub changed: Vec<String>,
 }
@@ -119,6 +127,23 @@ impl ClientSession {
                 Ok(Some(Request::Heads(HeadsRequest { docs })))
             }
             Response::Heads(h) => {
+                // A document the server will neither take nor give (the user
+                // left its team): work on it that never reached the server is
+                // set aside once, not offered on every sync.
+                for doc in h.refused {
+                    let changes = store.unsynced_changes(&doc, &self.peer)?;
+                    if changes.is_empty() {
+                        continue;
+                    }
+                    let refusal = ServerRefusal {
+                        doc: doc.clone(),
+                        code: "forbidden".into(),
+                        reason: NOT_A_WRITER.into(),
+                        change: None,
+                        changes: changes.clone(),
+                    };
+                    self.refused(store, refusal, at)?;
+                }
                 self.active = h.differ.into_iter().chain(h.new).collect();
                 self.progress.documents_total = self.active.len();
                 self.next_batch(store)
@@ -131,7 +156,14 @@ impl ClientSession {
                 for r in b.rejected {
                     self.active.remove(&r.doc);
                     self.done.insert(r.doc.clone());
-                    self.progress.rejected.push(r);
+                    let refusal = ServerRefusal {
+                        doc: r.doc.clone(),
+                        code: r.code.clone(),
+                        reason: r.reason.clone(),
+                        change: r.change.clone(),
+                        changes: r.changes.clone(),
+                    };
+                    self.refused(store, refusal, at)?;
                 }
                 for m in b.messages {
                     if !self.active.contains(&m.doc) {
@@ -150,6 +182,23 @@ impl ClientSession {
                 self.next_batch(store)
             }
         }
+    }
+
+    /// Sets the refused work aside and gets back into step, so it is not
+    /// sent again; the next session converges.
+    fn refused(&mut self, store: &mut Store, r: ServerRefusal, at: Timestamp) -> Result<()> {
+        let outcome = store.handle_refusal(&r, at)?;
+        self.progress.set_aside += outcome.set_aside;
+        self.progress.reapplied += outcome.reapplied;
+        self.states.remove(&r.doc);
+        self.progress.rejected.push(Rejection {
+            doc: r.doc,
+            code: r.code,
+            reason: r.reason,
+            change: r.change,
+            changes: r.changes,
+        });
+        Ok(())
     }
 
     fn state(&mut self, store: &Store, doc: &str) -> Result<&mut State> {

@@ -153,7 +153,7 @@ pub fn heads(store: &mut dyn ServerDocs, access: &dyn Access, req: &HeadsRequest
     Ok(resp)
 }
 
-fn rejection(doc: &str, e: &Error) -> Rejection {
+fn rejection(doc: &str, e: &Error, changes: Vec<String>) -> Rejection {
     let code = match e {
         Error::Refused(r) => r.rule.code(),
         Error::Forbidden { .. } => "forbidden",
@@ -162,7 +162,28 @@ fn rejection(doc: &str, e: &Error) -> Rejection {
         Error::Schema(_) | Error::Validation { .. } | Error::Hydrate(_) => "schema",
         _ => "rejected",
     };
-    Rejection { doc: doc.to_string(), code: code.into(), reason: e.to_string() }
+    let change = match e {
+        Error::Refused(r) => r.change.clone(),
+        _ => None,
+    };
+    Rejection { doc: doc.to_string(), code: code.into(), reason: reason_for_people(e), change, changes }
+}
+
+/// What a person is told: the rule's Chinese reason, or a Chinese sentence
+/// for the transport and format refusals (never internals).
+fn reason_for_people(e: &Error) -> String {
+    match e {
+        Error::Refused(r) => r.to_string(),
+        Error::Forbidden { .. } => "无权修改该记录（不在检查组或权限不足）".into(),
+        Error::Validation { field: "actor", .. } => "包含其他设备的修改，须由该设备自行同步".into(),
+        Error::Validation { field: "sync message", .. } => "同步数据无法解析".into(),
+        Error::Schema(s) => format!("数据格式不正确：{s}"),
+        other => format!("服务器拒绝了该修改：{other}"),
+    }
+}
+
+fn hashes<'a>(changes: impl IntoIterator<Item = &'a Change>) -> Vec<String> {
+    changes.into_iter().map(|c| c.hash().to_string()).collect()
 }
 
 /// Round 2+: applies the caller's messages and answers with the server's.
@@ -184,18 +205,25 @@ pub fn batch(
         let exists = !store.stored_heads(&m.doc)?.is_empty();
         let may_write = access.may_write(&m.doc, exists);
         if !(readable.contains(&m.doc) || may_write) {
-            resp.rejected.push(rejection(&m.doc, &Error::Forbidden { role: "caller".into(), action: "sync".into() }));
+            resp.rejected.push(rejection(
+                &m.doc,
+                &Error::Forbidden { role: "caller".into(), action: "sync".into() },
+                vec![],
+            ));
             continue;
         }
         let decoded = match Message::decode(&m.message) {
             Ok(d) => d,
             Err(e) => {
-                resp.rejected.push(rejection(&m.doc, &Error::validation("sync message", e.to_string())));
+                resp.rejected.push(rejection(&m.doc, &Error::validation("sync message", e.to_string()), vec![]));
                 continue;
             }
         };
         if !may_write && !decoded.changes.is_empty() {
-            resp.rejected.push(rejection(&m.doc, &Error::Forbidden { role: "reader".into(), action: "write".into() }));
+            let forbidden = Error::Forbidden { role: "reader".into(), action: "write".into() };
+            let sent: Vec<Change> =
+                decoded.changes.iter().filter_map(|bytes| Change::from_bytes(bytes.to_vec()).ok()).collect();
+            resp.rejected.push(rejection(&m.doc, &forbidden, hashes(&sent)));
             continue;
         }
         if !states.contains_key(&m.doc) {
@@ -203,12 +231,16 @@ pub fn batch(
         }
         let state = states.get_mut(&m.doc).expect("inserted");
         let doc = m.doc.as_str();
+        let mut incoming = Vec::new();
         let result = store.receive_sync_message(doc, peer, state, &m.message, at, &mut |merged, known, new| {
+            incoming = hashes(new);
             if let Some(c) = new.iter().find(|c| !access.is_own_actor(&c.actor_id().to_hex_string())) {
-                return Err(Error::validation(
-                    "actor",
-                    format!("change {} is authored by an actor not bound to this device", c.hash()),
-                ));
+                // Relayed from another device: only its own device may send it.
+                let refusal = crate::doc::authorize::Refusal::new(
+                    crate::doc::authorize::Rule::Relayed,
+                    format!("修改 {} 须由其作者的设备自行同步", &c.hash().to_string()[..12]),
+                );
+                return Err(refusal.by(c.hash()).into());
             }
             access.validate(doc, merged, known, new)
         });
@@ -217,7 +249,7 @@ pub fn batch(
             Err(e) => {
                 // Start this document over next time from the persisted state.
                 states.remove(doc);
-                resp.rejected.push(rejection(doc, &e));
+                resp.rejected.push(rejection(doc, &e, incoming));
                 continue;
             }
         }

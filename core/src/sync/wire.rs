@@ -81,6 +81,13 @@ pub struct Rejection {
     pub code: String,
     /// Human-readable reason (no personal data).
     pub reason: String,
+    /// The change (hex hash) that broke the rule, when one change did.
+    #[serde(default)]
+    pub change: Option<String>,
+    /// Every change of the refused message the server did not hold (hex);
+    /// none of them was kept.
+    #[serde(default)]
+    pub changes: Vec<String>,
 }
 
 /// The server's replies to a batch.

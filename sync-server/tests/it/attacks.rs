@@ -143,10 +143,20 @@ async fn raw_changes_that_break_the_rules_are_refused_and_the_honest_flow_passes
             "actor",
         ),
         (
-            "the lead writes a malformed start time",
-            true,
-            Box::new(|tx, _| tx.put(ROOT, "started_at", "yesterday").unwrap()),
+            "an inspector adds a hazard found at a malformed time",
+            false,
+            Box::new(|tx, _| {
+                let f = tx.put_object(map(tx, "findings"), FindingId::new().to_string(), ObjType::Map).unwrap();
+                tx.put(&f, "description", "无时间的隐患").unwrap();
+                tx.put(&f, "found_at", "yesterday").unwrap();
+            }),
             "schema",
+        ),
+        (
+            "the lead rewrites the start time",
+            true,
+            Box::new(|tx, _| tx.put(ROOT, "started_at", "2026-03-01T09:00:00+08:00").unwrap()),
+            "immutable",
         ),
     ];
     for (what, by_lead, write, code) in attacks {

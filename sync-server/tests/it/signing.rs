@@ -90,10 +90,17 @@ async fn a_rewritten_signature_is_refused_by_the_server() {
         a.receive(&id, &forged.automerge_mut().save(), at("2026-03-02T12:00:00+08:00")).unwrap();
         let p = client.sync(&mut a, &a_e.token).await.unwrap();
         assert_eq!(p.rejected.len(), 1, "{collection}: {:?}", p.rejected);
-        assert!(p.rejected[0].reason.contains(collection), "{:?}", p.rejected[0]);
+        assert_eq!(p.rejected[0].code, "signing", "{:?}", p.rejected[0]);
+        assert!(p.rejected[0].reason.contains(key), "{:?}", p.rejected[0]);
         assert_eq!(server_heads(&server.state, &id), before, "the server stored the forgery");
+        // A's device took the refused forgery back out, and keeps it aside.
+        assert_eq!(p.set_aside, 1);
+        assert_eq!(a.heads(&id).unwrap(), before);
     }
-    // A's own device shows its forgery for what it is.
-    assert!(matches!(a.verify_signatures(&insp.id).unwrap()[0].status, SignatureStatus::Invalid { .. }));
+    assert_eq!(a.verify_signatures(&insp.id).unwrap()[0].status, SignatureStatus::Valid);
+    let aside = a.set_aside_changes(Some(&id)).unwrap();
+    assert_eq!(aside.len(), 2);
+    assert!(aside.iter().all(|c| c.refused && c.state == "set_aside"));
+    assert!(!a.export_set_aside(&id).unwrap().is_empty());
     assert_eq!(server_inspection(&server.state, &insp.id).signatures[&signed.id], signed);
 }

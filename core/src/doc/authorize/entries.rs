@@ -98,6 +98,11 @@ impl<'k> Entry<'k> {
     }
 }
 
+/// How many concurrent objects `collection[key]` holds in `doc` now.
+pub(super) fn concurrent(doc: &automerge::Automerge, collection: &str, key: &str) -> usize {
+    root_obj(doc, collection).map_or(0, |m| all(doc, &m, key).len())
+}
+
 fn root_obj<D: ReadDoc>(doc: &D, collection: &str) -> Option<ObjId> {
     match doc.get(ROOT, collection).ok().flatten() {
         Some((Value::Object(_), id)) => Some(id),

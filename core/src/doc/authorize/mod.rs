@@ -73,20 +73,31 @@ pub fn authorize_changes(
     let standing_at = if known.is_empty() { vec![first.hash()] } else { known.to_vec() };
     let role = effective_role(&DocAt::new(doc, &standing_at), author)?;
     let mut signed = false;
+    let mut frozen = Vec::new();
     for change in changes {
         let (deps, produced) = (change.deps().to_vec(), [change.hash()]);
         let actor = change.actor_id().to_hex_string();
-        let step = Step::new(doc, &deps, &produced, actor, role, author, ctx)?;
+        let step = Step::new(doc, &deps, &produced, actor, role, author, ctx).map_err(|r| r.by(change.hash()))?;
         // Who may create comes first; otherwise what was done to a record
         // says more than the state it left the header in.
-        if step.creating {
-            header::check(&step)?;
-            entries::check(&step)?;
+        let checked = if step.creating {
+            header::check(&step).and_then(|()| entries::check(&step))
         } else {
-            entries::check(&step)?;
-            header::check(&step)?;
-        }
+            entries::check(&step).and_then(|()| header::check(&step))
+        };
+        checked.map_err(|r| r.by(change.hash()))?;
         signed |= step.touched.root.contains("status") && step.status_after == Some(InspectionStatus::Signed);
+        for c in ["signatures", "refusals"] {
+            frozen.extend(step.touched.entries(c).map(|k| (c, k.clone(), change.hash())));
+        }
+    }
+    // Two officers who each recorded the same refusal (or a signature twice)
+    // offline: the one that arrives second is refused.
+    for (collection, key, hash) in frozen {
+        if entries::concurrent(doc, collection, &key) > 1 {
+            let what = if collection == "refusals" { "拒签" } else { "签字" };
+            return Err(Refusal::new(Rule::Signing, format!("{what}记录 {key} 已由其他人员记录")).by(hash));
+        }
     }
     if signed && header::status(doc)? == Some(InspectionStatus::Signed) {
         header::check_signable(doc)?;

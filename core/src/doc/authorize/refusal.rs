@@ -30,6 +30,9 @@ code_enum!(
         Deadline = ("deadline", "隐患等级或整改期限不符合规则"),
         /// A conflict on a legally significant field ended without a resolution.
         Conflict = ("conflict", "冲突未经组长处理即被覆盖"),
+        /// A change authored on another device, relayed by this one: only its
+        /// own device may send it.
+        Relayed = ("foreign_actor", "修改来自其他设备"),
         /// The device's actor register (who a device's changes belong to).
         Actor = ("actor", "设备登记信息不符"),
         /// A value that is missing, malformed or too large.
@@ -46,12 +49,20 @@ pub struct Refusal {
     pub rule: Rule,
     /// What broke it, in Chinese.
     pub detail: String,
+    /// The change that broke it (hex hash), when one change did.
+    pub change: Option<String>,
 }
 
 impl Refusal {
     /// A refusal under `rule`.
     pub fn new(rule: Rule, detail: impl Into<String>) -> Self {
-        Refusal { rule, detail: detail.into() }
+        Refusal { rule, detail: detail.into(), change: None }
+    }
+
+    /// The same refusal, naming the change that broke the rule.
+    pub fn by(mut self, change: automerge::ChangeHash) -> Self {
+        self.change.get_or_insert_with(|| change.to_string());
+        self
     }
 }
 

@@ -141,6 +141,14 @@ struct SyncView: View {
             }
             Button("立即同步") { Task { await model.sync() } }
             Button("停止") { model.engine.interrupt() }
+            let refusals = (try? model.store.refusals()) ?? []
+            if !refusals.isEmpty { Text("被服务器拒绝的修改（已另存，不会重复发送）：") }
+            List(refusals, id: \.id) { r in
+                VStack(alignment: .leading) {
+                    Text("\(r.record)：\(r.reason)")
+                    Text("\(r.at)，另存 \(r.setAside) 项修改").font(.caption)
+                }
+            }
         }.navigationTitle("同步")
     }
 }

@@ -17,8 +17,10 @@ import cn.lianjian.core.InspectionInfo
 import cn.lianjian.core.LianjianStore
 import cn.lianjian.core.PhotoProcessor
 import cn.lianjian.core.RecordSigningInfo
+import cn.lianjian.core.RefusalInfo
 import cn.lianjian.core.ResponseInfo
 import cn.lianjian.core.SignatureCheckInfo
+import cn.lianjian.core.SetAsideInfo
 import cn.lianjian.core.SignatureInfo
 import cn.lianjian.core.SignerInput
 import cn.lianjian.core.SyncEngine
@@ -138,6 +140,12 @@ class InspectionRepository(
 
     /** Conflicts the lead must resolve. */
     suspend fun conflicts(id: String): List<ConflictInfo> = withContext(io) { store.conflicts(id) }
+
+    /** What the server refused, newest first, with the record and the reason. */
+    suspend fun refusals(): List<RefusalInfo> = withContext(io) { store.refusals() }
+
+    /** The changes set aside for a document (kept; exportable to the office). */
+    suspend fun setAside(id: String): List<SetAsideInfo> = withContext(io) { store.setAsideChanges(id) }
 
     /** Resolves a conflict with one of its values. */
     suspend fun resolve(id: String, conflict: ConflictInfo, chosen: String) = withContext(io) {

@@ -11,6 +11,7 @@ import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
 import androidx.compose.material3.Button
 import androidx.compose.material3.LinearProgressIndicator
+import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
@@ -32,6 +33,7 @@ import cn.lianjian.core.ConflictInfo
 import cn.lianjian.core.EnterpriseInfo
 import cn.lianjian.core.FindingInfo
 import cn.lianjian.core.FindingInput
+import cn.lianjian.core.RefusalInfo
 import cn.lianjian.core.TaskSummary
 import kotlinx.coroutines.launch
 
@@ -160,6 +162,8 @@ fun ConflictsScreen(repository: InspectionRepository, id: String) {
 fun SyncScreen(app: LianjianApp) {
     val state by app.repository.syncState.collectAsState()
     val scope = rememberCoroutineScope()
+    var refusals by remember { mutableStateOf<List<RefusalInfo>>(emptyList()) }
+    LaunchedEffect(state) { refusals = app.repository.refusals() }
     Column(Modifier.padding(16.dp)) {
         when (val s = state) {
             SyncState.Idle -> Text("未同步")
@@ -174,5 +178,12 @@ fun SyncScreen(app: LianjianApp) {
         }
         Button(onClick = { app.token?.let { t -> scope.launch { runCatching { app.repository.sync(t) } } } }) { Text("立即同步") }
         Button(onClick = { app.repository.interruptSync() }) { Text("停止") }
+        if (refusals.isNotEmpty()) Text("被服务器拒绝的修改（已另存，不会重复发送）：")
+        LazyColumn {
+            items(refusals) { r ->
+                Text("${r.record}：${r.reason}")
+                Text("${r.at}，另存 ${r.setAside} 项修改", style = MaterialTheme.typography.bodySmall)
+            }
+        }
     }
 }

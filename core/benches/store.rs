@@ -7,6 +7,7 @@
 use std::hint::black_box;
 
 use automerge::transaction::Transactable;
+use automerge::ReadDoc;
 use criterion::{criterion_group, criterion_main, Criterion};
 use lianjian_core::doc::{Edit, Editor};
 use lianjian_core::import::{fixtures_dir, load_checklists, load_enterprises};
@@ -160,6 +161,49 @@ fn benches(c: &mut Criterion) {
             tx.commit();
         })
     });
+    g.finish();
+
+    // The authorization of one change, as the server runs it on every change
+    // a device sends (issue 13: goal <= 2 ms on this 300-finding inspection).
+    let mut g = c.benchmark_group("authorize");
+    g.sample_size(100);
+    let office = lianjian_core::office::OfficeData::default();
+    let templates: Vec<std::sync::Arc<ChecklistTemplate>> =
+        f.checklists.iter().cloned().map(std::sync::Arc::new).collect();
+    let ctx = lianjian_core::doc::authorize::Context { office: &office, checklists: &templates };
+    let author = lianjian_core::doc::authorize::Author { person: lead.person, role: Role::TeamLead, enterprise: None };
+    let base = store.inspection_doc(&id).unwrap().into_automerge();
+    let known = base.get_heads();
+    for (name, edit) in [
+        ("a re-recorded reading", Edit::RecordResponse(answer(item, members[1].person, 42.0, ts(9100)))),
+        ("a new finding", Edit::AddFinding(hazard(&f.items[3], lead.person, 999, ts(9100), None))),
+    ] {
+        // The change exactly as the device commits it.
+        let mut device = Store::open(&dir.path().join(format!("auth-{}.db", name.len()))).unwrap();
+        for c in &f.checklists {
+            device.put_checklist(c, ts(0)).unwrap();
+        }
+        device.receive(&id.to_string(), &base.save(), ts(9000)).unwrap();
+        device.edit(&id, &lead, &[edit], ts(9100)).unwrap();
+        let after = device.inspection_doc(&id).unwrap().into_automerge();
+        let changes = after.get_changes(&known);
+        assert_eq!(changes.len(), 1);
+        g.bench_function(format!("authorize_changes: {name}"), |b| {
+            b.iter(|| {
+                lianjian_core::doc::authorize::authorize_changes(&after, &known, &changes, &author, &ctx).unwrap();
+            })
+        });
+    }
+    // Reference: automerge's diff of the same change (the first thing the authorization does).
+    let after = store.inspection_doc(&id).unwrap().into_automerge();
+    let heads = after.get_heads();
+    let last = after.get_change_by_hash(&heads[0]).unwrap();
+    g.bench_function("reference: automerge diff of one change", |b| {
+        b.iter(|| black_box(after.diff(last.deps(), &heads).len()));
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("record_response_references");
     // Reference 2: a bare SQLite WAL FULL commit of a small row.
     let raw = rusqlite::Connection::open(dir.path().join("raw.db")).unwrap();
     raw.execute_batch(

@@ -77,7 +77,8 @@ pub fn authorize_changes(
     for change in changes {
         let (deps, produced) = (change.deps().to_vec(), [change.hash()]);
         let actor = change.actor_id().to_hex_string();
-        let step = Step::new(doc, &deps, &produced, actor, role, author, ctx).map_err(|r| r.by(change.hash()))?;
+        let step =
+            Step::new(doc, change, &deps, &produced, actor, role, author, ctx).map_err(|r| r.by(change.hash()))?;
         // Who may create comes first; otherwise what was done to a record
         // says more than the state it left the header in.
         let checked = if step.creating {
@@ -150,8 +151,10 @@ pub(super) struct Step<'a> {
 }
 
 impl<'a> Step<'a> {
+    #[allow(clippy::too_many_arguments)]
     fn new(
         doc: &'a Automerge,
+        change: &Change,
         deps: &'a [ChangeHash],
         produced: &'a [ChangeHash],
         actor: String,
@@ -165,7 +168,7 @@ impl<'a> Step<'a> {
         let after = DocAt::new(doc, produced);
         let creating = deps.is_empty() || ReadDoc::get(&before, ROOT, "id").ok().flatten().is_none();
         Ok(Step {
-            touched: Touched::between(doc, deps, produced),
+            touched: Touched::of_change(doc, change),
             status_before: header::status(&before)?,
             status_after: header::status(&after)?,
             before,

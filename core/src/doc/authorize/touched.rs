@@ -1,12 +1,14 @@
-//! What one change touched, from automerge's diff between the heads it was
-//! made on and the heads it produced: root fields, and entries of the keyed
-//! collections (a finding, a response, a signature...). Anything written
-//! inside an entry, at any depth, touches the entry; a key that only gained a
-//! losing concurrent value shows as a conflict and touches it too.
+//! What one change touched, read from the change's own operations: root
+//! fields, and entries of the keyed collections (a finding, a response, a
+//! signature...). Anything written inside an entry, at any depth, touches the
+//! entry, and so does a write that loses to a concurrent one. (Automerge's
+//! diff between the heads would say the same, but it walks the document:
+//! 6 ms on a 300-finding inspection, where reading the ops costs microseconds.)
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use automerge::{Automerge, ChangeHash, PatchAction, Prop};
+use automerge::legacy::{Key, ObjectId};
+use automerge::{Automerge, Change, Prop, ReadDoc};
 
 /// The root keys that hold collections keyed by id.
 pub const COLLECTIONS: &[&str] =
@@ -23,43 +25,60 @@ pub struct Touched {
 }
 
 impl Touched {
-    /// What `doc` changed between `before` and `after`.
-    pub fn between(doc: &Automerge, before: &[ChangeHash], after: &[ChangeHash]) -> Self {
+    /// What `change` (held by `doc`) wrote.
+    pub fn of_change(doc: &Automerge, change: &Change) -> Self {
         let mut out = Touched::default();
-        for patch in doc.diff(before, after) {
-            let key = match &patch.action {
-                PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => Some(key.clone()),
-                PatchAction::Conflict { prop: Prop::Map(key) } => Some(key.clone()),
-                _ => None,
+        for op in change.decode().operations {
+            let key = match &op.key {
+                Key::Map(k) => Some(k.to_string()),
+                Key::Seq(_) => None,
             };
-            match patch.path.as_slice() {
-                [] => {
-                    if let Some(k) = key {
-                        out.root.insert(k);
+            let path = match &op.obj {
+                ObjectId::Root => vec![],
+                ObjectId::Id(id) => {
+                    let parents = doc
+                        .import_obj(&format!("{}@{}", id.0, id.1.to_hex_string()))
+                        .and_then(|obj| doc.parents(obj).map(|p| p.path()));
+                    match parents {
+                        Ok(path) => path.into_iter().map(|(_, prop)| prop).collect(),
+                        // An object the document does not know: refuse as unknown.
+                        Err(_) => vec![Prop::Map("?".into()), Prop::Map("?".into())],
                     }
                 }
-                [(_, Prop::Map(first)), rest @ ..] => match collection(first) {
-                    Some(c) => match (rest.first(), key) {
-                        (Some((_, Prop::Map(entry))), _) => {
-                            out.entries.entry(c).or_default().insert(entry.clone());
-                        }
-                        (None, Some(entry)) => {
-                            out.entries.entry(c).or_default().insert(entry);
-                        }
-                        _ => {
-                            out.root.insert(first.clone());
-                        }
-                    },
-                    None => {
-                        out.root.insert(first.clone());
-                    }
-                },
-                _ => {
-                    out.root.insert(String::from("?"));
-                }
-            }
+            };
+            out.record(&path, key);
         }
         out
+    }
+
+    /// Files a write of `key` (map keys only) in the object at `path`.
+    fn record(&mut self, path: &[Prop], key: Option<String>) {
+        match path {
+            [] => {
+                if let Some(k) = key {
+                    self.root.insert(k);
+                }
+            }
+            [Prop::Map(first), rest @ ..] => match collection(first) {
+                Some(c) => match (rest.first(), key) {
+                    (Some(Prop::Map(entry)), _) => {
+                        self.entries.entry(c).or_default().insert(entry.clone());
+                    }
+                    (None, Some(entry)) => {
+                        self.entries.entry(c).or_default().insert(entry);
+                    }
+                    _ => {
+                        self.root.insert(first.clone());
+                    }
+                },
+                None => {
+                    self.root.insert(first.clone());
+                }
+            },
+            _ => {
+                self.root.insert(String::from("?"));
+            }
+        }
     }
 
     /// The touched entries of `collection`.

@@ -4,6 +4,7 @@
 
 use sha2::{Digest, Sha256};
 
+use lianjian_core::model::Timestamp;
 use lianjian_core::rules::permissions::Role;
 
 use crate::args;
@@ -70,15 +71,40 @@ pub fn disable_user(db: &mut dyn Sql, user_id: &str) -> Result<bool, DbError> {
 }
 
 /// Issues a one-time enrollment code for a user; returns the code.
-pub fn issue_code(db: &mut dyn Sql, user_id: &str, now: &str) -> Result<String, DbError> {
+pub fn issue_code(
+    db: &mut dyn Sql,
+    user_id: &str,
+    now: Timestamp,
+    valid: std::time::Duration,
+) -> Result<String, DbError> {
     // Short enough to type from a printed slip: 12 hex characters, grouped.
     let secret = new_secret();
     let code = format!("{}-{}-{}", &secret[0..4], &secret[4..8], &secret[8..12]).to_uppercase();
+    let expires = now.unix_millis().saturating_add(valid.as_millis().min(i64::MAX as u128) as i64);
     db.execute(
-        "INSERT INTO enrollment_codes (code_hash, user_id, created_at) VALUES ($1, $2, $3)",
-        args![hash_secret(&code), user_id, now],
+        "INSERT INTO enrollment_codes (code_hash, user_id, created_at, expires_ms) VALUES ($1, $2, $3, $4)",
+        args![hash_secret(&code), user_id, now.to_string(), expires],
     )?;
     Ok(code)
+}
+
+/// How long an enrollment code stays valid unless the office says otherwise.
+pub const CODE_VALIDITY: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
+
+/// Whether `user_id` holds an enrollment code that is unused and unexpired at `now`.
+pub fn has_open_code(db: &mut dyn Sql, user_id: &str, now: Timestamp) -> Result<bool, DbError> {
+    Ok(db
+        .query_opt(
+            "SELECT 1 FROM enrollment_codes WHERE user_id = $1 AND used_at IS NULL
+               AND (expires_ms IS NULL OR expires_ms > $2)",
+            args![user_id, now.unix_millis()],
+        )?
+        .is_some())
+}
+
+/// Whether `user_id` has ever enrolled a device.
+pub fn has_device(db: &mut dyn Sql, user_id: &str) -> Result<bool, DbError> {
+    Ok(db.query_opt("SELECT 1 FROM devices WHERE user_id = $1", args![user_id])?.is_some())
 }
 
 /// The calling device, resolved from its token.
@@ -100,14 +126,17 @@ pub fn enroll(
     code: &str,
     device_name: &str,
     actors: &[String],
-    now: &str,
+    at: Timestamp,
 ) -> Result<Option<(String, String, User)>, DbError> {
+    let now = at.to_string();
+    let now = now.as_str();
     db.transaction(|tx| {
         let code_hash = hash_secret(code.trim());
         let row = tx.query_opt(
             "SELECT c.user_id FROM enrollment_codes c JOIN users u ON u.id = c.user_id
-             WHERE c.code_hash = $1 AND c.used_at IS NULL AND u.disabled = 0",
-            args![&code_hash],
+             WHERE c.code_hash = $1 AND c.used_at IS NULL AND u.disabled = 0
+               AND (c.expires_ms IS NULL OR c.expires_ms > $2)",
+            args![&code_hash, at.unix_millis()],
         )?;
         let Some(row) = row else { return Ok(None) };
         let user_id = row.text(0)?;

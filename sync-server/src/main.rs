@@ -1,8 +1,12 @@
 //! `lianjian-sync-server`: run the server, or administer it.
 //!
 //! `lianjian-sync-server serve` starts it on 127.0.0.1:8080 with its data in
-//! `./data` (SQLite + blob files), seeded with the fixtures, and prints
-//! enrollment codes for the demo users. `--database-url postgres://…` (or
+//! `./data` (SQLite + blob files). A production start on an empty database
+//! creates only the first office administrator and prints its enrollment
+//! code; `serve --demo` also loads the fixtures (the checkout's `fixtures/`
+//! unless `--fixtures` says otherwise, so it runs from any directory) and
+//! creates demo users. Codes are printed once, when issued: a restart issues
+//! none to a user who already holds one. `--database-url postgres://…` (or
 //! `LIANJIAN_DATABASE_URL`) keeps the records in PostgreSQL instead.
 
 use std::net::SocketAddr;
@@ -35,9 +39,13 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
-        /// Fixtures to seed from.
-        #[arg(long, default_value = "fixtures")]
-        fixtures: PathBuf,
+        /// Load demo data (enterprises, checklists, regions, demo users).
+        #[arg(long)]
+        demo: bool,
+        /// Fixtures to load demo data from (implies --demo); by default the
+        /// `fixtures/` folder of the checkout this binary was built from.
+        #[arg(long)]
+        fixtures: Option<PathBuf>,
     },
     /// Create a user.
     UserAdd {
@@ -59,6 +67,9 @@ enum Command {
         /// User id.
         #[arg(long)]
         user: String,
+        /// Hours the code stays valid.
+        #[arg(long, default_value_t = 168)]
+        valid_hours: u64,
     },
     /// Revoke a device: its token is refused at once.
     RevokeDevice {
@@ -103,6 +114,9 @@ enum Command {
     },
 }
 
+/// The fixtures of the checkout this binary was built from.
+const BUILT_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures");
+
 fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
@@ -129,24 +143,39 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let now = Timestamp::now().to_string();
     let config = Config { data: cli.data.clone(), database_url: cli.database_url.clone() };
     let command =
-        cli.command.unwrap_or(Command::Serve { listen: "127.0.0.1:8080".parse()?, fixtures: "fixtures".into() });
+        cli.command.unwrap_or(Command::Serve { listen: "127.0.0.1:8080".parse()?, demo: false, fixtures: None });
     let is_calendar = matches!(command, Command::ImportCalendar { .. });
     match command {
-        Command::Serve { listen, fixtures } => {
+        Command::Serve { listen, demo, fixtures } => {
             let state = Arc::new(AppState::open(&config)?);
-            let seeded = seed::seed(&state, &fixtures)?;
-            let where_ = if config.database_url.is_some() { "PostgreSQL" } else { "SQLite" };
-            println!(
-                "联检 Lianjian sync server — records in {where_}, blobs in {}, listening on http://{listen}",
-                cli.data.join("blobs").display()
-            );
-            println!("enrollment codes (one-time):");
+            let seeded = if demo || fixtures.is_some() {
+                let fixtures = fixtures.unwrap_or_else(|| PathBuf::from(BUILT_FIXTURES));
+                if !fixtures.join("enterprises.json").is_file() {
+                    return Err(format!(
+                        "no demo data at {}: pass --fixtures with the project's fixtures folder",
+                        fixtures.display()
+                    )
+                    .into());
+                }
+                seed::seed(&state, &fixtures)?
+            } else {
+                seed::first_admin(&state)?
+            };
+            if !seeded.is_empty() {
+                println!("enrollment codes (one-time, valid 7 days):");
+            }
             for s in &seeded {
                 println!("  {:<10} {:<12} {}  {}", s.user.role.label(), s.user.name, s.code, s.user.id);
             }
+            let where_ = if config.database_url.is_some() { "PostgreSQL" } else { "SQLite" };
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind(listen).await?;
+                println!(
+                    "联检 Lianjian sync server — records in {where_}, blobs in {}, listening on http://{}",
+                    cli.data.join("blobs").display(),
+                    listener.local_addr()?
+                );
                 axum::serve(listener, app(state))
                     .with_graceful_shutdown(async {
                         let _ = tokio::signal::ctrl_c().await;
@@ -161,9 +190,10 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             db::add_user(&mut *state.lock().sql, &user)?;
             println!("{}", user.id);
         }
-        Command::EnrollCode { user } => {
+        Command::EnrollCode { user, valid_hours } => {
             let state = AppState::open(&config)?;
-            println!("{}", db::issue_code(&mut *state.lock().sql, &user, &now)?);
+            let valid = std::time::Duration::from_secs(valid_hours.saturating_mul(3600));
+            println!("{}", db::issue_code(&mut *state.lock().sql, &user, Timestamp::now(), valid)?);
         }
         Command::RevokeDevice { device } => {
             let state = AppState::open(&config)?;

@@ -111,8 +111,10 @@ pub fn import_office_doc(
     Ok(outcome)
 }
 
-/// Imports the catalogue (idempotent) and, on an empty server, creates the
-/// demo users. Issues a fresh enrollment code for every demo user.
+/// Demo data: imports the fixtures' catalogue (idempotent) and regions, and
+/// on an empty server creates the demo users. Issues an enrollment code only
+/// to a user who has never enrolled a device and holds no open code, so a
+/// restart mints nothing new; returns the codes it issued.
 pub fn seed(state: &AppState, fixtures: &Path) -> lianjian_core::Result<Vec<Seeded>> {
     let now = Timestamp::now();
     let storage = |e: DbError| Error::from(e);
@@ -144,10 +146,38 @@ pub fn seed(state: &AppState, fixtures: &Path) -> lianjian_core::Result<Vec<Seed
             db::add_user(db, &user).map_err(storage)?;
         }
     }
+    issue_missing_codes(db, now).map_err(storage)
+}
+
+/// A production start: on a server without users, creates the first office
+/// administrator and issues its code (the office enrolls everyone else);
+/// otherwise nothing. Loads no demo data.
+pub fn first_admin(state: &AppState) -> lianjian_core::Result<Vec<Seeded>> {
+    let storage = |e: DbError| Error::from(e);
+    let mut db = state.lock();
+    let db = &mut *db.sql;
+    if !db::active_users(db).map_err(storage)?.is_empty() {
+        return Ok(vec![]);
+    }
+    let user = User {
+        id: PersonId::new().to_string(),
+        name: "联检办管理员".into(),
+        role: Role::Office,
+        department: None,
+        enterprise_id: None,
+    };
+    db::add_user(db, &user).map_err(storage)?;
+    issue_missing_codes(db, Timestamp::now()).map_err(storage)
+}
+
+fn issue_missing_codes(db: &mut dyn crate::sql::Sql, now: Timestamp) -> Result<Vec<Seeded>, DbError> {
     let mut out = Vec::new();
-    for id in db::active_users(db).map_err(storage)? {
-        let Some(user) = db::user_by_id(db, &id).map_err(storage)? else { continue };
-        let code = db::issue_code(db, &user.id, &now.to_string()).map_err(storage)?;
+    for id in db::active_users(db)? {
+        let Some(user) = db::user_by_id(db, &id)? else { continue };
+        if db::has_device(db, &id)? || db::has_open_code(db, &id, now)? {
+            continue;
+        }
+        let code = db::issue_code(db, &user.id, now, db::CODE_VALIDITY)?;
         out.push(Seeded { user, code });
     }
     Ok(out)

@@ -547,6 +547,8 @@ ALTER TABLE doc_access ADD CONSTRAINT doc_access_kind_check
     CHECK (kind IN ('inspection', 'enterprise', 'checklist', 'office'));
 "#,
     },
+    // 5: enrollment codes expire.
+    Migration::Shared("ALTER TABLE enrollment_codes ADD COLUMN expires_ms BIGINT;"),
 ];
 
 /// The schema version this build writes.

@@ -53,13 +53,7 @@ pub async fn enroll(
     let st = state.clone();
     let out = tokio::task::spawn_blocking(move || {
         let mut db = st.lock();
-        db::enroll(
-            &mut *db.sql,
-            &req.code,
-            &req.device_name,
-            &req.actors,
-            &lianjian_core::model::Timestamp::now().to_string(),
-        )
+        db::enroll(&mut *db.sql, &req.code, &req.device_name, &req.actors, lianjian_core::model::Timestamp::now())
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))??;
@@ -70,7 +64,7 @@ pub async fn enroll(
         }
         None => {
             state.metrics.unauthorized.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            Err(AppError::Unauthorized("unknown or used enrollment code, or an actor id already enrolled"))
+            Err(AppError::Unauthorized("unknown, used or expired enrollment code, or an actor id already enrolled"))
         }
     }
 }

@@ -8,6 +8,7 @@ mod flow;
 mod office_data;
 mod probes;
 mod signing;
+mod startup;
 mod support;
 mod team;
 mod validation;

@@ -170,8 +170,13 @@ async fn every_role_is_refused_on_foreign_objects() {
     refusals += 1;
     assert_eq!(server_heads(), before);
     // Enrolling a device with an actor id that is already bound is refused.
-    let code =
-        lianjian_sync_server::db::issue_code(&mut *server.state.lock().sql, &member_user.user.id, "now").unwrap();
+    let code = lianjian_sync_server::db::issue_code(
+        &mut *server.state.lock().sql,
+        &member_user.user.id,
+        Timestamp::now(),
+        lianjian_sync_server::db::CODE_VALIDITY,
+    )
+    .unwrap();
     let body = serde_json::json!({ "code": code, "device_name": "仿冒", "actors": [lead.actor().to_hex_string()] });
     let resp = reqwest::Client::new().post(format!("{}/v1/enroll", server.base)).json(&body).send().await.unwrap();
     assert_eq!(resp.status(), 401);

@@ -136,7 +136,13 @@ pub fn add_user(state: &AppState, name: &str, role: Role) -> Seeded {
     };
     let mut db = state.lock();
     lianjian_sync_server::db::add_user(&mut *db.sql, &user).unwrap();
-    let code = lianjian_sync_server::db::issue_code(&mut *db.sql, &user.id, "now").unwrap();
+    let code = lianjian_sync_server::db::issue_code(
+        &mut *db.sql,
+        &user.id,
+        Timestamp::now(),
+        lianjian_sync_server::db::CODE_VALIDITY,
+    )
+    .unwrap();
     Seeded { user, code }
 }
 

@@ -178,17 +178,21 @@ pub fn stored_size(db: &mut dyn Sql, hash: &BlobHash) -> Result<Option<u64>, DbE
 /// may read references it. (Knowing a hash proves nothing; uploading the
 /// content does.)
 pub fn may_read_blob(db: &mut dyn Sql, caller: &Caller, hash: &BlobHash) -> Result<bool, DbError> {
-    let uploaded = db.query_opt(
-        "SELECT 1 FROM blob_uploaders WHERE hash = $1 AND user_id = $2",
-        args![hash.as_str(), &caller.user.id],
-    )?;
+    user_may_read_blob(db, &caller.user, hash.as_str())
+}
+
+/// [`may_read_blob`] for a user: they uploaded it, or a document they may
+/// read references it with a reference its author vouched for.
+pub fn user_may_read_blob(db: &mut dyn Sql, user: &db::User, hash: &str) -> Result<bool, DbError> {
+    let uploaded =
+        db.query_opt("SELECT 1 FROM blob_uploaders WHERE hash = $1 AND user_id = $2", args![hash, &user.id])?;
     if uploaded.is_some() {
         return Ok(true);
     }
-    let docs = db.query("SELECT doc_id FROM blob_refs WHERE hash = $1", args![hash.as_str()])?;
+    let docs = db.query("SELECT doc_id FROM blob_refs WHERE hash = $1 AND vouched = 1", args![hash])?;
     for d in docs {
-        if let Some(row) = db::access_row(db, &d.text(0)?, &caller.user.id)? {
-            if may_read(&caller.user, &row) {
+        if let Some(row) = db::access_row(db, &d.text(0)?, &user.id)? {
+            if may_read(user, &row) {
                 return Ok(true);
             }
         }
@@ -240,6 +244,11 @@ pub fn finish_upload(db: &mut dyn Sql, hash: &BlobHash, caller: &Caller, size: u
         )?;
         tx.execute(
             "INSERT INTO blob_uploaders (hash, user_id) VALUES ($1, $2) ON CONFLICT (hash, user_id) DO NOTHING",
+            args![hash.as_str(), &caller.user.id],
+        )?;
+        // References this user made before the upload finished now hold.
+        tx.execute(
+            "UPDATE blob_refs SET vouched = 1 WHERE hash = $1 AND by_user = $2",
             args![hash.as_str(), &caller.user.id],
         )?;
         tx.execute("DELETE FROM uploads WHERE hash = $1 AND device_id = $2", args![hash.as_str(), &caller.device_id])?;

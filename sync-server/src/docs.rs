@@ -61,6 +61,10 @@ impl DocCache {
 
 /// The document tables seen through one connection and the shared cache.
 pub struct DocTables<'a> {
+    /// The user whose device sends the changes being stored (none for the
+    /// server's own writes): the blobs a document newly references are
+    /// vouched for by them.
+    pub author: Option<db::User>,
     db: &'a mut dyn Sql,
     cache: &'a mut DocCache,
     actor: ActorId,
@@ -70,7 +74,7 @@ impl<'a> DocTables<'a> {
     /// Documents on `db`, loaded through `cache`; new documents created here
     /// (from what a device sends) get the server's `actor`.
     pub fn new(db: &'a mut dyn Sql, cache: &'a mut DocCache, actor: ActorId) -> Self {
-        DocTables { db, cache, actor }
+        DocTables { db, cache, actor, author: None }
     }
 
     /// Loads `id` if it is stored (reusing the cached copy while its heads
@@ -175,7 +179,7 @@ impl<'a> DocTables<'a> {
             if let Some((peer, state)) = state {
                 write_sync_state(tx, id, peer, state)?;
             }
-            follow(tx, id, &doc)
+            follow(tx, id, &doc, self.author.as_ref())
         });
         match result {
             Ok(()) => {
@@ -199,6 +203,7 @@ impl<'a> DocTables<'a> {
         let seq = cached.chunks + 1;
         let bytes = if compact { cached.doc.save() } else { cached.doc.save_after(before) };
         let doc = &cached.doc;
+        let author = self.author.as_ref();
         let db = &mut *self.db;
         let result = db.transaction(|tx| -> Result<()> {
             let n = tx
@@ -227,7 +232,7 @@ impl<'a> DocTables<'a> {
             if let Some((peer, state)) = state {
                 write_sync_state(tx, id, peer, state)?;
             }
-            follow(tx, id, doc)
+            follow(tx, id, doc, author)
         });
         match result {
             Ok(()) => {
@@ -280,7 +285,7 @@ fn write_sync_state(db: &mut dyn Sql, doc: &str, peer: &str, state: &State) -> R
 /// inspection's writers are its team, it is readable by its enterprise once
 /// signed, and it references the blobs of its evidence; catalogue documents
 /// are the office's.
-pub fn follow(db: &mut dyn Sql, doc: &str, merged: &Automerge) -> Result<()> {
+pub fn follow(db: &mut dyn Sql, doc: &str, merged: &Automerge, author: Option<&db::User>) -> Result<()> {
     match kind_of(merged)?.as_deref() {
         None => {
             let team: BTreeMap<String, TeamMember> = autosurgeon::hydrate_prop(merged, automerge::ROOT, "team")?;
@@ -290,9 +295,24 @@ pub fn follow(db: &mut dyn Sql, doc: &str, merged: &Automerge) -> Result<()> {
             let writers: Vec<String> = team.into_keys().collect();
             db::set_access(db, doc, "inspection", Some(&enterprise), signed, &writers).map_err(storage)?;
             for hash in evidence_refs(merged)? {
+                if db
+                    .query_opt("SELECT 1 FROM blob_refs WHERE doc_id = $1 AND hash = $2", args![doc, &hash])
+                    .map_err(storage)?
+                    .is_some()
+                {
+                    continue;
+                }
+                // A reference grants the document's readers the blob only if
+                // its author could read it: uploaded it (now or later), or
+                // read it through a document they may read. Knowing a hash
+                // is not enough.
+                let vouched = match author {
+                    None => true,
+                    Some(u) => crate::blobs::user_may_read_blob(db, u, &hash).map_err(storage)?,
+                };
                 db.execute(
-                    "INSERT INTO blob_refs (doc_id, hash) VALUES ($1, $2) ON CONFLICT (doc_id, hash) DO NOTHING",
-                    args![doc, hash],
+                    "INSERT INTO blob_refs (doc_id, hash, by_user, vouched) VALUES ($1, $2, $3, $4)",
+                    args![doc, &hash, author.map(|u| u.id.as_str()), i64::from(vouched)],
                 )
                 .map_err(storage)?;
             }

@@ -549,6 +549,14 @@ ALTER TABLE doc_access ADD CONSTRAINT doc_access_kind_check
     },
     // 5: enrollment codes expire.
     Migration::Shared("ALTER TABLE enrollment_codes ADD COLUMN expires_ms BIGINT;"),
+    // 6: who made a document's reference to a blob, and whether they could
+    // read the blob (only such references let the document's readers read it).
+    Migration::Shared(
+        r#"
+ALTER TABLE blob_refs ADD COLUMN by_user TEXT;
+ALTER TABLE blob_refs ADD COLUMN vouched BIGINT NOT NULL DEFAULT 1;
+"#,
+    ),
 ];
 
 /// The schema version this build writes.

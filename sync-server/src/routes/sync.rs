@@ -51,7 +51,9 @@ where
         let revision = crate::db::revision(&mut *db.sql).map_err(|e| lianjian_core::Error::External(Box::new(e)))?;
         let office = state.office.get(revision, &mut db.docs())?;
         let access = CallerAccess::new(&caller, &mut *db.sql, &office)?;
-        f(&state, &caller, &access, &mut db.docs(), &body, session(&headers))
+        let mut docs = db.docs();
+        docs.author = Some(caller.user.clone());
+        f(&state, &caller, &access, &mut docs, &body, session(&headers))
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?

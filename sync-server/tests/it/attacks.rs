@@ -14,6 +14,8 @@ use lianjian_core::store::Store;
 use lianjian_core::sync::wire::{self, BatchRequest, BatchResponse, DocMessage};
 use serde_bytes::ByteBuf;
 
+use lianjian_sync_server::seed::Seeded;
+
 use crate::support::*;
 
 /// Pushes `doc`'s changes for inspection `id` with the automerge sync
@@ -209,4 +211,83 @@ async fn raw_changes_that_break_the_rules_are_refused_and_the_honest_flow_passes
     assert!(client.sync(&mut lead, &lead_e.token).await.unwrap().rejected.is_empty());
     client.sync(&mut reader, &reader_e.token).await.unwrap();
     assert_eq!(reader.open_inspection(&insp.id).unwrap().status, InspectionStatus::AwaitingSignature);
+}
+
+/// Uploads `bytes` as a blob from the device holding `token`; its hash.
+async fn upload(base: &str, token: &str, bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let hash = hex::encode(sha2::Sha256::digest(bytes));
+    let resp = reqwest::Client::new()
+        .patch(format!("{base}/v1/uploads/{hash}"))
+        .bearer_auth(token)
+        .header("upload-offset", "0")
+        .header("upload-length", bytes.len().to_string())
+        .body(bytes.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    hash
+}
+
+async fn blob_status(base: &str, token: &str, hash: &str) -> u16 {
+    let resp = reqwest::Client::new().get(format!("{base}/v1/blobs/{hash}")).bearer_auth(token).send().await.unwrap();
+    resp.status().as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn referencing_a_hash_grants_nothing_uploading_it_does() {
+    let server = Server::start().await;
+    let (lead_user, a_user, b_user) = (
+        server.user(Role::TeamLead, 0).clone(),
+        server.user(Role::Inspector, 0).clone(),
+        server.user(Role::Inspector, 1).clone(),
+    );
+    let other_lead = server.add_user("吴建国", Role::TeamLead);
+    let (mut lead, lead_e, client) = server.device(&lead_user).await;
+    let (mut other, other_e, _) = server.device(&other_lead).await;
+    let (mut a, a_e, _) = server.device(&a_user).await;
+    let (mut b, b_e, _) = server.device(&b_user).await;
+    for (s, e) in [(&mut lead, &lead_e), (&mut other, &other_e)] {
+        client.sync(s, &e.token).await.unwrap();
+    }
+    let ents = lead.search_enterprises("", 2).unwrap();
+    let plan = |store: &mut Store, lead: &Seeded, teammate: &Seeded, ent: &str| {
+        let ent = store.enterprise(&ent.parse().unwrap()).unwrap();
+        let c = store.latest_checklists(&ent.industry).unwrap().remove(0);
+        let insp = inspection(
+            &ent,
+            &c,
+            &[member(lead, TeamRole::Lead, &ent.industry), member(teammate, TeamRole::Inspector, &ent.industry)],
+        );
+        let ed = editor(lead, Role::TeamLead);
+        store.create_inspection(&insp, &ed, at("2026-03-02T08:30:00+08:00")).unwrap();
+        store
+            .edit(&insp.id, &ed, &[Edit::SetStatus(InspectionStatus::InProgress)], at("2026-03-02T09:00:00+08:00"))
+            .unwrap();
+        let f = finding("配电箱未接地", "一号车间", ed.person, at("2026-03-02T09:10:00+08:00"), vec![]);
+        store.edit(&insp.id, &ed, &[Edit::AddFinding(f.clone())], at("2026-03-02T09:10:00+08:00")).unwrap();
+        (insp.id, f.id, ed)
+    };
+    // Team 1 (lead + A) photographs a hazard; the document is synced before the upload finishes.
+    let (i1, f1, ed1) = plan(&mut lead, &lead_user, &a_user, &ents[0].id);
+    let photo = std::fs::read(lianjian_core::import::fixtures_dir().join("photos/site-12mp.jpg")).unwrap();
+    use sha2::Digest;
+    let hash = hex::encode(sha2::Sha256::digest(&photo));
+    lead.edit(&i1, &ed1, &[Edit::AttachEvidence { id: f1, sha256: hash.clone() }], at("2026-03-02T09:11:00+08:00"))
+        .unwrap();
+    assert!(client.sync(&mut lead, &lead_e.token).await.unwrap().rejected.is_empty());
+    assert_eq!(upload(&server.base, &lead_e.token, &photo).await, hash);
+    client.sync(&mut a, &a_e.token).await.unwrap();
+    assert_eq!(blob_status(&server.base, &a_e.token, &hash).await, 200, "the team reads its own photo");
+
+    // Team 2 (another lead + B) learns the hash and references it in its own inspection.
+    let (i2, f2, ed2) = plan(&mut other, &other_lead, &b_user, &ents[1].id);
+    other
+        .edit(&i2, &ed2, &[Edit::AttachEvidence { id: f2, sha256: hash.clone() }], at("2026-03-02T09:12:00+08:00"))
+        .unwrap();
+    assert!(client.sync(&mut other, &other_e.token).await.unwrap().rejected.is_empty());
+    client.sync(&mut b, &b_e.token).await.unwrap();
+    assert_eq!(blob_status(&server.base, &other_e.token, &hash).await, 404, "a known hash opened the blob");
+    assert_eq!(blob_status(&server.base, &b_e.token, &hash).await, 404, "a teammate of the referencer read it");
 }

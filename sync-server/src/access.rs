@@ -57,18 +57,7 @@ impl<'a> CallerAccess<'a> {
     }
 }
 
-/// The read rule, for one document.
-pub fn may_read(user: &db::User, row: &AccessRow) -> bool {
-    match (user.role, row.kind.as_str()) {
-        (Role::Office, _) => true,
-        (Role::Inspector | Role::TeamLead, "inspection") => row.writes,
-        (Role::Inspector | Role::TeamLead, _) => true,
-        (Role::Enterprise, "enterprise") => row.enterprise == user.enterprise_id,
-        (Role::Enterprise, "office") => true,
-        (Role::Enterprise, "inspection") => row.enterprise == user.enterprise_id && row.signed,
-        (Role::Enterprise, _) => false,
-    }
-}
+pub use crate::db::may_read;
 
 impl Access for CallerAccess<'_> {
     fn readable(&self) -> Result<BTreeSet<String>> {

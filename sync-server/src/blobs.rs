@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::access::may_read;
 use crate::args;
 use crate::db::{self, Caller};
 use crate::sql::{DbError, Sql};
@@ -192,7 +191,7 @@ pub fn user_may_read_blob(db: &mut dyn Sql, user: &db::User, hash: &str) -> Resu
     let docs = db.query("SELECT doc_id FROM blob_refs WHERE hash = $1 AND vouched = 1", args![hash])?;
     for d in docs {
         if let Some(row) = db::access_row(db, &d.text(0)?, &user.id)? {
-            if may_read(user, &row) {
+            if db::may_read(user, &row) {
                 return Ok(true);
             }
         }

@@ -299,3 +299,16 @@ pub fn all_access(db: &mut dyn Sql, user: &str) -> Result<Vec<AccessRow>, DbErro
     .map(access_row_from)
     .collect()
 }
+
+/// The read rule, for one document.
+pub fn may_read(user: &User, row: &AccessRow) -> bool {
+    match (user.role, row.kind.as_str()) {
+        (Role::Office, _) => true,
+        (Role::Inspector | Role::TeamLead, "inspection") => row.writes,
+        (Role::Inspector | Role::TeamLead, _) => true,
+        (Role::Enterprise, "enterprise") => row.enterprise == user.enterprise_id,
+        (Role::Enterprise, "office") => true,
+        (Role::Enterprise, "inspection") => row.enterprise == user.enterprise_id && row.signed,
+        (Role::Enterprise, _) => false,
+    }
+}

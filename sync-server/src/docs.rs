@@ -77,6 +77,12 @@ impl<'a> DocTables<'a> {
         DocTables { db, cache, actor, author: None }
     }
 
+    /// The database these tables live in (for records kept beside a change,
+    /// such as the audit trail).
+    pub fn sql(&mut self) -> &mut dyn Sql {
+        &mut *self.db
+    }
+
     /// Loads `id` if it is stored (reusing the cached copy while its heads
     /// are current); `Ok(false)` if it is not stored.
     fn ensure_loaded(&mut self, id: &str) -> Result<bool> {

@@ -5,6 +5,7 @@
 //! for scale-out; blobs live in the data folder.
 
 pub mod access;
+pub mod audit;
 pub mod blobs;
 pub mod db;
 pub mod docs;

@@ -112,6 +112,49 @@ enum Command {
         #[arg(long)]
         user: String,
     },
+    /// The audit trail: check its hash chain, or search it.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Checks the hash chain from the first entry to the last.
+    Verify,
+    /// Lists entries, oldest first.
+    List {
+        /// Only this person's (user id).
+        #[arg(long)]
+        person: Option<String>,
+        /// Only about this document.
+        #[arg(long)]
+        document: Option<String>,
+        /// Only from this time on (RFC 3339).
+        #[arg(long)]
+        since: Option<String>,
+    },
+}
+
+/// Appends an office action taken on the command line to the audit trail.
+fn audit(
+    state: &AppState,
+    event: &str,
+    person: Option<&str>,
+    device: Option<&str>,
+    summary: String,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let e = lianjian_sync_server::audit::Event {
+        person,
+        device,
+        event,
+        summary,
+        result: "accepted".into(),
+        ..Default::default()
+    };
+    lianjian_sync_server::audit::append(&mut *state.lock().sql, Timestamp::now(), &e)?;
+    Ok(())
 }
 
 /// The fixtures of the checkout this binary was built from.
@@ -188,18 +231,22 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let state = AppState::open(&config)?;
             let user = db::User { id: PersonId::new().to_string(), name, role, department, enterprise_id: enterprise };
             db::add_user(&mut *state.lock().sql, &user)?;
+            audit(&state, "user_add", Some(&user.id), None, format!("角色 {}", user.role.code()))?;
             println!("{}", user.id);
         }
         Command::EnrollCode { user, valid_hours } => {
             let state = AppState::open(&config)?;
             let valid = std::time::Duration::from_secs(valid_hours.saturating_mul(3600));
-            println!("{}", db::issue_code(&mut *state.lock().sql, &user, Timestamp::now(), valid)?);
+            let code = db::issue_code(&mut *state.lock().sql, &user, Timestamp::now(), valid)?;
+            audit(&state, "enroll_code", Some(&user), None, format!("有效 {valid_hours} 小时"))?;
+            println!("{code}");
         }
         Command::RevokeDevice { device } => {
             let state = AppState::open(&config)?;
             if !db::revoke_device(&mut *state.lock().sql, &device, &now)? {
                 return Err(format!("no active device {device}").into());
             }
+            audit(&state, "revoke_device", None, Some(&device), String::new())?;
             println!("revoked {device}");
         }
         Command::ImportEnterprises { file } => {
@@ -208,6 +255,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let bar = progress_bar(list.len(), "企业档案");
             seed::import_enterprises(&state, &list, |done, _| bar.set_position(done as u64))?;
             bar.finish();
+            audit(&state, "import", None, None, format!("企业档案 {} 份（{}）", list.len(), file.display()))?;
         }
         Command::ImportChecklists { dir } => {
             let state = AppState::open(&config)?;
@@ -215,6 +263,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let bar = progress_bar(list.len(), "检查表");
             seed::import_checklists(&state, &list, |done, _| bar.set_position(done as u64))?;
             bar.finish();
+            audit(&state, "import", None, None, format!("检查表 {} 份（{}）", list.len(), dir.display()))?;
         }
         Command::ImportCalendar { file, by } | Command::ImportRegion { file, by } => {
             let kind = if is_calendar { KIND_CALENDAR } else { KIND_REGION };
@@ -222,6 +271,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let state = AppState::open(&config)?;
             let outcome = seed::import_office_doc(&state, kind, &text, &by, Timestamp::now())
                 .map_err(|e| format!("{}: {e}", file.display()))?;
+            audit(&state, "import", None, None, format!("{kind}：{}（{:?}）", file.display(), outcome))?;
             match outcome {
                 ImportOutcome::Added => println!("imported {}", file.display()),
                 ImportOutcome::Replaced(old) => println!("imported {}, replacing {old}", file.display()),
@@ -233,7 +283,29 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             if !db::disable_user(&mut *state.lock().sql, &user)? {
                 return Err(format!("no user {user}").into());
             }
+            audit(&state, "disable_user", Some(&user), None, String::new())?;
             println!("disabled {user}");
+        }
+        Command::Audit { command } => {
+            let state = AppState::open(&config)?;
+            let mut db = state.lock();
+            match command {
+                AuditCommand::Verify => match lianjian_sync_server::audit::verify(&mut *db.sql)? {
+                    Ok(n) => println!("audit trail intact: {n} entries"),
+                    Err(e) => return Err(format!("audit trail broken: {e}").into()),
+                },
+                AuditCommand::List { person, document, since } => {
+                    let since = since.map(|s| Timestamp::parse(&s)).transpose()?;
+                    let entries =
+                        lianjian_sync_server::audit::list(&mut *db.sql, person.as_deref(), document.as_deref(), since)?;
+                    for e in entries {
+                        println!(
+                            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                            e.seq, e.at, e.person, e.device, e.document, e.event, e.result, e.summary
+                        );
+                    }
+                }
+            }
         }
     }
     Ok(())

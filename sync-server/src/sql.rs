@@ -557,6 +557,50 @@ ALTER TABLE blob_refs ADD COLUMN by_user TEXT;
 ALTER TABLE blob_refs ADD COLUMN vouched BIGINT NOT NULL DEFAULT 1;
 "#,
     ),
+    // 7: the audit trail, hash-chained and append-only (see audit.rs).
+    Migration::PerBackend {
+        sqlite: r#"
+CREATE TABLE audit_log (
+    seq      BIGINT PRIMARY KEY,
+    at       TEXT NOT NULL,
+    person   TEXT NOT NULL,
+    device   TEXT NOT NULL,
+    document TEXT NOT NULL,
+    event    TEXT NOT NULL,
+    summary  TEXT NOT NULL,
+    result   TEXT NOT NULL,
+    prev     TEXT NOT NULL,
+    hash     TEXT NOT NULL
+);
+CREATE INDEX audit_by_person ON audit_log (person);
+CREATE INDEX audit_by_document ON audit_log (document);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"#,
+        postgres: r#"
+CREATE TABLE audit_log (
+    seq      BIGINT PRIMARY KEY,
+    at       TEXT NOT NULL,
+    person   TEXT NOT NULL,
+    device   TEXT NOT NULL,
+    document TEXT NOT NULL,
+    event    TEXT NOT NULL,
+    summary  TEXT NOT NULL,
+    result   TEXT NOT NULL,
+    prev     TEXT NOT NULL,
+    hash     TEXT NOT NULL
+);
+CREATE INDEX audit_by_person ON audit_log (person);
+CREATE INDEX audit_by_document ON audit_log (document);
+CREATE FUNCTION audit_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'the audit log is append-only';
+END
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+"#,
+    },
 ];
 
 /// The schema version this build writes.

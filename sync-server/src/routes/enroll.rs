@@ -53,7 +53,26 @@ pub async fn enroll(
     let st = state.clone();
     let out = tokio::task::spawn_blocking(move || {
         let mut db = st.lock();
-        db::enroll(&mut *db.sql, &req.code, &req.device_name, &req.actors, lianjian_core::model::Timestamp::now())
+        let now = lianjian_core::model::Timestamp::now();
+        let out = db::enroll(&mut *db.sql, &req.code, &req.device_name, &req.actors, now)?;
+        let event = match &out {
+            Some((device, _, user)) => crate::audit::Event {
+                person: Some(&user.id),
+                device: Some(device),
+                event: "enroll",
+                summary: format!("设备「{}」", req.device_name),
+                result: "accepted".into(),
+                ..Default::default()
+            },
+            None => crate::audit::Event {
+                event: "enroll",
+                summary: "登记码无效、已使用或已过期".into(),
+                result: "refused:unauthorized".into(),
+                ..Default::default()
+            },
+        };
+        crate::audit::append(&mut *db.sql, now, &event)?;
+        Ok::<_, crate::sql::DbError>(out)
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))??;

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use lianjian_core::model::Timestamp;
+use lianjian_core::sync::serve::ServerDocs;
 use lianjian_core::sync::{serve, wire};
 
 use crate::access::CallerAccess;
@@ -115,9 +116,15 @@ pub async fn batch(State(state): State<Arc<AppState>>, headers: HeaderMap, body:
     let r = with_access(state, headers, body, |state, caller, access, docs, body, session| {
         let req: wire::BatchRequest = wire::decode(body)?;
         let mut states = state.take_session(&caller.device_id, session.as_deref());
-        let result = serve::batch(docs, &caller.device_id, &mut states, access, &req, Timestamp::now());
+        let mut before = Vec::with_capacity(req.messages.len());
+        for m in &req.messages {
+            before.push((m.doc.clone(), ServerDocs::stored_heads(docs, &m.doc)?));
+        }
+        let now = Timestamp::now();
+        let result = serve::batch(docs, &caller.device_id, &mut states, access, &req, now);
         // After an error the in-memory state is not trusted: it is dropped.
         if let Ok(r) = &result {
+            record_batch(docs, caller, &before, r, now)?;
             for rej in &r.rejected {
                 tracing::warn!(device = %caller.device_id, doc = %rej.doc, code = %rej.code, "changes rejected");
             }
@@ -128,4 +135,36 @@ pub async fn batch(State(state): State<Arc<AppState>>, headers: HeaderMap, body:
     })
     .await?;
     Ok(cbor(&st, &r))
+}
+
+/// Appends what a batch did to the audit trail: each document whose stored
+/// copy changed (with the changes' own summaries), each refusal with its rule.
+fn record_batch(
+    docs: &mut DocTables<'_>,
+    caller: &Caller,
+    before: &[(String, Vec<automerge::ChangeHash>)],
+    resp: &wire::BatchResponse,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    fn event<'a>(caller: &'a Caller, doc: &'a str, summary: String, result: String) -> crate::audit::Event<'a> {
+        crate::audit::Event { event: "change", summary, result, ..Default::default() }.with(caller, doc)
+    }
+    for (doc, heads) in before {
+        if let Some(rej) = resp.rejected.iter().find(|r| &r.doc == doc) {
+            let e = event(caller, doc, rej.reason.chars().take(300).collect(), format!("refused:{}", rej.code));
+            crate::audit::append(docs.sql(), now, &e)?;
+            continue;
+        }
+        if ServerDocs::stored_heads(docs, doc)? == *heads {
+            continue;
+        }
+        let summary = docs.with_document(doc, |am| {
+            let changes = am.get_changes(heads);
+            let messages: Vec<String> = changes.iter().filter_map(|c| c.message().map(str::to_string)).collect();
+            format!("{} 项修改：{}", changes.len(), messages.join("; "))
+        })?;
+        let e = event(caller, doc, summary.chars().take(500).collect(), "accepted".into());
+        crate::audit::append(docs.sql(), now, &e)?;
+    }
+    Ok(())
 }

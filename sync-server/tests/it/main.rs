@@ -2,6 +2,7 @@
 //! core's HTTP client.
 
 mod attacks;
+mod audit;
 mod blobs;
 mod faults;
 mod flow;

@@ -58,6 +58,13 @@ fn demo_data_is_loaded_when_asked_from_any_directory_and_codes_are_not_reissued(
     let first = start(elsewhere.path(), &data, &["--demo"]);
     assert_eq!(first.len(), 5, "{first:?}");
     assert!(start(elsewhere.path(), &data, &["--demo"]).is_empty(), "a restart issued new codes");
+    // The office checks the audit trail from the command line.
+    let out = Command::new(env!("CARGO_BIN_EXE_lianjian-sync-server"))
+        .args(["--data", data.to_str().unwrap(), "audit", "verify"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("audit trail intact"));
     // A missing fixtures folder is a clear error, not a panic.
     let out = Command::new(env!("CARGO_BIN_EXE_lianjian-sync-server"))
         .current_dir(elsewhere.path())

@@ -44,8 +44,30 @@ pub struct SetAsideInfo {
     pub note: Option<String>,
 }
 
+/// A document received in a form this device cannot keep (nothing of it was
+/// stored; the other documents synced on).
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct QuarantineInfo {
+    /// The document.
+    pub document_id: String,
+    /// Why it could not be kept.
+    pub reason: String,
+    /// When (RFC 3339).
+    pub at: String,
+}
+
 #[uniffi::export]
 impl LianjianStore {
+    /// Documents in quarantine.
+    pub fn quarantined(&self) -> ApiResult<Vec<QuarantineInfo>> {
+        Ok(self
+            .core()
+            .quarantined()?
+            .into_iter()
+            .map(|(document_id, reason, at)| QuarantineInfo { document_id, reason, at: at.to_string() })
+            .collect())
+    }
+
     /// Every refusal, newest first.
     pub fn refusals(&self) -> ApiResult<Vec<RefusalInfo>> {
         Ok(self

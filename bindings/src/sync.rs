@@ -79,6 +79,8 @@ pub struct SyncReport {
     pub set_aside: u32,
     /// Set-aside edits made again; the next sync sends them.
     pub reapplied: u32,
+    /// Documents received in a form this device cannot keep (see `quarantined`).
+    pub quarantined: Vec<String>,
 }
 
 /// Hears a sync's progress after every response.
@@ -152,6 +154,7 @@ impl SyncEngine {
                 .collect(),
             set_aside: p.set_aside,
             reapplied: p.reapplied,
+            quarantined: p.quarantined,
         })
     }
 

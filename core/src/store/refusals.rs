@@ -241,6 +241,35 @@ impl Store {
         Ok(())
     }
 
+    /// Records that `doc` arrived in a form this device cannot keep; nothing
+    /// of it was stored.
+    pub fn quarantine(&self, doc: &str, reason: &str, at: Timestamp) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO quarantine (doc_id, reason, at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(doc_id) DO UPDATE SET reason = excluded.reason, at = excluded.at",
+            params![doc, reason, at.to_string()],
+        )?;
+        Ok(())
+    }
+
+    /// `doc` arrived whole again: out of quarantine.
+    pub fn release(&self, doc: &str) -> Result<()> {
+        self.conn.execute("DELETE FROM quarantine WHERE doc_id = ?1", [doc])?;
+        Ok(())
+    }
+
+    /// Documents in quarantine: (document, reason, when).
+    pub fn quarantined(&self) -> Result<Vec<(String, String, Timestamp)>> {
+        let mut stmt = self.conn.prepare_cached("SELECT doc_id, reason, at FROM quarantine ORDER BY doc_id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (doc, reason, at) = row?;
+            out.push((doc, reason, Timestamp::parse(&at)?));
+        }
+        Ok(out)
+    }
+
     /// Every refusal recorded, newest first.
     pub fn refusals(&self) -> Result<Vec<RefusalRecord>> {
         let mut stmt = self.conn.prepare_cached(

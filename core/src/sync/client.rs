@@ -63,6 +63,9 @@ pub struct Progress {
     pub set_aside: u32,
     /// Set-aside edits made again (sent in the next session).
     pub reapplied: u32,
+    /// Documents received in a form this device cannot keep (see
+    /// `Store::quarantined`); the others synced on.
+    pub quarantined: Vec<String>,
     /// Documents this session changed on the device (for change listeners).
     pub changed: Vec<String>,
 }
@@ -167,14 +170,37 @@ impl ClientSession {
                 }
                 for m in b.messages {
                     if !self.active.contains(&m.doc) {
+                        if self.progress.quarantined.contains(&m.doc) {
+                            continue;
+                        }
                         return Err(Error::validation("sync", "server answered for a document not in this session"));
                     }
                     let peer = self.peer.clone();
                     let state = self.state(store, &m.doc)?;
-                    if store.receive_sync_message(&m.doc, &peer, state, &m.message, at, &mut |_, _, _| Ok(()))?
-                        && !self.progress.changed.contains(&m.doc)
-                    {
-                        self.progress.changed.push(m.doc.clone());
+                    match store.receive_sync_message(&m.doc, &peer, state, &m.message, at, &mut |_, _, _| Ok(())) {
+                        Ok(changed) => {
+                            store.release(&m.doc)?;
+                            if changed && !self.progress.changed.contains(&m.doc) {
+                                self.progress.changed.push(m.doc.clone());
+                            }
+                        }
+                        // A document this device cannot keep is set apart;
+                        // the others sync on. Storage failures still stop.
+                        Err(
+                            e @ (Error::Schema(_)
+                            | Error::Hydrate(_)
+                            | Error::Validation { .. }
+                            | Error::InvalidId { .. }
+                            | Error::CorruptDocument { .. }
+                            | Error::Automerge(_)),
+                        ) => {
+                            store.quarantine(&m.doc, &e.to_string(), at)?;
+                            self.states.remove(&m.doc);
+                            self.active.remove(&m.doc);
+                            self.done.insert(m.doc.clone());
+                            self.progress.quarantined.push(m.doc.clone());
+                        }
+                        Err(e) => return Err(e),
                     }
                 }
                 // A document is done once we have nothing more to say about it

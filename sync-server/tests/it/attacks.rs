@@ -155,6 +155,15 @@ async fn raw_changes_that_break_the_rules_are_refused_and_the_honest_flow_passes
             "schema",
         ),
         (
+            "an inspector writes a 100 KB description",
+            false,
+            Box::new({
+                let k = fid.clone();
+                move |tx, _| tx.put(entry(tx, "findings", &k), "description", "隐".repeat(34_000)).unwrap()
+            }),
+            "too_large",
+        ),
+        (
             "the lead rewrites the start time",
             true,
             Box::new(|tx, _| tx.put(ROOT, "started_at", "2026-03-01T09:00:00+08:00").unwrap()),

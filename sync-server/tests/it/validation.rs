@@ -74,3 +74,60 @@ async fn malformed_times_are_refused_and_the_team_syncs_on() {
     assert_eq!(stored.findings.len(), 2);
     assert!(stored.started_at.is_some());
 }
+
+/// A document the device cannot keep (written into the server's tables
+/// behind the validation, as an older server might have kept it) is set
+/// apart on the device; its other documents sync on, and the user sees why.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_document_the_device_cannot_keep_is_quarantined_and_the_rest_syncs() {
+    let server = Server::start().await;
+    let lead_user = server.user(Role::TeamLead, 0).clone();
+    let a_user = server.user(Role::Inspector, 0).clone();
+    let (mut lead, lead_e, client) = server.device(&lead_user).await;
+    client.sync(&mut lead, &lead_e.token).await.unwrap();
+    let ents = lead.search_enterprises("", 2).unwrap();
+    let mut ids = Vec::new();
+    for summary in &ents {
+        let ent = lead.enterprise(&summary.id.parse().unwrap()).unwrap();
+        let c = lead.latest_checklists(&ent.industry).unwrap().remove(0);
+        let insp = inspection(
+            &ent,
+            &c,
+            &[member(&lead_user, TeamRole::Lead, &ent.industry), member(&a_user, TeamRole::Inspector, &ent.industry)],
+        );
+        lead.create_inspection(&insp, &editor(&lead_user, Role::TeamLead), at("2026-03-02T08:30:00+08:00")).unwrap();
+        ids.push(insp.id);
+    }
+    assert!(client.sync(&mut lead, &lead_e.token).await.unwrap().rejected.is_empty());
+    // Behind the validation: the first inspection gets a finding with no time found.
+    let bad = ids[0].to_string();
+    {
+        let mut db = server.state.lock();
+        let mut docs = db.docs();
+        docs.put(
+            &bad,
+            lianjian_core::store::DocKind::Inspection,
+            at("2026-03-02T09:00:00+08:00"),
+            |_| unreachable!(),
+            |doc| {
+                let mut tx = doc.transaction();
+                let (_, findings) = automerge::ReadDoc::get(&tx, ROOT, "findings").unwrap().unwrap();
+                let f = tx.put_object(&findings, FindingId::new().to_string(), automerge::ObjType::Map).unwrap();
+                tx.put(&f, "description", "没有发现时间的隐患").unwrap();
+                tx.commit();
+                Ok(())
+            },
+        )
+        .unwrap();
+    }
+    let (mut a, a_e, _) = server.device(&a_user).await;
+    let report = client.sync(&mut a, &a_e.token).await.unwrap();
+    assert_eq!(report.quarantined, vec![bad.clone()]);
+    assert_eq!(a.open_inspection(&ids[1]).unwrap().id, ids[1], "the other inspection synced on");
+    let q = a.quarantined().unwrap();
+    assert_eq!(q.len(), 1);
+    assert_eq!(q[0].0, bad);
+    assert!(!q[0].1.is_empty());
+    // The next sync does not fail either.
+    assert_eq!(client.sync(&mut a, &a_e.token).await.unwrap().quarantined, vec![bad]);
+}

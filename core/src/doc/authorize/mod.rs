@@ -14,6 +14,7 @@
 
 mod entries;
 mod header;
+pub mod limits;
 pub mod refusal;
 pub mod touched;
 
@@ -75,6 +76,7 @@ pub fn authorize_changes(
     let mut signed = false;
     let mut frozen = Vec::new();
     for change in changes {
+        limits::check_change(change).map_err(|r| r.by(change.hash()))?;
         let (deps, produced) = (change.deps().to_vec(), [change.hash()]);
         let actor = change.actor_id().to_hex_string();
         let step =
@@ -92,6 +94,7 @@ pub fn authorize_changes(
             frozen.extend(step.touched.entries(c).map(|k| (c, k.clone(), change.hash())));
         }
     }
+    limits::check_document(doc).map_err(|r| r.by(changes[changes.len() - 1].hash()))?;
     // Two officers who each recorded the same refusal (or a signature twice)
     // offline: the one that arrives second is refused.
     for (collection, key, hash) in frozen {

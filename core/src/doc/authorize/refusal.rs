@@ -35,8 +35,10 @@ code_enum!(
         Relayed = ("foreign_actor", "修改来自其他设备"),
         /// The device's actor register (who a device's changes belong to).
         Actor = ("actor", "设备登记信息不符"),
-        /// A value that is missing, malformed or too large.
+        /// A value that is missing or malformed.
         Schema = ("schema", "数据格式不正确"),
+        /// A change, a text or a document larger than the limits.
+        TooLarge = ("too_large", "数据量超出限制"),
     }
 );
 

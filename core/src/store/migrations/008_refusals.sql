@@ -33,3 +33,12 @@ CREATE TABLE set_aside (
     note         TEXT
 ) STRICT;
 CREATE INDEX set_aside_doc ON set_aside (doc_id, state);
+
+-- Documents this device received but could not keep (a change it cannot
+-- project): shown to the user; the other documents sync on. Cleared when the
+-- document is received whole again.
+CREATE TABLE quarantine (
+    doc_id TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    at     TEXT NOT NULL
+) STRICT;

@@ -38,6 +38,9 @@ pub enum AppError {
     /// A blocking task panicked or was cancelled.
     #[error("internal: {0}")]
     Internal(String),
+    /// Too many attempts; try again later.
+    #[error("too many attempts")]
+    TooManyRequests,
 }
 
 impl AppError {
@@ -49,6 +52,7 @@ impl AppError {
             AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            AppError::TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             AppError::Upload(UploadError::Offset(_)) => (StatusCode::CONFLICT, "offset_mismatch"),
             AppError::Upload(UploadError::Length(_)) => (StatusCode::BAD_REQUEST, "bad_length"),
             AppError::Upload(UploadError::HashMismatch) => (StatusCode::UNPROCESSABLE_ENTITY, "hash_mismatch"),
@@ -69,6 +73,23 @@ impl AppError {
     }
 }
 
+/// The Chinese sentence shown for an error code.
+fn message(code: &str) -> &'static str {
+    match code {
+        "unauthorized" => "设备未登记、已停用或凭证无效，请重新登记",
+        "forbidden" => "无权进行此操作",
+        "bad_request" | "invalid" => "请求格式不正确",
+        "not_found" => "未找到",
+        "too_large" => "数据量超出限制",
+        "rate_limited" => "尝试过于频繁，请稍后再试",
+        "offset_mismatch" => "上传位置不一致，将从服务器记录的位置继续",
+        "bad_length" => "文件长度不正确",
+        "hash_mismatch" | "chunk_mismatch" => "文件在传输中损坏，将重新上传",
+        "contention" => "服务器繁忙，请稍后重试",
+        _ => "服务器内部错误，请稍后重试",
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
@@ -77,8 +98,14 @@ impl IntoResponse for AppError {
         } else {
             tracing::info!(error = %self, code, "request refused");
         }
-        let mut resp =
-            (status, Json(serde_json::json!({ "error": code, "message": self.to_string() }))).into_response();
+        // People read `message` (Chinese); `detail` says what in the request
+        // was wrong, and is left out when the fault is the server's.
+        let body = if status.is_server_error() {
+            serde_json::json!({ "error": code, "message": message(code) })
+        } else {
+            serde_json::json!({ "error": code, "message": message(code), "detail": self.to_string() })
+        };
+        let mut resp = (status, Json(body)).into_response();
         if let AppError::Upload(UploadError::Offset(at)) = self {
             resp.headers_mut().insert(crate::blobs::UPLOAD_OFFSET, at.into());
         }

@@ -10,6 +10,8 @@ pub mod blobs;
 pub mod db;
 pub mod docs;
 pub mod error;
+pub mod limits;
+pub mod metrics;
 pub mod office;
 pub mod routes;
 pub mod seed;

@@ -219,7 +219,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                     cli.data.join("blobs").display(),
                     listener.local_addr()?
                 );
-                axum::serve(listener, app(state))
+                axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
                     .with_graceful_shutdown(async {
                         let _ = tokio::signal::ctrl_c().await;
                     })

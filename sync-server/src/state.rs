@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use automerge::ActorId;
@@ -19,52 +18,6 @@ use crate::sql::{self, DbError, Sql};
 /// Most in-memory sync sessions kept; beyond this they are dropped (clients
 /// fall back to persisted state, which is always correct, just slower).
 const MAX_SESSIONS: usize = 4096;
-/// Counters exported at `/metrics`.
-#[derive(Debug, Default)]
-pub struct Metrics {
-    /// Requests served, by route.
-    pub requests: Mutex<HashMap<&'static str, u64>>,
-    /// Requests refused for missing or bad credentials.
-    pub unauthorized: AtomicU64,
-    /// Documents whose incoming changes were rejected.
-    pub rejections: AtomicU64,
-    /// Request body bytes.
-    pub bytes_in: AtomicU64,
-    /// Response body bytes.
-    pub bytes_out: AtomicU64,
-}
-
-impl Metrics {
-    /// Counts one request on `route`.
-    pub fn request(&self, route: &'static str) {
-        *self.requests.lock().expect("metrics lock").entry(route).or_default() += 1;
-    }
-
-    /// Prometheus text exposition.
-    pub fn render(&self) -> String {
-        let mut out = String::from(
-            "# HELP lianjian_requests_total Requests served by route.\n# TYPE lianjian_requests_total counter\n",
-        );
-        let mut routes: Vec<_> = self.requests.lock().expect("metrics lock").iter().map(|(k, v)| (*k, *v)).collect();
-        routes.sort();
-        for (route, n) in routes {
-            out.push_str(&format!("lianjian_requests_total{{route=\"{route}\"}} {n}\n"));
-        }
-        for (name, help, v) in [
-            ("lianjian_unauthorized_total", "Requests refused for credentials.", &self.unauthorized),
-            ("lianjian_sync_rejections_total", "Documents whose changes were rejected.", &self.rejections),
-            ("lianjian_request_bytes_total", "Request body bytes.", &self.bytes_in),
-            ("lianjian_response_bytes_total", "Response body bytes.", &self.bytes_out),
-        ] {
-            out.push_str(&format!(
-                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n",
-                v.load(Ordering::Relaxed)
-            ));
-        }
-        out
-    }
-}
-
 /// The database connection and the documents loaded from it.
 pub struct Database {
     /// The connection.
@@ -116,7 +69,11 @@ pub struct AppState {
     /// against the scheme their inspection names).
     pub office: crate::office::OfficeCache,
     /// Counters.
-    pub metrics: Metrics,
+    pub metrics: crate::metrics::Metrics,
+    /// The token `/metrics` also answers to (beyond loopback callers).
+    pub metrics_token: Option<String>,
+    /// Enrollment rate limits.
+    pub enroll_limits: crate::limits::EnrollLimits,
     /// Each user's server-side digest, valid for one data revision.
     pub digests: Mutex<HashMap<String, (i64, [u8; 32])>>,
 }
@@ -148,7 +105,9 @@ impl AppState {
             sessions: Mutex::new(HashMap::new()),
             scheme: GradeScheme::three_level(),
             office: crate::office::OfficeCache::default(),
-            metrics: Metrics::default(),
+            metrics: crate::metrics::Metrics::default(),
+            enroll_limits: crate::limits::EnrollLimits::default(),
+            metrics_token: std::env::var("LIANJIAN_METRICS_TOKEN").ok().filter(|t| t.len() >= 16),
             digests: Mutex::new(HashMap::new()),
         })
     }

@@ -2,8 +2,6 @@
 //! requests are counted and logged, never answered with more than "who
 //! are you".
 
-use std::sync::atomic::Ordering;
-
 use axum::http::{header, HeaderMap};
 
 use crate::db::{self, Caller};
@@ -11,7 +9,7 @@ use crate::error::AppError;
 use crate::sql::Sql;
 use crate::state::AppState;
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")
 }
 
@@ -19,7 +17,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// already holds).
 pub fn authenticate(state: &AppState, db: &mut dyn Sql, headers: &HeaderMap) -> Result<Caller, AppError> {
     let fail = |why| {
-        state.metrics.unauthorized.fetch_add(1, Ordering::Relaxed);
+        state.metrics.unauthorized();
         tracing::warn!(reason = why, "unauthorized request");
         AppError::Unauthorized(why)
     };

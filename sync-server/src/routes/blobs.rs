@@ -55,7 +55,6 @@ pub async fn upload_status(
     Path(raw): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    state.metrics.request("upload_status");
     let hash = hash(&raw)?;
     blocking(move || {
         let mut db = state.lock();
@@ -78,8 +77,7 @@ pub async fn upload_chunk(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    state.metrics.request("upload_chunk");
-    state.metrics.bytes_in.fetch_add(body.len() as u64, std::sync::atomic::Ordering::Relaxed);
+    state.metrics.bytes_in(body.len() as u64);
     let hash = hash(&raw)?;
     blocking(move || {
         let mut db = state.lock();
@@ -131,7 +129,6 @@ pub async fn download(
     Path(raw): Path<String>,
     req: Request,
 ) -> Result<Response, AppError> {
-    state.metrics.request("blob_download");
     let hash = hash(&raw)?;
     let headers = req.headers().clone();
     let st = state.clone();

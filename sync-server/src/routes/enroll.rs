@@ -38,9 +38,20 @@ pub struct EnrollResponse {
 /// Redeems an enrollment code.
 pub async fn enroll(
     State(state): State<Arc<AppState>>,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     Json(req): Json<EnrollRequest>,
 ) -> Result<Json<EnrollResponse>, AppError> {
-    state.metrics.request("enroll");
+    // Guessing codes: a few tries per code, and per address (loopback, where
+    // a reverse proxy would sit, is not limited by address).
+    let now = std::time::Instant::now();
+    if let Some(axum::Extension(axum::extract::ConnectInfo(addr))) = peer {
+        if !addr.ip().is_loopback() && !state.enroll_limits.per_address.allow(&addr.ip().to_string(), now) {
+            return Err(AppError::TooManyRequests);
+        }
+    }
+    if !state.enroll_limits.per_code.allow(&crate::db::hash_secret(req.code.trim()), now) {
+        return Err(AppError::TooManyRequests);
+    }
     if req.actors.is_empty() || req.actors.len() > 16 {
         return Err(AppError::BadRequest("enroll with 1 to 16 actor ids".into()));
     }
@@ -82,7 +93,7 @@ pub async fn enroll(
             Ok(Json(EnrollResponse { device_id, token, user_id: user.id, role: user.role.code().into() }))
         }
         None => {
-            state.metrics.unauthorized.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            state.metrics.unauthorized();
             Err(AppError::Unauthorized("unknown, used or expired enrollment code, or an actor id already enrolled"))
         }
     }

@@ -50,5 +50,22 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/v1/uploads/{hash}", head(blobs::upload_status).patch(blobs::upload_chunk))
         .route("/v1/blobs/{hash}", get(blobs::download))
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), measure))
         .with_state(state)
+}
+
+/// Counts every request by its route and status, with its latency.
+async fn measure(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let started = std::time::Instant::now();
+    let resp = next.run(req).await;
+    state.metrics.answered(&route, resp.status().as_u16(), started.elapsed().as_secs_f64());
+    resp
 }

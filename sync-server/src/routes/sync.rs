@@ -2,7 +2,6 @@
 //! messages, handled by the core's sans-I/O server functions under the
 //! caller's rights.
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -32,7 +31,7 @@ fn session(headers: &HeaderMap) -> Option<String> {
 
 fn cbor<T: Serialize>(state: &AppState, value: &T) -> Response {
     let bytes = wire::encode(value);
-    state.metrics.bytes_out.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+    state.metrics.bytes_out(bytes.len() as u64);
     ([(header::CONTENT_TYPE, "application/cbor")], bytes).into_response()
 }
 
@@ -45,7 +44,7 @@ where
         + Send
         + 'static,
 {
-    state.metrics.bytes_in.fetch_add(body.len() as u64, Ordering::Relaxed);
+    state.metrics.bytes_in(body.len() as u64);
     tokio::task::spawn_blocking(move || {
         let mut db = state.lock();
         let caller = authenticate(&state, &mut *db.sql, &headers)?;
@@ -63,8 +62,7 @@ where
 /// `POST /v1/sync/digest`. "Nothing new" is the most frequent request of
 /// all, so the caller's server-side digest is cached until the data changes.
 pub async fn digest(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
-    state.metrics.request("sync_digest");
-    state.metrics.bytes_in.fetch_add(body.len() as u64, Ordering::Relaxed);
+    state.metrics.bytes_in(body.len() as u64);
     let st = state.clone();
     let r = tokio::task::spawn_blocking(move || -> Result<wire::DigestResponse, AppError> {
         let mut db = state.lock();
@@ -99,7 +97,6 @@ pub async fn digest(State(state): State<Arc<AppState>>, headers: HeaderMap, body
 
 /// `POST /v1/sync/heads`.
 pub async fn heads(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
-    state.metrics.request("sync_heads");
     let st = state.clone();
     let r = with_access(state, headers, body, |_, _, access, docs, body, _| {
         let req: wire::HeadsRequest = wire::decode(body)?;
@@ -111,7 +108,6 @@ pub async fn heads(State(state): State<Arc<AppState>>, headers: HeaderMap, body:
 
 /// `POST /v1/sync/batch`.
 pub async fn batch(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
-    state.metrics.request("sync_batch");
     let st = state.clone();
     let r = with_access(state, headers, body, |state, caller, access, docs, body, session| {
         let req: wire::BatchRequest = wire::decode(body)?;
@@ -128,7 +124,9 @@ pub async fn batch(State(state): State<Arc<AppState>>, headers: HeaderMap, body:
             for rej in &r.rejected {
                 tracing::warn!(device = %caller.device_id, doc = %rej.doc, code = %rej.code, "changes rejected");
             }
-            state.metrics.rejections.fetch_add(r.rejected.len() as u64, Ordering::Relaxed);
+            for rej in &r.rejected {
+                state.metrics.refused(&rej.code);
+            }
             state.put_session(&caller.device_id, session.as_deref(), states);
         }
         Ok(result?)

@@ -134,7 +134,9 @@ async fn team_syncs_an_inspection_through_the_server() {
     let health = http.get(format!("{}/healthz", server.base)).send().await.unwrap();
     assert_eq!(health.status(), 200);
     let metrics = http.get(format!("{}/metrics", server.base)).send().await.unwrap().text().await.unwrap();
-    assert!(metrics.contains("lianjian_requests_total{route=\"sync_batch\"}"));
+    assert!(metrics.contains("lianjian_http_requests_total{route=\"/v1/sync/batch\",status=\"200\"}"), "{metrics}");
+    assert!(metrics.contains("lianjian_http_request_duration_seconds_bucket{le="), "{metrics}");
+    assert!(metrics.contains("lianjian_sync_bytes_total{direction=\"in\"}"), "{metrics}");
     // Revoked device, bad token, reused enrollment code.
     assert!(metrics.contains("lianjian_unauthorized_total 3\n"), "{metrics}");
     client.sync(&mut lead, &lead_e.token).await.unwrap();

@@ -182,8 +182,12 @@ async fn every_role_is_refused_on_foreign_objects() {
     assert_eq!(resp.status(), 401);
 
     let metrics = reqwest::get(format!("{}/metrics", server.base)).await.unwrap().text().await.unwrap();
-    let rejections: u64 =
-        metrics.lines().find_map(|l| l.strip_prefix("lianjian_sync_rejections_total ")).unwrap().parse().unwrap();
+    // Refusals by rule, summed.
+    let rejections: u64 = metrics
+        .lines()
+        .filter(|l| l.starts_with("lianjian_refusals_total{"))
+        .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
+        .sum();
     assert!(rejections >= refusals, "{rejections} < {refusals}");
     assert_eq!(blob_refusals, 3);
     let unauthorized: u64 =

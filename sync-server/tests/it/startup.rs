@@ -91,3 +91,39 @@ async fn enrollment_codes_expire_and_are_single_use() {
     let again = lianjian_core::store::Store::open_in_memory().unwrap();
     assert!(client.enroll(&again, &user.code, "平板2").await.is_err(), "a used code enrolled a second device");
 }
+
+/// Error bodies carry a code and a Chinese message; guessing a code is cut
+/// short; `/metrics` answers loopback callers only (or the metrics token).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_speak_chinese_guessing_is_limited_and_metrics_stay_inside() {
+    let server = Server::start().await;
+    let http = reqwest::Client::new();
+    let mut last = None;
+    for i in 0..6 {
+        let body =
+            serde_json::json!({ "code": "AAAA-BBBB-CCCC", "device_name": "猜码", "actors": [format!("{i:02x}")] });
+        let resp = http.post(format!("{}/v1/enroll", server.base)).json(&body).send().await.unwrap();
+        last = Some((resp.status().as_u16(), resp.json::<serde_json::Value>().await.unwrap()));
+    }
+    let (status, body) = last.unwrap();
+    assert_eq!(status, 429, "{body}");
+    assert_eq!(body["error"], "rate_limited");
+    assert!(body["message"].as_str().unwrap().contains("稍后"), "{body}");
+    let resp = http.post(format!("{}/v1/sync/digest", server.base)).bearer_auth("nope").send().await.unwrap();
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["error"], "unauthorized");
+    assert!(body["message"].as_str().unwrap().contains("登记"), "{body}");
+    // Loopback: the metrics are there (the handler refuses other addresses
+    // without the token; a loopback test cannot come from elsewhere).
+    let metrics = http.get(format!("{}/metrics", server.base)).send().await.unwrap();
+    assert_eq!(metrics.status(), 200);
+    assert!(metrics
+        .text()
+        .await
+        .unwrap()
+        .contains("lianjian_http_requests_total{route=\"/v1/enroll\",status=\"429\"}"));
+    // Without connection details (not served over TCP) and without the token: nothing.
+    let req = axum::http::Request::get("/metrics").body(axum::body::Body::empty()).unwrap();
+    let resp = tower::ServiceExt::oneshot(lianjian_sync_server::app(server.state.clone()), req).await.unwrap();
+    assert_eq!(resp.status(), 404);
+}

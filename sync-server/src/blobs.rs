@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use lianjian_core::model::Timestamp;
+
 use crate::args;
 use crate::db::{self, Caller};
 use crate::sql::{DbError, Sql};
@@ -66,6 +68,9 @@ pub enum UploadError {
     /// The content does not hash to the name it was uploaded under.
     #[error("the uploaded content does not match its SHA-256")]
     HashMismatch,
+    /// The device's uploads would exceed its storage quota.
+    #[error("the device's storage quota of {0} bytes would be exceeded")]
+    Quota(u64),
     /// Disk failure.
     #[error("blob storage: {0}")]
     Io(#[from] std::io::Error),
@@ -208,9 +213,24 @@ pub fn begin_upload(
     device: &str,
     length: u64,
     now: &str,
+    quota: u64,
 ) -> Result<u64, UploadError> {
     if length > MAX_BLOB {
         return Err(UploadError::Length(format!("blobs are limited to {MAX_BLOB} bytes")));
+    }
+    // What this device has stored, plus what its other uploads declare.
+    let used = db
+        .query_opt(
+            "SELECT COALESCE((SELECT SUM(b.size) FROM blobs b JOIN blob_uploaders u ON u.hash = b.hash
+                              WHERE u.device_id = $1), 0)
+                  + COALESCE((SELECT SUM(length) FROM uploads WHERE device_id = $1 AND hash <> $2), 0)",
+            args![device, hash.as_str()],
+        )?
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(0) as u64;
+    if used.saturating_add(length) > quota {
+        return Err(UploadError::Quota(quota));
     }
     let known =
         db.query_opt("SELECT length FROM uploads WHERE hash = $1 AND device_id = $2", args![hash.as_str(), device])?;
@@ -242,8 +262,8 @@ pub fn finish_upload(db: &mut dyn Sql, hash: &BlobHash, caller: &Caller, size: u
             args![hash.as_str(), size as i64, now],
         )?;
         tx.execute(
-            "INSERT INTO blob_uploaders (hash, user_id) VALUES ($1, $2) ON CONFLICT (hash, user_id) DO NOTHING",
-            args![hash.as_str(), &caller.user.id],
+            "INSERT INTO blob_uploaders (hash, user_id, device_id) VALUES ($1, $2, $3) ON CONFLICT (hash, user_id) DO NOTHING",
+            args![hash.as_str(), &caller.user.id, &caller.device_id],
         )?;
         // References this user made before the upload finished now hold.
         tx.execute(
@@ -253,4 +273,40 @@ pub fn finish_upload(db: &mut dyn Sql, hash: &BlobHash, caller: &Caller, size: u
         tx.execute("DELETE FROM uploads WHERE hash = $1 AND device_id = $2", args![hash.as_str(), &caller.device_id])?;
         Ok(())
     })
+}
+
+/// Deletes the blobs no document references that were stored before
+/// `cutoff`, and partial uploads untouched since then: an enrolled device
+/// cannot fill the disk with uploads it never uses. Returns (blobs, partial
+/// uploads) removed.
+pub fn expire_unreferenced(db: &mut dyn Sql, dir: &BlobDir, cutoff: Timestamp) -> Result<(u64, u64), UploadError> {
+    let old = |at: &str| Timestamp::parse(at).map(|t| t.unix_millis() < cutoff.unix_millis()).unwrap_or(false);
+    let mut blobs = 0;
+    let rows = db.query(
+        "SELECT hash, created_at FROM blobs b WHERE NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.hash = b.hash)",
+        &[],
+    )?;
+    for r in rows {
+        let (hash, at) = (r.text(0)?, r.text(1)?);
+        let Some(hash) = BlobHash::parse(&hash).filter(|_| old(&at)) else { continue };
+        db.transaction(|tx| -> Result<(), DbError> {
+            tx.execute("DELETE FROM blob_uploaders WHERE hash = $1", args![hash.as_str()])?;
+            tx.execute("DELETE FROM blobs WHERE hash = $1", args![hash.as_str()])?;
+            Ok(())
+        })?;
+        match fs::remove_file(dir.path(&hash)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+            _ => {}
+        }
+        blobs += 1;
+    }
+    let mut partial = 0;
+    for r in db.query("SELECT hash, device_id, updated_at FROM uploads", &[])? {
+        let (hash, device, at) = (r.text(0)?, r.text(1)?, r.text(2)?);
+        let Some(hash) = BlobHash::parse(&hash).filter(|_| old(&at)) else { continue };
+        dir.discard(&hash, &device)?;
+        db.execute("DELETE FROM uploads WHERE hash = $1 AND device_id = $2", args![hash.as_str(), &device])?;
+        partial += 1;
+    }
+    Ok((blobs, partial))
 }

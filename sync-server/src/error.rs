@@ -56,6 +56,7 @@ impl AppError {
             AppError::Upload(UploadError::Offset(_)) => (StatusCode::CONFLICT, "offset_mismatch"),
             AppError::Upload(UploadError::Length(_)) => (StatusCode::BAD_REQUEST, "bad_length"),
             AppError::Upload(UploadError::HashMismatch) => (StatusCode::UNPROCESSABLE_ENTITY, "hash_mismatch"),
+            AppError::Upload(UploadError::Quota(_)) => (StatusCode::INSUFFICIENT_STORAGE, "quota"),
             AppError::Upload(UploadError::ChunkMismatch) => (StatusCode::UNPROCESSABLE_ENTITY, "chunk_mismatch"),
             AppError::Db(DbError::Contention(_)) => (StatusCode::SERVICE_UNAVAILABLE, "contention"),
             AppError::Core(E::External(e)) if matches!(e.downcast_ref(), Some(DbError::Contention(_))) => {
@@ -82,6 +83,7 @@ fn message(code: &str) -> &'static str {
         "not_found" => "未找到",
         "too_large" => "数据量超出限制",
         "rate_limited" => "尝试过于频繁，请稍后再试",
+        "quota" => "本设备在服务器上的存储空间已满，请联系联检办",
         "offset_mismatch" => "上传位置不一致，将从服务器记录的位置继续",
         "bad_length" => "文件长度不正确",
         "hash_mismatch" | "chunk_mismatch" => "文件在传输中损坏，将重新上传",

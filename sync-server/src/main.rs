@@ -112,6 +112,12 @@ enum Command {
         #[arg(long)]
         user: String,
     },
+    /// Deletes blobs no document references and partial uploads, older than `days`.
+    ExpireUploads {
+        /// Age in days.
+        #[arg(long, default_value_t = 30)]
+        days: u64,
+    },
     /// The audit trail: check its hash chain, or search it.
     Audit {
         #[command(subcommand)]
@@ -135,6 +141,27 @@ enum AuditCommand {
         #[arg(long)]
         since: Option<String>,
     },
+}
+
+/// Days after which an upload no document references is deleted (at every start).
+const UPLOAD_EXPIRY_DAYS: u64 = 30;
+
+/// Deletes unreferenced blobs and partial uploads older than `days`, and
+/// records it in the audit trail.
+fn expire(state: &AppState, days: u64) -> Result<(u64, u64), Box<dyn std::error::Error>> {
+    let cutoff = Timestamp::from_unix_millis(Timestamp::now().unix_millis() - (days as i64) * 86_400_000);
+    let (blobs, partial) =
+        lianjian_sync_server::blobs::expire_unreferenced(&mut *state.lock().sql, &state.blobs, cutoff)?;
+    if blobs + partial > 0 {
+        audit(
+            state,
+            "expire_uploads",
+            None,
+            None,
+            format!("{blobs} 个未引用文件，{partial} 个未完成上传（{days} 天）"),
+        )?;
+    }
+    Ok((blobs, partial))
 }
 
 /// Appends an office action taken on the command line to the audit trail.
@@ -210,6 +237,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             for s in &seeded {
                 println!("  {:<10} {:<12} {}  {}", s.user.role.label(), s.user.name, s.code, s.user.id);
             }
+            expire(&state, UPLOAD_EXPIRY_DAYS)?;
             let where_ = if config.database_url.is_some() { "PostgreSQL" } else { "SQLite" };
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async move {
@@ -285,6 +313,11 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
             audit(&state, "disable_user", Some(&user), None, String::new())?;
             println!("disabled {user}");
+        }
+        Command::ExpireUploads { days } => {
+            let state = AppState::open(&config)?;
+            let (blobs, partial) = expire(&state, days)?;
+            println!("removed {blobs} unreferenced blobs and {partial} stale partial uploads");
         }
         Command::Audit { command } => {
             let state = AppState::open(&config)?;

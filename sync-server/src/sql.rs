@@ -601,6 +601,8 @@ CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit_log
     FOR EACH ROW EXECUTE FUNCTION audit_append_only();
 "#,
     },
+    // 8: which device uploaded a blob (the storage quota is per device).
+    Migration::Shared("ALTER TABLE blob_uploaders ADD COLUMN device_id TEXT;"),
 ];
 
 /// The schema version this build writes.

@@ -72,6 +72,8 @@ pub struct AppState {
     pub metrics: crate::metrics::Metrics,
     /// The token `/metrics` also answers to (beyond loopback callers).
     pub metrics_token: Option<String>,
+    /// Bytes each device may keep on the server (`LIANJIAN_DEVICE_QUOTA_MB`, default 10 GiB).
+    pub device_quota: std::sync::atomic::AtomicU64,
     /// Enrollment rate limits.
     pub enroll_limits: crate::limits::EnrollLimits,
     /// Each user's server-side digest, valid for one data revision.
@@ -107,6 +109,12 @@ impl AppState {
             office: crate::office::OfficeCache::default(),
             metrics: crate::metrics::Metrics::default(),
             enroll_limits: crate::limits::EnrollLimits::default(),
+            device_quota: std::sync::atomic::AtomicU64::new(
+                std::env::var("LIANJIAN_DEVICE_QUOTA_MB")
+                    .ok()
+                    .and_then(|m| m.parse::<u64>().ok())
+                    .map_or(10 << 30, |m| m << 20),
+            ),
             metrics_token: std::env::var("LIANJIAN_METRICS_TOKEN").ok().filter(|t| t.len() >= 16),
             digests: Mutex::new(HashMap::new()),
         })

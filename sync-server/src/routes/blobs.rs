@@ -99,7 +99,15 @@ pub async fn upload_chunk(
             }
         }
         let now = Timestamp::now().to_string();
-        blobs::begin_upload(&mut *db.sql, &state.blobs, &hash, &caller.device_id, length, &now)?;
+        blobs::begin_upload(
+            &mut *db.sql,
+            &state.blobs,
+            &hash,
+            &caller.device_id,
+            length,
+            &now,
+            state.device_quota.load(std::sync::atomic::Ordering::Relaxed),
+        )?;
         match state.blobs.append(&hash, &caller.device_id, offset, length, &body) {
             Ok(UploadState::Partial(n)) => Ok(offset_response(StatusCode::NO_CONTENT, n, Some(length))),
             Ok(UploadState::Complete(n)) => {

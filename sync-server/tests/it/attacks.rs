@@ -300,3 +300,68 @@ async fn referencing_a_hash_grants_nothing_uploading_it_does() {
     assert_eq!(blob_status(&server.base, &other_e.token, &hash).await, 404, "a known hash opened the blob");
     assert_eq!(blob_status(&server.base, &b_e.token, &hash).await, 404, "a teammate of the referencer read it");
 }
+
+/// No enrolled device can fill the disk: uploads no document references
+/// expire, and each device has a storage quota.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreferenced_uploads_expire_and_each_device_has_a_quota() {
+    let server = Server::start().await;
+    let lead_user = server.user(Role::TeamLead, 0).clone();
+    let (mut lead, lead_e, client) = server.device(&lead_user).await;
+    client.sync(&mut lead, &lead_e.token).await.unwrap();
+    let photo = std::fs::read(lianjian_core::import::fixtures_dir().join("photos/site-12mp.jpg")).unwrap();
+    let scan = std::fs::read(lianjian_core::import::fixtures_dir().join("enterprises.json")).unwrap();
+    // The photo is referenced by an inspection; the scan by nothing.
+    let summary = lead.search_enterprises("", 1).unwrap().remove(0);
+    let ent = lead.enterprise(&summary.id.parse().unwrap()).unwrap();
+    let c = lead.latest_checklists(&ent.industry).unwrap().remove(0);
+    let a_user = server.user(Role::Inspector, 0).clone();
+    let insp = inspection(
+        &ent,
+        &c,
+        &[member(&lead_user, TeamRole::Lead, &ent.industry), member(&a_user, TeamRole::Inspector, &ent.industry)],
+    );
+    let ed = editor(&lead_user, Role::TeamLead);
+    lead.create_inspection(&insp, &ed, at("2026-03-02T08:30:00+08:00")).unwrap();
+    lead.edit(&insp.id, &ed, &[Edit::SetStatus(InspectionStatus::InProgress)], at("2026-03-02T09:00:00+08:00"))
+        .unwrap();
+    let photo_hash = upload(&server.base, &lead_e.token, &photo).await;
+    let f = finding("配电箱未接地", "一号车间", ed.person, at("2026-03-02T09:10:00+08:00"), vec![photo_hash.clone()]);
+    lead.edit(&insp.id, &ed, &[Edit::AddFinding(f)], at("2026-03-02T09:10:00+08:00")).unwrap();
+    assert!(client.sync(&mut lead, &lead_e.token).await.unwrap().rejected.is_empty());
+    let scan_hash = upload(&server.base, &lead_e.token, &scan).await;
+
+    // The cutoff is "stored before": a month ago nothing was; a month on
+    // (cutoff a minute from now), only the unreferenced scan goes.
+    let mut db = server.state.lock();
+    let now = Timestamp::now().unix_millis();
+    let month_ago = Timestamp::from_unix_millis(now - 30 * 86_400_000);
+    let expire = |db: &mut dyn lianjian_sync_server::sql::Sql, cutoff| {
+        lianjian_sync_server::blobs::expire_unreferenced(db, &server.state.blobs, cutoff).unwrap()
+    };
+    assert_eq!(expire(&mut *db.sql, month_ago), (0, 0));
+    let removed = expire(&mut *db.sql, Timestamp::from_unix_millis(now + 60_000));
+    assert_eq!(removed.0, 1);
+    drop(db);
+    assert_eq!(blob_status(&server.base, &lead_e.token, &scan_hash).await, 404);
+    assert_eq!(blob_status(&server.base, &lead_e.token, &photo_hash).await, 200);
+
+    // A quota just above what the device holds: the next large upload is refused, in Chinese.
+    server.state.device_quota.store(photo.len() as u64 + 1000, std::sync::atomic::Ordering::Relaxed);
+    let big = vec![7u8; 4096];
+    use sha2::Digest;
+    let hash = hex::encode(sha2::Sha256::digest(&big));
+    let resp = reqwest::Client::new()
+        .patch(format!("{}/v1/uploads/{hash}", server.base))
+        .bearer_auth(&lead_e.token)
+        .header("upload-offset", "0")
+        .header("upload-length", big.len().to_string())
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 507);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["error"], "quota");
+    assert!(body["message"].as_str().unwrap().contains("存储空间"));
+}

@@ -333,16 +333,18 @@ async fn unreferenced_uploads_expire_and_each_device_has_a_quota() {
 
     // The cutoff is "stored before": a month ago nothing was; a month on
     // (cutoff a minute from now), only the unreferenced scan goes.
-    let mut db = server.state.lock();
-    let now = Timestamp::now().unix_millis();
-    let month_ago = Timestamp::from_unix_millis(now - 30 * 86_400_000);
-    let expire = |db: &mut dyn lianjian_sync_server::sql::Sql, cutoff| {
-        lianjian_sync_server::blobs::expire_unreferenced(db, &server.state.blobs, cutoff).unwrap()
+    let removed = {
+        let mut db = server.state.lock();
+        let now = Timestamp::now().unix_millis();
+        let month_ago = Timestamp::from_unix_millis(now - 30 * 86_400_000);
+        let blobs = &server.state.blobs;
+        let expire = |db: &mut dyn lianjian_sync_server::sql::Sql, cutoff| {
+            lianjian_sync_server::blobs::expire_unreferenced(db, blobs, cutoff).unwrap()
+        };
+        assert_eq!(expire(&mut *db.sql, month_ago), (0, 0));
+        expire(&mut *db.sql, Timestamp::from_unix_millis(now + 60_000))
     };
-    assert_eq!(expire(&mut *db.sql, month_ago), (0, 0));
-    let removed = expire(&mut *db.sql, Timestamp::from_unix_millis(now + 60_000));
     assert_eq!(removed.0, 1);
-    drop(db);
     assert_eq!(blob_status(&server.base, &lead_e.token, &scan_hash).await, 404);
     assert_eq!(blob_status(&server.base, &lead_e.token, &photo_hash).await, 200);
 

@@ -55,7 +55,14 @@ fn start() -> Bench {
 }
 
 fn user(b: &Bench, name: &str, role: Role) -> (User, String) {
-    let u = User { id: PersonId::new().to_string(), name: name.into(), role, department: None, enterprise_id: None };
+    let u = User {
+        id: PersonId::new().to_string(),
+        name: name.into(),
+        role,
+        department: None,
+        enterprise_id: None,
+        grid: None,
+    };
     let mut db = b.state.lock();
     db::add_user(&mut *db.sql, &u).unwrap();
     let code = db::issue_code(&mut *db.sql, &u.id, lianjian_core::model::Timestamp::now(), db::CODE_VALIDITY).unwrap();

@@ -42,10 +42,25 @@ impl<'a> CallerAccess<'a> {
         let user = &caller.user;
         let mut readable = BTreeSet::new();
         let mut rows = BTreeMap::new();
-        for row in db::all_access(db, &user.id)? {
-            if may_read(user, &row) {
+        let scope = rules.office.scope.as_ref();
+        let all = db::all_access(db, &user.id)?;
+        // An inspector also reads the enterprise file and the checklists of
+        // every inspection they are on, whatever the division of duties.
+        let mine: Vec<&AccessRow> = all.iter().filter(|r| r.kind == "inspection" && r.writes).collect();
+        let their_enterprises: BTreeSet<&str> = mine.iter().filter_map(|r| r.enterprise.as_deref()).collect();
+        let their_industries: BTreeSet<&str> = mine.iter().filter_map(|r| r.industry.as_deref()).collect();
+        for row in &all {
+            let on_their_inspection = match row.kind.as_str() {
+                "enterprise" => their_enterprises.contains(row.doc.as_str()),
+                "checklist" => row.industry.as_deref().is_some_and(|i| their_industries.contains(i)),
+                _ => false,
+            };
+            let staff = matches!(user.role, Role::Inspector | Role::TeamLead);
+            if may_read(user, row, scope) || (staff && on_their_inspection) {
                 readable.insert(row.doc.clone());
             }
+        }
+        for row in all {
             rows.insert(row.doc.clone(), row);
         }
         Ok(CallerAccess { caller, rows, readable, rules })

@@ -196,7 +196,7 @@ pub fn user_may_read_blob(db: &mut dyn Sql, user: &db::User, hash: &str) -> Resu
     let docs = db.query("SELECT doc_id FROM blob_refs WHERE hash = $1 AND vouched = 1", args![hash])?;
     for d in docs {
         if let Some(row) = db::access_row(db, &d.text(0)?, &user.id)? {
-            if db::may_read(user, &row) {
+            if db::may_read(user, &row, None) {
                 return Ok(true);
             }
         }
@@ -221,9 +221,10 @@ pub fn begin_upload(
     // What this device has stored, plus what its other uploads declare.
     let used = db
         .query_opt(
-            "SELECT COALESCE((SELECT SUM(b.size) FROM blobs b JOIN blob_uploaders u ON u.hash = b.hash
-                              WHERE u.device_id = $1), 0)
-                  + COALESCE((SELECT SUM(length) FROM uploads WHERE device_id = $1 AND hash <> $2), 0)",
+            // SUM of a BIGINT is NUMERIC on PostgreSQL: cast back.
+            "SELECT CAST(COALESCE((SELECT SUM(b.size) FROM blobs b JOIN blob_uploaders u ON u.hash = b.hash
+                                   WHERE u.device_id = $1), 0)
+                       + COALESCE((SELECT SUM(length) FROM uploads WHERE device_id = $1 AND hash <> $2), 0) AS BIGINT)",
             args![device, hash.as_str()],
         )?
         .map(|r| r.int(0))

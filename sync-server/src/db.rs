@@ -35,13 +35,22 @@ pub struct User {
     pub department: Option<String>,
     /// The enterprise an enterprise user is bound to.
     pub enterprise_id: Option<String>,
+    /// The grid (prefix, e.g. 赤壁市) an inspector works in; none: every grid.
+    pub grid: Option<String>,
 }
 
 /// Creates a user.
 pub fn add_user(db: &mut dyn Sql, user: &User) -> Result<(), DbError> {
     db.execute(
-        "INSERT INTO users (id, name, role, department, enterprise_id) VALUES ($1, $2, $3, $4, $5)",
-        args![&user.id, &user.name, user.role.code(), user.department.as_ref(), user.enterprise_id.as_ref()],
+        "INSERT INTO users (id, name, role, department, enterprise_id, grid) VALUES ($1, $2, $3, $4, $5, $6)",
+        args![
+            &user.id,
+            &user.name,
+            user.role.code(),
+            user.department.as_ref(),
+            user.enterprise_id.as_ref(),
+            user.grid.as_ref()
+        ],
     )?;
     bump_revision(db)
 }
@@ -167,12 +176,13 @@ fn user_from(r: &Row) -> Result<User, DbError> {
         role: Role::from_code(&r.text(2)?).unwrap_or(Role::Enterprise),
         department: r.opt_text(3)?,
         enterprise_id: r.opt_text(4)?,
+        grid: r.opt_text(5)?,
     })
 }
 
 /// A user by id.
 pub fn user_by_id(db: &mut dyn Sql, id: &str) -> Result<Option<User>, DbError> {
-    db.query_opt("SELECT id, name, role, department, enterprise_id FROM users WHERE id = $1", args![id])?
+    db.query_opt("SELECT id, name, role, department, enterprise_id, grid FROM users WHERE id = $1", args![id])?
         .map(|r| user_from(&r))
         .transpose()
 }
@@ -181,15 +191,15 @@ pub fn user_by_id(db: &mut dyn Sql, id: &str) -> Result<Option<User>, DbError> {
 /// disabled users.
 pub fn caller(db: &mut dyn Sql, token: &str) -> Result<Option<Caller>, DbError> {
     let rows = db.query(
-        "SELECT u.id, u.name, u.role, u.department, u.enterprise_id, d.id, a.actor
+        "SELECT u.id, u.name, u.role, u.department, u.enterprise_id, u.grid, d.id, a.actor
          FROM devices d JOIN users u ON u.id = d.user_id LEFT JOIN device_actors a ON a.device_id = d.id
          WHERE d.token_hash = $1 AND d.revoked_at IS NULL AND u.disabled = 0",
         args![hash_secret(token)],
     )?;
     let Some(first) = rows.first() else { return Ok(None) };
     let user = user_from(first)?;
-    let device_id = first.text(5)?;
-    let actors = rows.iter().filter_map(|r| r.opt_text(6).transpose()).collect::<Result<_, _>>()?;
+    let device_id = first.text(6)?;
+    let actors = rows.iter().filter_map(|r| r.opt_text(7).transpose()).collect::<Result<_, _>>()?;
     Ok(Some(Caller { user, device_id, actors }))
 }
 
@@ -248,6 +258,10 @@ pub struct AccessRow {
     pub signed: bool,
     /// Whether the asking user is in the writer group.
     pub writes: bool,
+    /// The industry (enterprise files, checklists, inspections).
+    pub industry: Option<String>,
+    /// The enterprise's grid (enterprise files).
+    pub grid: Option<String>,
 }
 
 /// The access entry of a document.
@@ -268,7 +282,7 @@ pub fn access_of(db: &mut dyn Sql, doc: &str) -> Result<Option<DocAccess>, DbErr
 pub fn access_row(db: &mut dyn Sql, doc: &str, user: &str) -> Result<Option<AccessRow>, DbError> {
     db.query_opt(
         "SELECT a.doc_id, a.kind, a.enterprise_id, a.signed,
-                EXISTS (SELECT 1 FROM doc_writers w WHERE w.doc_id = a.doc_id AND w.user_id = $1)
+                EXISTS (SELECT 1 FROM doc_writers w WHERE w.doc_id = a.doc_id AND w.user_id = $1), a.industry, a.grid
          FROM doc_access a WHERE a.doc_id = $2",
         args![user, doc],
     )?
@@ -283,7 +297,15 @@ fn access_row_from(r: &Row) -> Result<AccessRow, DbError> {
         enterprise: r.opt_text(2)?,
         signed: r.int(3)? != 0,
         writes: r.int(4)? != 0,
+        industry: r.opt_text(5)?,
+        grid: r.opt_text(6)?,
     })
+}
+
+/// Records what scopes a document: its industry, and an enterprise file's grid.
+pub fn set_scope(db: &mut dyn Sql, doc: &str, industry: Option<&str>, grid: Option<&str>) -> Result<(), DbError> {
+    db.execute("UPDATE doc_access SET industry = $1, grid = $2 WHERE doc_id = $3", args![industry, grid, doc])?;
+    Ok(())
 }
 
 /// Every document with its kind, enterprise, whether it is signed and
@@ -291,7 +313,7 @@ fn access_row_from(r: &Row) -> Result<AccessRow, DbError> {
 pub fn all_access(db: &mut dyn Sql, user: &str) -> Result<Vec<AccessRow>, DbError> {
     db.query(
         "SELECT a.doc_id, a.kind, a.enterprise_id, a.signed,
-                EXISTS (SELECT 1 FROM doc_writers w WHERE w.doc_id = a.doc_id AND w.user_id = $1)
+                EXISTS (SELECT 1 FROM doc_writers w WHERE w.doc_id = a.doc_id AND w.user_id = $1), a.industry, a.grid
          FROM doc_access a ORDER BY a.doc_id",
         args![user],
     )?
@@ -300,11 +322,27 @@ pub fn all_access(db: &mut dyn Sql, user: &str) -> Result<Vec<AccessRow>, DbErro
     .collect()
 }
 
-/// The read rule, for one document.
-pub fn may_read(user: &User, row: &AccessRow) -> bool {
+/// The read rule, for one document. With a division of duties (`scope`),
+/// an inspector reads the enterprise files and checklists of their
+/// department's industries, enterprise files only within their grid when
+/// they have one; [`crate::access::CallerAccess`] adds those of the
+/// inspections they are on. Without one, every catalogue document.
+pub fn may_read(user: &User, row: &AccessRow, scope: Option<&lianjian_core::office::scope::Scope>) -> bool {
+    let oversees = |row: &AccessRow| match (scope, row.industry.as_deref()) {
+        (None, _) => true,
+        (Some(s), Some(industry)) => s.oversees(user.department.as_deref(), industry),
+        (Some(_), None) => false,
+    };
+    let in_grid = |row: &AccessRow| match (&user.grid, &row.grid) {
+        (None, _) => true,
+        (Some(mine), Some(theirs)) => theirs.starts_with(mine.as_str()),
+        (Some(_), None) => false,
+    };
     match (user.role, row.kind.as_str()) {
         (Role::Office, _) => true,
         (Role::Inspector | Role::TeamLead, "inspection") => row.writes,
+        (Role::Inspector | Role::TeamLead, "enterprise") => oversees(row) && in_grid(row),
+        (Role::Inspector | Role::TeamLead, "checklist") => oversees(row),
         (Role::Inspector | Role::TeamLead, _) => true,
         (Role::Enterprise, "enterprise") => row.enterprise == user.enterprise_id,
         (Role::Enterprise, "office") => true,

@@ -300,6 +300,8 @@ pub fn follow(db: &mut dyn Sql, doc: &str, merged: &Automerge, author: Option<&d
             let signed = matches!(status, InspectionStatus::Signed | InspectionStatus::Closed);
             let writers: Vec<String> = team.into_keys().collect();
             db::set_access(db, doc, "inspection", Some(&enterprise), signed, &writers).map_err(storage)?;
+            let industry: String = autosurgeon::hydrate_prop(merged, automerge::ROOT, "industry")?;
+            db::set_scope(db, doc, Some(&industry), None).map_err(storage)?;
             for hash in evidence_refs(merged)? {
                 if db
                     .query_opt("SELECT 1 FROM blob_refs WHERE doc_id = $1 AND hash = $2", args![doc, &hash])
@@ -324,8 +326,16 @@ pub fn follow(db: &mut dyn Sql, doc: &str, merged: &Automerge, author: Option<&d
             }
             Ok(())
         }
-        Some(KIND_ENTERPRISE) => db::set_access(db, doc, "enterprise", Some(doc), false, &[]).map_err(storage),
-        Some(KIND_CHECKLIST) => db::set_access(db, doc, "checklist", None, false, &[]).map_err(storage),
+        Some(KIND_ENTERPRISE) => {
+            db::set_access(db, doc, "enterprise", Some(doc), false, &[]).map_err(storage)?;
+            let e = lianjian_core::doc::catalog::read_enterprise(merged)?;
+            db::set_scope(db, doc, Some(&e.industry), Some(&e.grid)).map_err(storage)
+        }
+        Some(KIND_CHECKLIST) => {
+            db::set_access(db, doc, "checklist", None, false, &[]).map_err(storage)?;
+            let c = lianjian_core::doc::catalog::read_checklist(merged)?;
+            db::set_scope(db, doc, Some(&c.industry), None).map_err(storage)
+        }
         Some(k) if is_office_kind(k) => db::set_access(db, doc, "office", None, false, &[]).map_err(storage),
         Some(other) => Err(Error::Schema(format!("unknown document kind {other:?}"))),
     }

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use lianjian_core::model::{PersonId, Timestamp};
-use lianjian_core::office::documents::{ImportOutcome, KIND_CALENDAR, KIND_REGION};
+use lianjian_core::office::documents::{ImportOutcome, KIND_CALENDAR, KIND_REGION, KIND_SCOPE};
 use lianjian_core::rules::permissions::Role;
 use lianjian_sync_server::{app, db, seed, AppState, Config};
 
@@ -61,6 +61,9 @@ enum Command {
         /// Enterprise id (enterprise users).
         #[arg(long)]
         enterprise: Option<String>,
+        /// The grid an inspector works in (a prefix, e.g. 赤壁市); none: every grid.
+        #[arg(long)]
+        grid: Option<String>,
     },
     /// Issue a one-time enrollment code for a user.
     EnrollCode {
@@ -103,6 +106,15 @@ enum Command {
         /// The file.
         file: PathBuf,
         /// Who imports it (recorded in the region's history).
+        #[arg(long, env = "USER", default_value = "office")]
+        by: String,
+    },
+    /// Import the division of duties: which industries each department's
+    /// inspectors oversee (fixtures/scopes/departments.toml).
+    ImportScope {
+        /// The file.
+        file: PathBuf,
+        /// Who imports it.
         #[arg(long, env = "USER", default_value = "office")]
         by: String,
     },
@@ -214,7 +226,11 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let config = Config { data: cli.data.clone(), database_url: cli.database_url.clone() };
     let command =
         cli.command.unwrap_or(Command::Serve { listen: "127.0.0.1:8080".parse()?, demo: false, fixtures: None });
-    let is_calendar = matches!(command, Command::ImportCalendar { .. });
+    let kind = match &command {
+        Command::ImportCalendar { .. } => KIND_CALENDAR,
+        Command::ImportScope { .. } => KIND_SCOPE,
+        _ => KIND_REGION,
+    };
     match command {
         Command::Serve { listen, demo, fixtures } => {
             let state = Arc::new(AppState::open(&config)?);
@@ -254,10 +270,11 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                     .await
             })?;
         }
-        Command::UserAdd { name, role, department, enterprise } => {
+        Command::UserAdd { name, role, department, enterprise, grid } => {
             let role = Role::from_code(&role)?;
             let state = AppState::open(&config)?;
-            let user = db::User { id: PersonId::new().to_string(), name, role, department, enterprise_id: enterprise };
+            let user =
+                db::User { id: PersonId::new().to_string(), name, role, department, enterprise_id: enterprise, grid };
             db::add_user(&mut *state.lock().sql, &user)?;
             audit(&state, "user_add", Some(&user.id), None, format!("角色 {}", user.role.code()))?;
             println!("{}", user.id);
@@ -293,8 +310,9 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             bar.finish();
             audit(&state, "import", None, None, format!("检查表 {} 份（{}）", list.len(), dir.display()))?;
         }
-        Command::ImportCalendar { file, by } | Command::ImportRegion { file, by } => {
-            let kind = if is_calendar { KIND_CALENDAR } else { KIND_REGION };
+        Command::ImportCalendar { file, by }
+        | Command::ImportRegion { file, by }
+        | Command::ImportScope { file, by } => {
             let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let state = AppState::open(&config)?;
             let outcome = seed::import_office_doc(&state, kind, &text, &by, Timestamp::now())

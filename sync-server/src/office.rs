@@ -60,6 +60,7 @@ impl OfficeCache {
                     data.office.calendar.insert(year);
                 }
                 (_, OfficeDoc::Region(region)) => data.office.put_region(region),
+                (_, OfficeDoc::Scope(scope)) => data.office.scope = Some(scope),
             }
         }
         let known = cached.as_ref().map(|c| &c.data.checklists);

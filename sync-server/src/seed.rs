@@ -8,7 +8,9 @@ use std::path::Path;
 use lianjian_core::doc::catalog::{checklist_doc, enterprise_doc, read_checklist, update_enterprise};
 use lianjian_core::import::{load_checklists, load_enterprises};
 use lianjian_core::model::{PersonId, Timestamp};
-use lianjian_core::office::documents::{office_doc, update_office_doc, ImportOutcome, OfficeDoc, KIND_REGION};
+use lianjian_core::office::documents::{
+    office_doc, update_office_doc, ImportOutcome, OfficeDoc, KIND_REGION, KIND_SCOPE,
+};
 use lianjian_core::rules::permissions::Role;
 use lianjian_core::store::DocKind;
 use lianjian_core::Error;
@@ -125,6 +127,10 @@ pub fn seed(state: &AppState, fixtures: &Path) -> lianjian_core::Result<Vec<Seed
     for region in lianjian_core::import::region_files(&fixtures.join("regions"))? {
         import_office_doc(state, KIND_REGION, &std::fs::read_to_string(&region)?, "demo", now)?;
     }
+    let scope = fixtures.join("scopes").join("departments.toml");
+    if scope.is_file() {
+        import_office_doc(state, KIND_SCOPE, &std::fs::read_to_string(&scope)?, "demo", now)?;
+    }
     let mut db = state.lock();
     let db = &mut *db.sql;
     if db::active_users(db).map_err(storage)?.is_empty() {
@@ -142,6 +148,7 @@ pub fn seed(state: &AppState, fixtures: &Path) -> lianjian_core::Result<Vec<Seed
                 role,
                 department: dept.map(Into::into),
                 enterprise_id: ent,
+                grid: None,
             };
             db::add_user(db, &user).map_err(storage)?;
         }
@@ -165,6 +172,7 @@ pub fn first_admin(state: &AppState) -> lianjian_core::Result<Vec<Seeded>> {
         role: Role::Office,
         department: None,
         enterprise_id: None,
+        grid: None,
     };
     db::add_user(db, &user).map_err(storage)?;
     issue_missing_codes(db, Timestamp::now()).map_err(storage)

@@ -603,6 +603,14 @@ CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit_log
     },
     // 8: which device uploaded a blob (the storage quota is per device).
     Migration::Shared("ALTER TABLE blob_uploaders ADD COLUMN device_id TEXT;"),
+    // 9: jurisdiction: an inspector's grid; a document's industry and grid.
+    Migration::Shared(
+        r#"
+ALTER TABLE users ADD COLUMN grid TEXT;
+ALTER TABLE doc_access ADD COLUMN industry TEXT;
+ALTER TABLE doc_access ADD COLUMN grid TEXT;
+"#,
+    ),
 ];
 
 /// The schema version this build writes.

@@ -10,6 +10,7 @@ use automerge::{ActorId, Automerge, ROOT};
 use autosurgeon::{Hydrate, Reconcile};
 
 use super::region::Region;
+use super::scope::Scope;
 use crate::error::{Error, Result};
 use crate::model::Timestamp;
 use crate::rules::calendar::CalendarYear;
@@ -18,6 +19,8 @@ use crate::rules::calendar::CalendarYear;
 pub const KIND_CALENDAR: &str = "calendar";
 /// The `doc_kind` of a region document.
 pub const KIND_REGION: &str = "region";
+/// The `doc_kind` of the division of duties (one per office).
+pub const KIND_SCOPE: &str = "scope";
 
 /// The document id of a year's calendar.
 pub fn calendar_doc_id(year: i32) -> String {
@@ -31,7 +34,7 @@ pub fn region_doc_id(id: &str) -> String {
 
 /// Whether a `doc_kind` is one of the office's rule documents.
 pub fn is_office_kind(kind: &str) -> bool {
-    matches!(kind, KIND_CALENDAR | KIND_REGION)
+    matches!(kind, KIND_CALENDAR | KIND_REGION | KIND_SCOPE)
 }
 
 /// What an office rule document holds, parsed.
@@ -41,6 +44,8 @@ pub enum OfficeDoc {
     Calendar(CalendarYear),
     /// A region and its grade scheme.
     Region(Region),
+    /// The division of duties: which industries each department oversees.
+    Scope(Scope),
 }
 
 impl OfficeDoc {
@@ -49,6 +54,7 @@ impl OfficeDoc {
         match kind {
             KIND_CALENDAR => Ok(OfficeDoc::Calendar(CalendarYear::parse_import(text)?)),
             KIND_REGION => Ok(OfficeDoc::Region(Region::from_toml(text)?)),
+            KIND_SCOPE => Ok(OfficeDoc::Scope(Scope::from_toml(text)?)),
             other => Err(Error::Schema(format!("unknown office document kind {other:?}"))),
         }
     }
@@ -58,6 +64,7 @@ impl OfficeDoc {
         match self {
             OfficeDoc::Calendar(_) => KIND_CALENDAR,
             OfficeDoc::Region(_) => KIND_REGION,
+            OfficeDoc::Scope(_) => KIND_SCOPE,
         }
     }
 
@@ -66,6 +73,7 @@ impl OfficeDoc {
         match self {
             OfficeDoc::Calendar(y) => calendar_doc_id(y.year),
             OfficeDoc::Region(r) => region_doc_id(&r.id),
+            OfficeDoc::Scope(_) => "scope".into(),
         }
     }
 
@@ -74,6 +82,7 @@ impl OfficeDoc {
         match self {
             OfficeDoc::Calendar(y) => y.source.clone(),
             OfficeDoc::Region(r) => format!("{}（{}）", r.scheme.name, r.scheme.id),
+            OfficeDoc::Scope(s) => s.source.clone(),
         }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod documents;
 pub mod region;
+pub mod scope;
 
 use std::collections::BTreeMap;
 
@@ -22,14 +23,21 @@ pub struct OfficeData {
     pub calendar: HolidayCalendar,
     schemes: BTreeMap<String, GradeScheme>,
     regions: BTreeMap<String, Region>,
+    /// The division of duties, once the office imported one (the server
+    /// scopes what inspectors receive by it).
+    pub scope: Option<scope::Scope>,
 }
 
 impl Default for OfficeData {
     /// The compiled-in bootstrap: the bundled calendars and the two
     /// national schemes.
     fn default() -> Self {
-        let mut data =
-            OfficeData { calendar: HolidayCalendar::bundled(), schemes: BTreeMap::new(), regions: BTreeMap::new() };
+        let mut data = OfficeData {
+            calendar: HolidayCalendar::bundled(),
+            schemes: BTreeMap::new(),
+            regions: BTreeMap::new(),
+            scope: None,
+        };
         data.put_scheme(GradeScheme::three_level());
         data.put_scheme(GradeScheme::major_general());
         data

@@ -39,6 +39,7 @@ pub(super) fn load_office(conn: &Connection) -> Result<OfficeData> {
                 office.calendar.insert(year);
             }
             Ok(OfficeDoc::Region(region)) => office.put_region(region),
+            Ok(OfficeDoc::Scope(scope)) => office.scope = Some(scope),
             Err(_) => {}
         }
     }

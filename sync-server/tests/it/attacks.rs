@@ -253,6 +253,16 @@ async fn referencing_a_hash_grants_nothing_uploading_it_does() {
         server.user(Role::Inspector, 1).clone(),
     );
     let other_lead = server.add_user("吴建国", Role::TeamLead);
+    // An emergency-management lead: the department oversees every industry.
+    server
+        .state
+        .lock()
+        .sql
+        .execute(
+            "UPDATE users SET department = 'emergency_management' WHERE id = $1",
+            &[other_lead.user.id.as_str().into()],
+        )
+        .unwrap();
     let (mut lead, lead_e, client) = server.device(&lead_user).await;
     let (mut other, other_e, _) = server.device(&other_lead).await;
     let (mut a, a_e, _) = server.device(&a_user).await;

@@ -6,6 +6,7 @@ mod audit;
 mod blobs;
 mod faults;
 mod flow;
+mod jurisdiction;
 mod office_data;
 mod probes;
 mod signing;

@@ -135,6 +135,7 @@ pub fn add_user(state: &AppState, name: &str, role: Role) -> Seeded {
         role,
         department: None,
         enterprise_id: None,
+        grid: None,
     };
     let mut db = state.lock();
     lianjian_sync_server::db::add_user(&mut *db.sql, &user).unwrap();

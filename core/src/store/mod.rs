@@ -196,7 +196,7 @@ impl Store {
     /// Writes what changed in the cached document `id` (chunk, heads, the
     /// projection rows `reach` covers) in one transaction.
     fn persist(&mut self, id: &str, reach: Reach<'_>, recount_conflicts: bool, at: Timestamp) -> Result<()> {
-        self.persist_inner(id, reach, recount_conflicts, at, None)
+        self.persist_inner(id, reach, recount_conflicts, at, None, None)
     }
 
     /// Like `persist`, also saving the sync state with `peer` in the same
@@ -209,7 +209,7 @@ impl Store {
         peer: &str,
         state: &automerge::sync::State,
     ) -> Result<()> {
-        self.persist_inner(id, reach, true, at, Some((peer, state.encode())))
+        self.persist_inner(id, reach, true, at, Some((peer, state.encode())), None)
     }
 
     fn persist_inner(
@@ -219,6 +219,7 @@ impl Store {
         recount_conflicts: bool,
         at: Timestamp,
         sync_state: Option<(&str, Vec<u8>)>,
+        journal: Option<(ChangeHash, Vec<u8>)>,
     ) -> Result<()> {
         let result = (|| -> Result<Option<DocKind>> {
             let (_, loaded) = self.cache.get_mut(id).expect("persist of a loaded document");
@@ -227,6 +228,9 @@ impl Store {
             refresh(&tx, &self.office, loaded, reach, recount_conflicts)?;
             if let Some((peer, state)) = sync_state {
                 sync::write_sync_state(&tx, id, peer, &state)?;
+            }
+            if let Some((hash, entry)) = journal {
+                refusals::write_journal(&tx, id, hash, &entry, at)?;
             }
             loaded.appended(appended);
             let compacted = if loaded.needs_compaction() { Some(chunks::compact(&tx, loaded, at)?) } else { None };
@@ -306,8 +310,9 @@ impl Store {
         let hash = result?;
         if let Some(h) = hash {
             let reach = Reach::Findings(edits.iter().filter_map(Edit::finding).map(|f| f.to_string()).collect());
-            self.persist(&key, reach, false, at)?;
-            self.journal(&key, h, editor, edits, at)?;
+            // The edit journal is written in the same transaction as the change.
+            let entry = crate::doc::journal::encode(editor, edits)?;
+            self.persist_inner(&key, reach, false, at, None, Some((h, entry)))?;
         }
         Ok(hash)
     }

@@ -15,7 +15,7 @@ use rusqlite::{params, OptionalExtension};
 use super::projections::Reach;
 use super::refresh;
 use super::{chunks, Store};
-use crate::doc::{journal, Edit, Editor};
+use crate::doc::journal;
 use crate::error::{Error, Result};
 use crate::model::{InspectionId, Timestamp};
 
@@ -83,6 +83,20 @@ pub struct RefusalOutcome {
     pub reapplied: u32,
 }
 
+/// Keeps the edits of a change this store commits (in the caller's
+/// transaction), for re-application.
+pub(super) fn write_journal(
+    tx: &rusqlite::Transaction<'_>,
+    doc: &str,
+    hash: ChangeHash,
+    entry: &[u8],
+    at: Timestamp,
+) -> Result<()> {
+    tx.prepare_cached("INSERT OR IGNORE INTO edit_journal (change_hash, doc_id, entry, at) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![hash.to_string(), doc, entry, at.to_string()])?;
+    Ok(())
+}
+
 /// Codes that mean the device may not write the document at all: nothing
 /// set aside is made again.
 fn not_a_writer(code: &str) -> bool {
@@ -90,22 +104,6 @@ fn not_a_writer(code: &str) -> bool {
 }
 
 impl Store {
-    /// Keeps the edits of a change this store just committed, for re-application.
-    pub(super) fn journal(
-        &self,
-        doc: &str,
-        hash: ChangeHash,
-        editor: &Editor,
-        edits: &[Edit],
-        at: Timestamp,
-    ) -> Result<()> {
-        self.conn.execute(
-            "INSERT OR IGNORE INTO edit_journal (change_hash, doc_id, entry, at) VALUES (?1, ?2, ?3, ?4)",
-            params![hash.to_string(), doc, journal::encode(editor, edits)?, at.to_string()],
-        )?;
-        Ok(())
-    }
-
     /// Handles a refusal from the server: records it, sets the refused
     /// changes and those that depend on them aside, rebuilds the document
     /// from the rest, and makes set-aside edits again where the rules allow.

@@ -4,15 +4,15 @@
 //! the entry must say for the rules to hold. Nothing is ever deleted, and
 //! frozen entries are written once.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use automerge::{ObjId, ReadDoc, Value, ROOT};
+use automerge::{Automerge, ObjId, ReadDoc, ScalarValue, Value, ROOT};
 use autosurgeon::Hydrate;
 
 use super::refusal::{under, Refusal, Rule};
 use super::{hydrate_opt, Step};
+use crate::doc::at::DocAt;
 use crate::doc::conflicts::{Resolution, SIGNIFICANT_FINDING_FIELDS, SIGNIFICANT_RESPONSE_FIELDS};
-use crate::doc::fields::significant_conflict;
 use crate::evidence::EvidencePurpose;
 use crate::model::evidence::EvidenceMeta;
 use crate::model::signature::{Refusal as SigningRefusal, SignatureEntry};
@@ -51,6 +51,12 @@ struct Entry<'k> {
     /// Concurrent objects at the key before and after the change.
     before_count: usize,
     after_count: usize,
+    /// The entry's fields before the change, read in one pass (each read
+    /// of an older state recomputes the document's clock, so fields are
+    /// not read one by one there), with whether each was in conflict.
+    before_fields: Option<automerge::hydrate::Map>,
+    /// The same after the change.
+    after_fields: Option<automerge::hydrate::Map>,
 }
 
 impl<'k> Entry<'k> {
@@ -64,11 +70,20 @@ impl<'k> Entry<'k> {
                 Some(_) => Err(Refusal::new(Rule::Schema, format!("「{collection}」中的 {key} 不是记录"))),
             }
         };
+        let (before, after) = (object(&before_all)?, object(&after_all)?);
+        let snapshot = |view: &DocAt<'_, Automerge>, obj: &Option<ObjId>| -> Option<automerge::hydrate::Map> {
+            match obj.as_ref().map(|o| ReadDoc::hydrate(view, o, None)) {
+                Some(Ok(automerge::hydrate::Value::Map(m))) => Some(m),
+                _ => None,
+            }
+        };
         let entry = Entry {
             collection,
             key,
-            before: object(&before_all)?,
-            after: object(&after_all)?,
+            before_fields: snapshot(&s.before, &before),
+            after_fields: snapshot(&s.after, &after),
+            before,
+            after,
             before_count: before_all.len(),
             after_count: after_all.len(),
         };
@@ -87,6 +102,57 @@ impl<'k> Entry<'k> {
     /// The change put a new object where one stood (not an edit in place).
     fn replaced(&self) -> bool {
         self.before.is_some() && self.before != self.after
+    }
+
+    /// The fields whose values differ before and after the change.
+    fn changed(&self) -> BTreeSet<String> {
+        let empty = automerge::hydrate::Map::default();
+        let (b, a) = (self.before_fields.as_ref().unwrap_or(&empty), self.after_fields.as_ref().unwrap_or(&empty));
+        let keys: BTreeSet<&String> = b.iter().map(|(k, _)| k).chain(a.iter().map(|(k, _)| k)).collect();
+        keys.into_iter().filter(|k| b.get(k) != a.get(k)).cloned().collect()
+    }
+
+    /// A field's text value before the change.
+    fn before_text(&self, field: &str) -> Option<String> {
+        match self.before_fields.as_ref()?.get(field)? {
+            automerge::hydrate::Value::Scalar(ScalarValue::Str(t)) => Some(t.to_string()),
+            _ => None,
+        }
+    }
+
+    /// A list of texts (evidence hashes) before the change.
+    fn before_list(&self, field: &str) -> Vec<String> {
+        match self.before_fields.as_ref().and_then(|m| m.get(field)) {
+            Some(automerge::hydrate::Value::List(l)) => l
+                .iter()
+                .filter_map(|v| match &v.value {
+                    automerge::hydrate::Value::Scalar(ScalarValue::Str(t)) => Some(t.to_string()),
+                    _ => None,
+                })
+                .collect(),
+            _ => vec![],
+        }
+    }
+
+    /// Whether `field` held concurrent values a person must resolve, before
+    /// (`after` false) or after the change. A deadline computed from the
+    /// grade is not such a field (see `fields::significant_conflict`).
+    fn conflicted(&self, field: &str, after: bool) -> bool {
+        let fields = if after { &self.after_fields } else { &self.before_fields };
+        let Some(m) = fields else { return false };
+        let in_conflict = m.iter().any(|(k, v)| k == field && v.conflict);
+        if !in_conflict || field != "deadline" {
+            return in_conflict;
+        }
+        let basis = m.iter().find(|(k, _)| k.as_str() == "deadline_basis");
+        match basis {
+            None => false,
+            Some((_, v)) => {
+                v.conflict
+                    || !matches!(&v.value, automerge::hydrate::Value::Scalar(ScalarValue::Str(t))
+                        if t.as_str() == crate::model::DeadlineBasis::Computed.code())
+            }
+        }
     }
 
     fn value<T: Hydrate>(&self, s: &Step<'_>, after: bool) -> Result<Option<T>, Refusal> {
@@ -124,11 +190,14 @@ fn resolved_here(s: &Step<'_>, target: &str, field: &str) -> Result<bool, Refusa
 /// A conflict on a significant field ends only with a resolution (the
 /// resolution itself is checked with the root fields).
 fn settled_conflicts(s: &Step<'_>, e: &Entry<'_>, fields: &[&str]) -> Result<(), Refusal> {
-    let (Some(b), Some(a)) = (&e.before, &e.after) else { return Ok(()) };
+    if e.before.is_none() || e.after.is_none() {
+        return Ok(());
+    }
     for field in fields {
-        let was = significant_conflict(&s.before, b, field).unwrap_or(false);
-        let is = significant_conflict(&s.after, a, field).unwrap_or(false);
-        if was && !is && !resolved_here(s, &format!("{}/{}", e.collection, e.key), field)? {
+        if e.conflicted(field, false)
+            && !e.conflicted(field, true)
+            && !resolved_here(s, &format!("{}/{}", e.collection, e.key), field)?
+        {
             return Err(Refusal::new(Rule::Conflict, format!("{}/{} 的「{field}」", e.collection, e.key)));
         }
     }
@@ -148,7 +217,7 @@ fn finding(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
     let after: Finding = e.value(s, true)?.expect("present");
     let scheme = under(Rule::Deadline, s.ctx.office.scheme(&s.grade_scheme()?))?;
     let grade = under(Rule::Deadline, scheme.grade(&after.grade))?;
-    let Some(before) = e.value::<Finding>(s, false)? else {
+    if !e.existed() {
         s.permit(Action::RecordFinding)?;
         s.editable()?;
         if after.id.to_string() != e.key {
@@ -161,58 +230,52 @@ fn finding(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
             return Err(Refusal::new(Rule::Transition, format!("新隐患 {} 须为待整改状态", e.key)));
         }
         return under(Rule::Deadline, crate::rules::deadline::check_finding(&s.ctx.office.calendar, grade, &after));
-    };
+    }
     settled_conflicts(s, e, SIGNIFICANT_FINDING_FIELDS)?;
-    if before.id != after.id || before.found_by != after.found_by || before.found_at != after.found_at {
+    let changed = e.changed();
+    let any = |fields: &[&str]| fields.iter().any(|f| changed.contains(*f));
+    if any(&["id", "found_by", "found_at"]) {
         return Err(Refusal::new(Rule::Immutable, format!("隐患 {} 的编号、发现人或发现时间", e.key)));
     }
-    let recorded = before.description != after.description
-        || before.location != after.location
-        || before.item_code != after.item_code
-        || before.legal_basis != after.legal_basis
-        || before.requirement != after.requirement
-        || before.referred_to != after.referred_to;
-    if recorded {
+    if any(&["description", "location", "item_code", "legal_basis", "requirement", "referred_to"]) {
         s.permit(Action::RecordFinding)?;
         s.editable()?;
         if after.description.trim().is_empty() {
             return Err(Refusal::new(Rule::Schema, format!("隐患 {} 没有描述", e.key)));
         }
     }
-    let graded = before.grade != after.grade
-        || before.deadline != after.deadline
-        || before.deadline_basis != after.deadline_basis
-        || before.deadline_reason != after.deadline_reason
-        || before.deadline_provisional != after.deadline_provisional
-        || before.immediate_measure != after.immediate_measure;
-    if graded {
+    if any(&["grade", "deadline", "deadline_basis", "deadline_reason", "deadline_provisional", "immediate_measure"]) {
         s.permit(Action::GradeFinding)?;
         s.editable()?;
         // A computed date is a cache every device recomputes from the grade
         // (`rules::deadline::finding_deadline`); it is checked when written.
         let mut checked = after.clone();
-        if checked.deadline_basis == crate::model::DeadlineBasis::Computed && before.deadline == after.deadline {
+        if checked.deadline_basis == crate::model::DeadlineBasis::Computed && !changed.contains("deadline") {
             checked.deadline = crate::model::Deadline::Immediate;
         }
         under(Rule::Deadline, crate::rules::deadline::check_finding(&s.ctx.office.calendar, grade, &checked))?;
     }
-    if before.evidence != after.evidence {
+    if changed.contains("evidence") {
         s.permit(Action::RecordFinding)?;
-        if !appended(&before.evidence, &after.evidence) {
+        if !appended(&e.before_list("evidence"), &after.evidence) {
             return Err(Refusal::new(Rule::Deleted, format!("隐患 {} 的证据被移除", e.key)));
         }
     }
-    if before.rectification_evidence != after.rectification_evidence {
+    if changed.contains("rectification_evidence") {
         s.permit(if s.role == Role::Enterprise { Action::SubmitRectification } else { Action::Reinspect })?;
-        if !appended(&before.rectification_evidence, &after.rectification_evidence) {
+        if !appended(&e.before_list("rectification_evidence"), &after.rectification_evidence) {
             return Err(Refusal::new(Rule::Deleted, format!("隐患 {} 的整改证据被移除", e.key)));
         }
     }
-    if before.status != after.status {
-        let action = finding_transition(before.status, after.status).map_err(|_| {
+    if changed.contains("status") {
+        let from = e
+            .before_text("status")
+            .and_then(|t| FindingStatus::from_code(&t).ok())
+            .ok_or_else(|| Refusal::new(Rule::Schema, format!("隐患 {} 的状态无法识别", e.key)))?;
+        let action = finding_transition(from, after.status).map_err(|_| {
             Refusal::new(
                 Rule::Transition,
-                format!("隐患 {} 不能从「{}」改为「{}」", e.key, before.status.label(), after.status.label()),
+                format!("隐患 {} 不能从「{}」改为「{}」", e.key, from.label(), after.status.label()),
             )
         })?;
         s.permit(action)?;
@@ -233,33 +296,30 @@ fn response(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
         return Err(Refusal::new(Rule::Immutable, format!("检查项记录 {} 被整体替换", e.key)));
     }
     let after: Response = e.value(s, true)?.expect("present");
-    let before: Option<Response> = if e.replaced() { None } else { e.value(s, false)? };
     settled_conflicts(s, e, SIGNIFICANT_RESPONSE_FIELDS)?;
     if crate::model::response_key(&after.item_code, &after.inspector) != e.key {
         return Err(Refusal::new(Rule::Schema, format!("检查项记录 {} 的检查项或检查人不符", e.key)));
     }
-    let only_evidence = before.as_ref().is_some_and(|b| {
-        Response { evidence: after.evidence.clone(), ..b.clone() } == after && appended(&b.evidence, &after.evidence)
-    });
-    let rectification = before.is_some() && rectification_appended(s, e)?;
-    if only_evidence || rectification {
-        // Photos attached to one's item (or the enterprise's rectification photos).
-        let action = match (rectification, s.role) {
-            (true, Role::Enterprise) => Action::SubmitRectification,
-            (true, _) => Action::Reinspect,
-            _ => Action::RecordFinding,
-        };
-        return s.permit(action);
+    let in_place = e.existed() && !e.replaced();
+    let changed = e.changed();
+    let only = |field: &str| in_place && !changed.is_empty() && changed.iter().all(|c| c == field);
+    if only("evidence") && appended(&e.before_list("evidence"), &after.evidence) {
+        // Photos attached to one's item.
+        return s.permit(Action::RecordFinding);
+    }
+    if only("rectification_evidence") {
+        let after_list = strings(&s.after, e.after.as_ref().expect("present"), "rectification_evidence");
+        if appended(&e.before_list("rectification_evidence"), &after_list) {
+            return s.permit(if s.role == Role::Enterprise { Action::SubmitRectification } else { Action::Reinspect });
+        }
     }
     s.permit(Action::RecordResponse)?;
     s.editable()?;
     if after.inspector != s.author.person && s.role != Role::TeamLead {
         return Err(Refusal::new(Rule::Forbidden, "只有组长可以代其他检查人员记录"));
     }
-    if let Some(b) = &before {
-        if !appended(&b.evidence, &after.evidence) {
-            return Err(Refusal::new(Rule::Deleted, format!("检查项记录 {} 的证据被移除", e.key)));
-        }
+    if in_place && changed.contains("evidence") && !appended(&e.before_list("evidence"), &after.evidence) {
+        return Err(Refusal::new(Rule::Deleted, format!("检查项记录 {} 的证据被移除", e.key)));
     }
     let item = s
         .ctx
@@ -274,19 +334,6 @@ fn response(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
         ));
     }
     Ok(())
-}
-
-/// Whether the change only appended to the entry's rectification photos.
-fn rectification_appended(s: &Step<'_>, e: &Entry<'_>) -> Result<bool, Refusal> {
-    let (Some(b), Some(a)) = (&e.before, &e.after) else { return Ok(false) };
-    let (before, after) =
-        (strings(&s.before, b, "rectification_evidence"), strings(&s.after, a, "rectification_evidence"));
-    if before == after {
-        return Ok(false);
-    }
-    let before_resp: Option<Response> = e.value(s, false)?;
-    let after_resp: Option<Response> = e.value(s, true)?;
-    Ok(before_resp == after_resp && appended(&before, &after))
 }
 
 /// A list of strings at `obj[key]` (empty when absent).
@@ -304,9 +351,16 @@ fn interview(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
     if after.id.to_string() != e.key {
         return Err(Refusal::new(Rule::Schema, format!("询问笔录 {} 的编号不符", e.key)));
     }
-    if let Some(before) = e.value::<InterviewRecord>(s, false)? {
-        let kept = after.qa.len() >= before.qa.len() && after.qa[..before.qa.len()] == before.qa[..];
-        if !kept || (InterviewRecord { qa: vec![], ..before } != InterviewRecord { qa: vec![], ..after }) {
+    if e.existed() {
+        let changed = e.changed();
+        let qa_kept = match (e.before_fields.as_ref().and_then(|m| m.get("qa")), e.after_fields.as_ref().and_then(|m| m.get("qa"))) {
+            (Some(automerge::hydrate::Value::List(b)), Some(automerge::hydrate::Value::List(a))) => {
+                let (b, a): (Vec<_>, Vec<_>) = (b.iter().collect(), a.iter().collect());
+                a.len() >= b.len() && a[..b.len()] == b[..]
+            }
+            _ => false,
+        };
+        if !qa_kept || changed.iter().any(|c| c != "qa") {
             return Err(Refusal::new(Rule::Immutable, format!("询问笔录 {} 只能追加问答", e.key)));
         }
     }
@@ -402,7 +456,7 @@ fn actor(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
         return Err(Refusal::new(Rule::Actor, "不能改写其他设备的登记"));
     }
     let after: BTreeMap<String, String> = e.value(s, true)?.expect("present");
-    let Some(before) = e.value::<BTreeMap<String, String>>(s, false)? else {
+    if !e.existed() {
         if after.get("person").map(String::as_str) != Some(s.author.person.to_string().as_str()) {
             return Err(Refusal::new(Rule::Actor, "设备登记的人员不是本人"));
         }
@@ -411,13 +465,10 @@ fn actor(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
             return Err(Refusal::new(Rule::Actor, "设备登记的角色与服务器登记的不符"));
         }
         return Ok(());
-    };
-    {
-        let mut without_key = after.clone();
-        without_key.remove("device_key");
-        if before.contains_key("device_key") || before != without_key {
-            return Err(Refusal::new(Rule::Actor, "设备登记只能补充一次签字密钥"));
-        }
+    }
+    let changed = e.changed();
+    if e.before_text("device_key").is_some() || changed.iter().any(|c| c != "device_key") {
+        return Err(Refusal::new(Rule::Actor, "设备登记只能补充一次签字密钥"));
     }
     Ok(())
 }

@@ -26,7 +26,7 @@ pub use refusal::{Refusal, Rule};
 use touched::Touched;
 
 use super::at::DocAt;
-use crate::model::{ChecklistItem, ChecklistTemplate, EnterpriseId, InspectionStatus, PersonId, TeamMember, TeamRole};
+use crate::model::{ChecklistItem, ChecklistTemplate, EnterpriseId, InspectionStatus, PersonId, TeamRole};
 use crate::office::OfficeData;
 use crate::rules::permissions::{allows, Action, Role};
 
@@ -125,12 +125,23 @@ pub fn effective_role<D: autosurgeon::ReadDoc>(doc: &D, author: &Author) -> Resu
             }
         }
         Role::Inspector | Role::TeamLead => {
-            let team: std::collections::BTreeMap<String, TeamMember> =
-                hydrate_opt(doc, ROOT, "team")?.unwrap_or_default();
-            match team.get(&author.person.to_string()) {
-                Some(m) if m.role == TeamRole::Lead => Ok(Role::TeamLead),
-                Some(_) => Ok(Role::Inspector),
-                None => Err(Refusal::new(Rule::NotOnTeam, format!("人员 {} 不在检查组中", author.person))),
+            // Two reads, not the whole team: on an older state every read
+            // recomputes the document's clock.
+            let not_on_team = || Refusal::new(Rule::NotOnTeam, format!("人员 {} 不在检查组中", author.person));
+            let member = match autosurgeon::ReadDoc::get(doc, &ROOT, "team") {
+                Ok(Some((automerge::Value::Object(_), team))) => {
+                    match autosurgeon::ReadDoc::get(doc, &team, author.person.to_string().as_str()) {
+                        Ok(Some((automerge::Value::Object(_), m))) => m,
+                        _ => return Err(not_on_team()),
+                    }
+                }
+                _ => return Err(not_on_team()),
+            };
+            let role: Option<String> = hydrate_opt(doc, &member, "role")?;
+            match role.as_deref().map(TeamRole::from_code) {
+                Some(Ok(TeamRole::Lead)) => Ok(Role::TeamLead),
+                Some(Ok(_)) => Ok(Role::Inspector),
+                _ => Err(Refusal::new(Rule::Schema, "检查组成员的角色无法识别")),
             }
         }
     }

@@ -98,38 +98,27 @@ pub fn load(conn: &Connection, id: &str) -> Result<Option<LoadedDoc>> {
 
 /// Stores a new document as one snapshot.
 pub fn insert(tx: &Transaction<'_>, id: &str, kind: DocKind, doc: Automerge, at: Timestamp) -> Result<LoadedDoc> {
-    let bytes = doc.save();
-    let heads = doc.get_heads();
     tx.execute(
         "INSERT INTO documents (id, kind, heads, updated_at) VALUES (?1, ?2, ?3, ?4)",
-        params![id, kind.code(), encode_heads(&heads), at.to_string()],
+        params![id, kind.code(), encode_heads(&doc.get_heads()), at.to_string()],
     )?;
-    tx.execute(
-        "INSERT INTO chunks (doc_id, kind, bytes, created_at) VALUES (?1, 'snapshot', ?2, ?3)",
-        params![id, bytes, at.to_string()],
-    )?;
-    let chunk_id = tx.last_insert_rowid();
-    Ok(LoadedDoc {
-        id: id.to_string(),
-        kind,
-        doc,
-        saved_heads: heads,
-        chunk_ids: vec![chunk_id],
-        snapshot_bytes: bytes.len(),
-        incremental_bytes: 0,
-    })
+    snapshot(tx, id, kind, doc, at)
 }
 
 /// Replaces a stored document's whole content with `doc` (one snapshot):
 /// for a document rebuilt without changes that were set aside.
 pub fn replace(tx: &Transaction<'_>, id: &str, kind: DocKind, doc: Automerge, at: Timestamp) -> Result<LoadedDoc> {
-    let bytes = doc.save();
-    let heads = doc.get_heads();
     tx.execute("DELETE FROM chunks WHERE doc_id = ?1", [id])?;
     tx.execute(
         "UPDATE documents SET heads = ?2, updated_at = ?3 WHERE id = ?1",
-        params![id, encode_heads(&heads), at.to_string()],
+        params![id, encode_heads(&doc.get_heads()), at.to_string()],
     )?;
+    snapshot(tx, id, kind, doc, at)
+}
+
+/// Writes `doc` as the document's one snapshot chunk.
+fn snapshot(tx: &Transaction<'_>, id: &str, kind: DocKind, doc: Automerge, at: Timestamp) -> Result<LoadedDoc> {
+    let bytes = doc.save();
     tx.execute(
         "INSERT INTO chunks (doc_id, kind, bytes, created_at) VALUES (?1, 'snapshot', ?2, ?3)",
         params![id, bytes, at.to_string()],
@@ -138,8 +127,8 @@ pub fn replace(tx: &Transaction<'_>, id: &str, kind: DocKind, doc: Automerge, at
     Ok(LoadedDoc {
         id: id.to_string(),
         kind,
+        saved_heads: doc.get_heads(),
         doc,
-        saved_heads: heads,
         chunk_ids: vec![chunk_id],
         snapshot_bytes: bytes.len(),
         incremental_bytes: 0,

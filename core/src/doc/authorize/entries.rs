@@ -353,7 +353,10 @@ fn interview(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
     }
     if e.existed() {
         let changed = e.changed();
-        let qa_kept = match (e.before_fields.as_ref().and_then(|m| m.get("qa")), e.after_fields.as_ref().and_then(|m| m.get("qa"))) {
+        let qa_kept = match (
+            e.before_fields.as_ref().and_then(|m| m.get("qa")),
+            e.after_fields.as_ref().and_then(|m| m.get("qa")),
+        ) {
             (Some(automerge::hydrate::Value::List(b)), Some(automerge::hydrate::Value::List(a))) => {
                 let (b, a): (Vec<_>, Vec<_>) = (b.iter().collect(), a.iter().collect());
                 a.len() >= b.len() && a[..b.len()] == b[..]

@@ -203,6 +203,18 @@ pub fn caller(db: &mut dyn Sql, token: &str) -> Result<Option<Caller>, DbError> 
     Ok(Some(Caller { user, device_id, actors }))
 }
 
+/// Records the address a device's token was used from; whether it differs
+/// from the one it was last used from (or is its first).
+pub fn note_address(db: &mut dyn Sql, device_id: &str, addr: &str) -> Result<bool, DbError> {
+    let last = db.query_opt("SELECT last_addr FROM devices WHERE id = $1", args![device_id])?;
+    let last = last.map(|r| r.opt_text(0)).transpose()?.flatten();
+    if last.as_deref() == Some(addr) {
+        return Ok(false);
+    }
+    db.execute("UPDATE devices SET last_addr = $1 WHERE id = $2", args![addr, device_id])?;
+    Ok(true)
+}
+
 /// Revokes a device; its token is refused from the next request on.
 pub fn revoke_device(db: &mut dyn Sql, device_id: &str, now: &str) -> Result<bool, DbError> {
     Ok(db.execute("UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", args![now, device_id])?

@@ -611,6 +611,8 @@ ALTER TABLE doc_access ADD COLUMN industry TEXT;
 ALTER TABLE doc_access ADD COLUMN grid TEXT;
 "#,
     ),
+    // 10: the address a device's token was last used from (audit trail).
+    Migration::Shared("ALTER TABLE devices ADD COLUMN last_addr TEXT;"),
 ];
 
 /// The schema version this build writes.

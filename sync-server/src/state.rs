@@ -74,6 +74,8 @@ pub struct AppState {
     pub metrics_token: Option<String>,
     /// Bytes each device may keep on the server (`LIANJIAN_DEVICE_QUOTA_MB`, default 10 GiB).
     pub device_quota: std::sync::atomic::AtomicU64,
+    /// The address each device's token was last used from (this process).
+    pub addresses: Mutex<HashMap<String, String>>,
     /// Enrollment rate limits.
     pub enroll_limits: crate::limits::EnrollLimits,
     /// Each user's server-side digest, valid for one data revision.
@@ -109,6 +111,7 @@ impl AppState {
             office: crate::office::OfficeCache::default(),
             metrics: crate::metrics::Metrics::default(),
             enroll_limits: crate::limits::EnrollLimits::default(),
+            addresses: Mutex::new(HashMap::new()),
             device_quota: std::sync::atomic::AtomicU64::new(
                 std::env::var("LIANJIAN_DEVICE_QUOTA_MB")
                     .ok()

@@ -57,9 +57,16 @@ pub fn app(state: Arc<AppState>) -> Router {
 /// Counts every request by its route and status, with its latency.
 async fn measure(
     axum::extract::State(state): axum::extract::State<Arc<AppState>>,
-    req: axum::extract::Request,
+    mut req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
+    // The caller's address as the connection says it, for the audit trail;
+    // whatever a client put in this header itself is dropped first.
+    req.headers_mut().remove(auth::PEER_HEADER);
+    let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    if let Some(ip) = peer.and_then(|ip| axum::http::HeaderValue::from_str(&ip.to_string()).ok()) {
+        req.headers_mut().insert(auth::PEER_HEADER, ip);
+    }
     let route = req
         .extensions()
         .get::<axum::extract::MatchedPath>()

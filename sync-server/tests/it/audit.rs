@@ -1,4 +1,5 @@
-//! The audit trail: enrollments, accepted and refused changes are appended
+//! The audit trail: enrollments, a token's use from a new address, accepted
+//! and refused changes are appended
 //! to the hash-chained log; the chain verifies, searches find them, the
 //! database refuses to rewrite the log, and a rewrite behind its back (the
 //! guard dropped, as someone with the database's keys could) breaks the
@@ -54,6 +55,10 @@ async fn every_change_and_enrollment_is_in_the_chain() {
     let mine = audit::list(sql, Some(&lead_user.user.id), None, None).unwrap();
     assert_eq!(mine[0].event, "enroll");
     assert_eq!(mine[0].device, lead_e.device_id);
+    // The token's first use from an address, once however many syncs follow.
+    let addresses: Vec<_> = mine.iter().filter(|e| e.event == "token_new_address").collect();
+    assert_eq!(addresses.len(), 1, "{mine:#?}");
+    assert!(addresses[0].summary.contains("127.0.0.1"));
     let about = audit::list(sql, None, Some(&id), None).unwrap();
     let results: Vec<&str> = about.iter().map(|e| e.result.as_str()).collect();
     assert_eq!(results, ["accepted", "refused:immutable", "accepted"], "{about:#?}");

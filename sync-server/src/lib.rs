@@ -12,6 +12,7 @@ pub mod docs;
 pub mod error;
 pub mod limits;
 pub mod metrics;
+pub mod migrations;
 pub mod office;
 pub mod routes;
 pub mod seed;

@@ -98,7 +98,7 @@ impl AppState {
     pub fn open(config: &Config) -> Result<Self, OpenError> {
         std::fs::create_dir_all(&config.data)?;
         let mut sql = sql::connect(&config.url())?;
-        sql::migrate(&mut *sql)?;
+        crate::migrations::migrate(&mut *sql)?;
         let blobs = BlobDir::open(&config.data.join("blobs"))?;
         // Changes the server itself makes (the office's catalogue) get an
         // actor of this process; devices' actors are bound to devices.

@@ -273,17 +273,7 @@ async fn referencing_a_hash_grants_nothing_uploading_it_does() {
     let ents = lead.search_enterprises("", 2).unwrap();
     let plan = |store: &mut Store, lead: &Seeded, teammate: &Seeded, ent: &str| {
         let ent = store.enterprise(&ent.parse().unwrap()).unwrap();
-        let c = store.latest_checklists(&ent.industry).unwrap().remove(0);
-        let insp = inspection(
-            &ent,
-            &c,
-            &[member(lead, TeamRole::Lead, &ent.industry), member(teammate, TeamRole::Inspector, &ent.industry)],
-        );
-        let ed = editor(lead, Role::TeamLead);
-        store.create_inspection(&insp, &ed, at("2026-03-02T08:30:00+08:00")).unwrap();
-        store
-            .edit(&insp.id, &ed, &[Edit::SetStatus(InspectionStatus::InProgress)], at("2026-03-02T09:00:00+08:00"))
-            .unwrap();
+        let (insp, ed) = plan_inspection(store, lead, teammate, &ent, true);
         let f = finding("配电箱未接地", "一号车间", ed.person, at("2026-03-02T09:10:00+08:00"), vec![]);
         store.edit(&insp.id, &ed, &[Edit::AddFinding(f.clone())], at("2026-03-02T09:10:00+08:00")).unwrap();
         (insp.id, f.id, ed)
@@ -324,17 +314,8 @@ async fn unreferenced_uploads_expire_and_each_device_has_a_quota() {
     // The photo is referenced by an inspection; the scan by nothing.
     let summary = lead.search_enterprises("", 1).unwrap().remove(0);
     let ent = lead.enterprise(&summary.id.parse().unwrap()).unwrap();
-    let c = lead.latest_checklists(&ent.industry).unwrap().remove(0);
     let a_user = server.user(Role::Inspector, 0).clone();
-    let insp = inspection(
-        &ent,
-        &c,
-        &[member(&lead_user, TeamRole::Lead, &ent.industry), member(&a_user, TeamRole::Inspector, &ent.industry)],
-    );
-    let ed = editor(&lead_user, Role::TeamLead);
-    lead.create_inspection(&insp, &ed, at("2026-03-02T08:30:00+08:00")).unwrap();
-    lead.edit(&insp.id, &ed, &[Edit::SetStatus(InspectionStatus::InProgress)], at("2026-03-02T09:00:00+08:00"))
-        .unwrap();
+    let (insp, ed) = plan_inspection(&mut lead, &lead_user, &a_user, &ent, true);
     let photo_hash = upload(&server.base, &lead_e.token, &photo).await;
     let f = finding("配电箱未接地", "一号车间", ed.person, at("2026-03-02T09:10:00+08:00"), vec![photo_hash.clone()]);
     lead.edit(&insp.id, &ed, &[Edit::AddFinding(f)], at("2026-03-02T09:10:00+08:00")).unwrap();

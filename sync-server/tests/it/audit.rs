@@ -22,14 +22,7 @@ async fn every_change_and_enrollment_is_in_the_chain() {
     client.sync(&mut lead, &lead_e.token).await.unwrap();
     let summary = lead.search_enterprises("", 1).unwrap().remove(0);
     let ent = lead.enterprise(&summary.id.parse().unwrap()).unwrap();
-    let c = lead.latest_checklists(&ent.industry).unwrap().remove(0);
-    let insp = inspection(
-        &ent,
-        &c,
-        &[member(&lead_user, TeamRole::Lead, &ent.industry), member(&a_user, TeamRole::Inspector, &ent.industry)],
-    );
-    let ed = editor(&lead_user, Role::TeamLead);
-    lead.create_inspection(&insp, &ed, at("2026-03-02T08:30:00+08:00")).unwrap();
+    let (insp, ed) = plan_inspection(&mut lead, &lead_user, &a_user, &ent, false);
     assert!(client.sync(&mut lead, &lead_e.token).await.unwrap().rejected.is_empty());
     // A refused change: the lead's device, patched, re-points the enterprise.
     let id = insp.id.to_string();

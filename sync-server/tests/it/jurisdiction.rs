@@ -6,7 +6,6 @@
 
 use std::collections::BTreeSet;
 
-use lianjian_core::doc::Edit;
 use lianjian_core::import::{fixtures_dir, load_enterprises};
 use lianjian_core::model::*;
 use lianjian_core::office::scope::Scope;
@@ -86,15 +85,7 @@ async fn each_user_receives_exactly_their_jurisdiction() {
         .unwrap();
     assert_eq!(held(&lead, DocKind::Enterprise).len(), 55, "the lead's department oversees every industry");
     let c = lead.latest_checklists("mining").unwrap().remove(0);
-    let insp = inspection(
-        &mine,
-        &c,
-        &[member(&lead_user, TeamRole::Lead, "mining"), member(&housing, TeamRole::Inspector, "mining")],
-    );
-    let ed = editor(&lead_user, Role::TeamLead);
-    lead.create_inspection(&insp, &ed, at("2026-03-02T08:30:00+08:00")).unwrap();
-    lead.edit(&insp.id, &ed, &[Edit::SetStatus(InspectionStatus::InProgress)], at("2026-03-02T09:00:00+08:00"))
-        .unwrap();
+    let (insp, _) = plan_inspection(&mut lead, &lead_user, &housing, &mine, true);
     assert!(client.sync(&mut lead, &lead_e.token).await.unwrap().rejected.is_empty());
     client.sync(&mut h, &h_e.token).await.unwrap();
     let mut with_mine = want.clone();

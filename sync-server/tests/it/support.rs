@@ -154,3 +154,25 @@ pub fn add_user(state: &AppState, name: &str, role: Role) -> Seeded {
 pub fn finding(description: &str, location: &str, by: PersonId, when: Timestamp, evidence: Vec<String>) -> Finding {
     Finding { requirement: "限期整改".into(), evidence, ..Finding::new(description, location, "三级", by, when) }
 }
+
+/// A new inspection of `ent` (its industry's newest checklist) by `lead` with
+/// `teammate`, created on the lead's `store` at 08:30 on 2026-03-02 and, when
+/// `start`, started at 09:00; with the lead's editor.
+pub fn plan_inspection(
+    store: &mut Store,
+    lead: &Seeded,
+    teammate: &Seeded,
+    ent: &Enterprise,
+    start: bool,
+) -> (Inspection, Editor) {
+    let c = store.latest_checklists(&ent.industry).unwrap().remove(0);
+    let team = [member(lead, TeamRole::Lead, &ent.industry), member(teammate, TeamRole::Inspector, &ent.industry)];
+    let insp = inspection(ent, &c, &team);
+    let ed = editor(lead, Role::TeamLead);
+    store.create_inspection(&insp, &ed, at("2026-03-02T08:30:00+08:00")).unwrap();
+    if start {
+        let started = [lianjian_core::doc::Edit::SetStatus(InspectionStatus::InProgress)];
+        store.edit(&insp.id, &ed, &started, at("2026-03-02T09:00:00+08:00")).unwrap();
+    }
+    (insp, ed)
+}

@@ -89,14 +89,7 @@ async fn a_document_the_device_cannot_keep_is_quarantined_and_the_rest_syncs() {
     let mut ids = Vec::new();
     for summary in &ents {
         let ent = lead.enterprise(&summary.id.parse().unwrap()).unwrap();
-        let c = lead.latest_checklists(&ent.industry).unwrap().remove(0);
-        let insp = inspection(
-            &ent,
-            &c,
-            &[member(&lead_user, TeamRole::Lead, &ent.industry), member(&a_user, TeamRole::Inspector, &ent.industry)],
-        );
-        lead.create_inspection(&insp, &editor(&lead_user, Role::TeamLead), at("2026-03-02T08:30:00+08:00")).unwrap();
-        ids.push(insp.id);
+        ids.push(plan_inspection(&mut lead, &lead_user, &a_user, &ent, false).0.id);
     }
     assert!(client.sync(&mut lead, &lead_e.token).await.unwrap().rejected.is_empty());
     // Behind the validation: the first inspection gets a finding with no time found.

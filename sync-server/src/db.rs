@@ -241,7 +241,24 @@ pub fn set_access(
     for w in writers {
         db.execute("INSERT INTO doc_writers (doc_id, user_id) VALUES ($1, $2)", args![doc, w])?;
     }
-    bump_revision(db)
+    bump_revision(db)?;
+    // The revision this document last changed at: a user's cached digest
+    // stays valid while no document they read (or may now read) moved.
+    db.execute("UPDATE doc_access SET rev = (SELECT value FROM revision WHERE id = 1) WHERE doc_id = $1", args![doc])?;
+    Ok(())
+}
+
+/// The access rows of documents changed after revision `since`, as `user` sees them.
+pub fn access_changed_since(db: &mut dyn Sql, user: &str, since: i64) -> Result<Vec<AccessRow>, DbError> {
+    db.query(
+        "SELECT a.doc_id, a.kind, a.enterprise_id, a.signed,
+                EXISTS (SELECT 1 FROM doc_writers w WHERE w.doc_id = a.doc_id AND w.user_id = $1), a.industry, a.grid
+         FROM doc_access a WHERE a.rev > $2",
+        args![user, since],
+    )?
+    .iter()
+    .map(access_row_from)
+    .collect()
 }
 
 /// A document's entry in the access table.

@@ -40,6 +40,7 @@ pub struct Metrics {
     refusals: Family<RuleLabel, Counter>,
     unauthorized: Counter,
     bytes: Family<Direction, Counter>,
+    digests: Counter,
 }
 
 impl Default for Metrics {
@@ -53,6 +54,7 @@ impl Default for Metrics {
         let refusals = Family::<RuleLabel, Counter>::default();
         let unauthorized = Counter::default();
         let bytes = Family::<Direction, Counter>::default();
+        let digests = Counter::default();
         registry.register("lianjian_http_requests", "Requests served, by route and status", requests.clone());
         registry.register("lianjian_http_request_duration_seconds", "Time to answer, by route", latency.clone());
         registry.register("lianjian_refusals", "Incoming changes refused, by the rule broken", refusals.clone());
@@ -62,7 +64,12 @@ impl Default for Metrics {
             unauthorized.clone(),
         );
         registry.register("lianjian_sync_bytes", "Request and response body bytes of sync and blobs", bytes.clone());
-        Metrics { registry: Mutex::new(registry), requests, latency, refusals, unauthorized, bytes }
+        registry.register(
+            "lianjian_digests_computed",
+            "Users' server-side digests computed (the rest served from cache)",
+            digests.clone(),
+        );
+        Metrics { registry: Mutex::new(registry), requests, latency, refusals, unauthorized, bytes, digests }
     }
 }
 
@@ -87,6 +94,11 @@ impl Metrics {
     /// One request refused for its credentials.
     pub fn unauthorized(&self) {
         self.unauthorized.inc();
+    }
+
+    /// One user's digest computed afresh.
+    pub fn digest_computed(&self) {
+        self.digests.inc();
     }
 
     /// Body bytes received.

@@ -220,6 +220,8 @@ ALTER TABLE doc_access ADD COLUMN grid TEXT;
     ),
     // 10: the address a device's token was last used from (audit trail).
     Migration::Shared("ALTER TABLE devices ADD COLUMN last_addr TEXT;"),
+    // 11: the revision each document last changed at (cached digests).
+    Migration::Shared("ALTER TABLE doc_access ADD COLUMN rev BIGINT NOT NULL DEFAULT 0;"),
 ];
 
 /// The schema version this build writes.

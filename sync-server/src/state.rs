@@ -55,6 +55,18 @@ impl Config {
     }
 }
 
+/// A user's server-side digest, the revision it was computed at, and the
+/// documents it covered.
+#[derive(Clone, Debug)]
+pub struct CachedDigest {
+    /// The data revision it is valid for.
+    pub revision: i64,
+    /// The digest.
+    pub digest: [u8; 32],
+    /// The documents the user could read.
+    pub readable: std::collections::BTreeSet<String>,
+}
+
 /// Everything the handlers share.
 pub struct AppState {
     /// The database.
@@ -79,7 +91,7 @@ pub struct AppState {
     /// Enrollment rate limits.
     pub enroll_limits: crate::limits::EnrollLimits,
     /// Each user's server-side digest, valid for one data revision.
-    pub digests: Mutex<HashMap<String, (i64, [u8; 32])>>,
+    pub digests: Mutex<HashMap<String, CachedDigest>>,
 }
 
 /// Opening the server's storage failed.

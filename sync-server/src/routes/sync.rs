@@ -69,22 +69,23 @@ pub async fn digest(State(state): State<Arc<AppState>>, headers: HeaderMap, body
         let caller = authenticate(&state, &mut *db.sql, &headers)?;
         let req: wire::DigestRequest = wire::decode(&body)?;
         let revision = db::revision(&mut *db.sql)?;
-        let cached = state
-            .digests
-            .lock()
-            .expect("digest cache")
-            .get(&caller.user.id)
-            .filter(|(v, _)| *v == revision)
-            .map(|(_, d)| *d);
+        let cached = state.digests.lock().expect("digest cache").get(&caller.user.id).cloned();
         let ours = match cached {
-            Some(d) => d,
-            None => {
-                let revision =
-                    crate::db::revision(&mut *db.sql).map_err(|e| lianjian_core::Error::External(Box::new(e)))?;
+            Some(c) if c.revision == revision => c.digest,
+            // Other users' work moved the revision: still valid unless a
+            // document this user reads, or may now read, changed since.
+            Some(c) if !touches(&state, &mut db, &caller, &c, revision)? => {
+                let mut cache = state.digests.lock().expect("digest cache");
+                cache.insert(caller.user.id.clone(), crate::state::CachedDigest { revision, ..c.clone() });
+                c.digest
+            }
+            _ => {
                 let office = state.office.get(revision, &mut db.docs())?;
                 let access = CallerAccess::new(&caller, &mut *db.sql, &office)?;
                 let d = serve::server_digest(&mut db.docs(), &access)?;
-                state.digests.lock().expect("digest cache").insert(caller.user.id.clone(), (revision, d));
+                state.metrics.digest_computed();
+                let entry = crate::state::CachedDigest { revision, digest: d, readable: access.readable_set().clone() };
+                state.digests.lock().expect("digest cache").insert(caller.user.id.clone(), entry);
                 d
             }
         };
@@ -93,6 +94,25 @@ pub async fn digest(State(state): State<Arc<AppState>>, headers: HeaderMap, body
     .await
     .map_err(|e| AppError::Internal(e.to_string()))??;
     Ok(cbor(&st, &r))
+}
+
+/// Whether anything changed since `cached` was computed that the caller's
+/// digest covers: a document they read, or one they may read now.
+fn touches(
+    state: &AppState,
+    db: &mut crate::state::Database,
+    caller: &Caller,
+    cached: &crate::state::CachedDigest,
+    revision: i64,
+) -> Result<bool, AppError> {
+    let changed = db::access_changed_since(&mut *db.sql, &caller.user.id, cached.revision)?;
+    if changed.iter().any(|row| cached.readable.contains(&row.doc)) {
+        return Ok(true);
+    }
+    let office = state.office.get(revision, &mut db.docs())?;
+    let scope = office.office.scope.as_ref();
+    // A new inspection of theirs (or a new readable file): the digest moves.
+    Ok(changed.iter().any(|row| db::may_read(&caller.user, row, scope) || row.writes))
 }
 
 /// `POST /v1/sync/heads`.

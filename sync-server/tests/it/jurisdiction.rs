@@ -108,3 +108,49 @@ async fn each_user_receives_exactly_their_jurisdiction() {
     let p = client.sync(&mut h, &h_e.token).await.unwrap();
     assert_eq!(p.requests, 1);
 }
+
+async fn digests_computed(base: &str) -> u64 {
+    let text = reqwest::get(format!("{base}/metrics")).await.unwrap().text().await.unwrap();
+    text.lines().find_map(|l| l.strip_prefix("lianjian_digests_computed_total ")).unwrap().parse().unwrap()
+}
+
+/// One team's change does not make the server recompute the digest of a
+/// user who reads nothing it touched; the team's own digests move.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_recomputes_only_the_digests_it_touches() {
+    let server = Server::start().await;
+    let lead_user = server.user(Role::TeamLead, 0).clone();
+    let a_user = server.user(Role::Inspector, 0).clone();
+    let outsider = server.user(Role::Inspector, 1).clone();
+    let (mut lead, lead_e, client) = server.device(&lead_user).await;
+    let (mut b, b_e, _) = server.device(&outsider).await;
+    client.sync(&mut lead, &lead_e.token).await.unwrap();
+    // A construction site (住建's), which the outsider (市场监管) does not oversee.
+    let site = lead
+        .search_enterprises("", 60)
+        .unwrap()
+        .into_iter()
+        .map(|s| lead.enterprise(&s.id.parse().unwrap()).unwrap())
+        .find(|e| e.industry == "construction")
+        .unwrap();
+    let (insp, ed) = plan_inspection(&mut lead, &lead_user, &a_user, &site, true);
+    assert!(client.sync(&mut lead, &lead_e.token).await.unwrap().rejected.is_empty());
+    client.sync(&mut b, &b_e.token).await.unwrap();
+    client.sync(&mut b, &b_e.token).await.unwrap();
+    let before = digests_computed(&server.base).await;
+
+    let f = finding("基坑临边无防护", "基坑", ed.person, at("2026-03-02T09:30:00+08:00"), vec![]);
+    lead.edit(&insp.id, &ed, &[lianjian_core::doc::Edit::AddFinding(f)], at("2026-03-02T09:30:00+08:00")).unwrap();
+    assert!(client.sync(&mut lead, &lead_e.token).await.unwrap().rejected.is_empty());
+    let after_lead = digests_computed(&server.base).await;
+    // The outsider's "nothing new" is still one request, from the cache.
+    let p = client.sync(&mut b, &b_e.token).await.unwrap();
+    assert_eq!(p.requests, 1);
+    assert_eq!(digests_computed(&server.base).await, after_lead, "the outsider's digest was recomputed");
+    // The teammate's digest moves: the change is theirs to receive.
+    let (mut a, a_e, _) = server.device(&a_user).await;
+    client.sync(&mut a, &a_e.token).await.unwrap();
+    assert!(digests_computed(&server.base).await > after_lead);
+    assert!(after_lead >= before);
+    assert_eq!(a.inspection(&insp.id).unwrap().findings.len(), 1);
+}

@@ -63,8 +63,9 @@ pub struct CachedDigest {
     pub revision: i64,
     /// The digest.
     pub digest: [u8; 32],
-    /// The documents the user could read.
-    pub readable: std::collections::BTreeSet<String>,
+    /// The documents the user could read (shared: the entry is copied out
+    /// of the cache on the slower path).
+    pub readable: std::sync::Arc<std::collections::BTreeSet<String>>,
 }
 
 /// Everything the handlers share.

@@ -69,12 +69,23 @@ pub async fn digest(State(state): State<Arc<AppState>>, headers: HeaderMap, body
         let caller = authenticate(&state, &mut *db.sql, &headers)?;
         let req: wire::DigestRequest = wire::decode(&body)?;
         let revision = db::revision(&mut *db.sql)?;
-        let cached = state.digests.lock().expect("digest cache").get(&caller.user.id).cloned();
-        let ours = match cached {
-            Some(c) if c.revision == revision => c.digest,
+        // The most frequent request of all: nothing changed, nothing copied.
+        let current = state
+            .digests
+            .lock()
+            .expect("digest cache")
+            .get(&caller.user.id)
+            .filter(|c| c.revision == revision)
+            .map(|c| c.digest);
+        let cached = match current {
+            Some(_) => None,
+            None => state.digests.lock().expect("digest cache").get(&caller.user.id).cloned(),
+        };
+        let ours = match (current, cached) {
+            (Some(d), _) => d,
             // Other users' work moved the revision: still valid unless a
             // document this user reads, or may now read, changed since.
-            Some(c) if !touches(&state, &mut db, &caller, &c, revision)? => {
+            (None, Some(c)) if !touches(&state, &mut db, &caller, &c, revision)? => {
                 let mut cache = state.digests.lock().expect("digest cache");
                 cache.insert(caller.user.id.clone(), crate::state::CachedDigest { revision, ..c.clone() });
                 c.digest
@@ -84,7 +95,8 @@ pub async fn digest(State(state): State<Arc<AppState>>, headers: HeaderMap, body
                 let access = CallerAccess::new(&caller, &mut *db.sql, &office)?;
                 let d = serve::server_digest(&mut db.docs(), &access)?;
                 state.metrics.digest_computed();
-                let entry = crate::state::CachedDigest { revision, digest: d, readable: access.readable_set().clone() };
+                let readable = Arc::new(access.readable_set().clone());
+                let entry = crate::state::CachedDigest { revision, digest: d, readable };
                 state.digests.lock().expect("digest cache").insert(caller.user.id.clone(), entry);
                 d
             }

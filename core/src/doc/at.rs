@@ -25,11 +25,6 @@ impl<'a, D: ReadDoc> DocAt<'a, D> {
     pub fn new(doc: &'a D, heads: &'a [ChangeHash]) -> Self {
         Self { doc, heads }
     }
-
-    /// The heads this view reads at.
-    pub fn heads(&self) -> &[ChangeHash] {
-        self.heads
-    }
 }
 
 impl<D: ReadDoc> ReadDoc for DocAt<'_, D> {

@@ -157,7 +157,6 @@ fn rejection(doc: &str, e: &Error, changes: Vec<String>) -> Rejection {
     let code = match e {
         Error::Refused(r) => r.rule.code(),
         Error::Forbidden { .. } => "forbidden",
-        Error::Validation { field: "actor", .. } => "foreign_actor",
         Error::Validation { field: "sync message", .. } => "malformed",
         Error::Schema(_) | Error::Validation { .. } | Error::Hydrate(_) => "schema",
         _ => "rejected",
@@ -175,7 +174,6 @@ fn reason_for_people(e: &Error) -> String {
     match e {
         Error::Refused(r) => r.to_string(),
         Error::Forbidden { .. } => "无权修改该记录（不在检查组或权限不足）".into(),
-        Error::Validation { field: "actor", .. } => "包含其他设备的修改，须由该设备自行同步".into(),
         Error::Validation { field: "sync message", .. } => "同步数据无法解析".into(),
         Error::Schema(s) => format!("数据格式不正确：{s}"),
         other => format!("服务器拒绝了该修改：{other}"),

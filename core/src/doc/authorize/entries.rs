@@ -155,11 +155,10 @@ impl<'k> Entry<'k> {
         }
     }
 
-    fn value<T: Hydrate>(&self, s: &Step<'_>, after: bool) -> Result<Option<T>, Refusal> {
-        let (view, obj) = if after { (&s.after, &self.after) } else { (&s.before, &self.before) };
-        let Some(obj) = obj else { return Ok(None) };
-        T::hydrate_map(view, obj)
-            .map(Some)
+    /// The entry after the change, typed.
+    fn value<T: Hydrate>(&self, s: &Step<'_>) -> Result<T, Refusal> {
+        let obj = self.after.as_ref().ok_or_else(|| Refusal::new(Rule::Deleted, format!("{} 不存在", self.key)))?;
+        T::hydrate_map(&s.after, obj)
             .map_err(|_| Refusal::new(Rule::Schema, format!("「{}」中的 {} 无法读取", self.collection, self.key)))
     }
 }
@@ -214,7 +213,7 @@ fn finding(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
     if e.replaced() {
         return Err(Refusal::new(Rule::Immutable, format!("隐患 {} 被整体替换", e.key)));
     }
-    let after: Finding = e.value(s, true)?.expect("present");
+    let after: Finding = e.value(s)?;
     let scheme = under(Rule::Deadline, s.ctx.office.scheme(&s.grade_scheme()?))?;
     let grade = under(Rule::Deadline, scheme.grade(&after.grade))?;
     if !e.existed() {
@@ -295,7 +294,7 @@ fn response(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
     } else if e.replaced() {
         return Err(Refusal::new(Rule::Immutable, format!("检查项记录 {} 被整体替换", e.key)));
     }
-    let after: Response = e.value(s, true)?.expect("present");
+    let after: Response = e.value(s)?;
     settled_conflicts(s, e, SIGNIFICANT_RESPONSE_FIELDS)?;
     if crate::model::response_key(&after.item_code, &after.inspector) != e.key {
         return Err(Refusal::new(Rule::Schema, format!("检查项记录 {} 的检查项或检查人不符", e.key)));
@@ -347,7 +346,7 @@ fn interview(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
     if e.replaced() {
         return Err(Refusal::new(Rule::Immutable, format!("询问笔录 {} 被整体替换", e.key)));
     }
-    let after: InterviewRecord = e.value(s, true)?.expect("present");
+    let after: InterviewRecord = e.value(s)?;
     if after.id.to_string() != e.key {
         return Err(Refusal::new(Rule::Schema, format!("询问笔录 {} 的编号不符", e.key)));
     }
@@ -374,7 +373,7 @@ fn evidence(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
     if e.existed() {
         return Err(Refusal::new(Rule::Immutable, format!("证据 {} 的记录不能修改", short(e.key))));
     }
-    let meta: EvidenceMeta = e.value(s, true)?.expect("present");
+    let meta: EvidenceMeta = e.value(s)?;
     if meta.sha256 != e.key {
         return Err(Refusal::new(Rule::Schema, format!("证据 {} 的哈希不符", short(e.key))));
     }
@@ -413,7 +412,7 @@ fn signature(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
         return Err(Refusal::new(Rule::Signing, format!("签字 {} 已固定，不能修改", e.key)));
     }
     s.permit(Action::CollectSignature)?;
-    let entry: SignatureEntry = e.value(s, true)?.expect("present");
+    let entry: SignatureEntry = e.value(s)?;
     presented(s, &entry.record)?;
     let id: Option<String> = hydrate_opt(&s.after, ROOT, "id")?;
     if id.as_deref() != Some(entry.inspection.to_string().as_str()) || entry.id != e.key {
@@ -438,7 +437,7 @@ fn refusal(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
         return Err(Refusal::new(Rule::Signing, format!("拒签记录 {} 已固定，不能修改", e.key)));
     }
     s.permit(Action::CollectSignature)?;
-    let r: SigningRefusal = e.value(s, true)?.expect("present");
+    let r: SigningRefusal = e.value(s)?;
     presented(s, &r.record)?;
     if r.record != e.key {
         return Err(Refusal::new(Rule::Schema, format!("拒签记录 {} 所针对的记录不符", e.key)));
@@ -458,7 +457,7 @@ fn actor(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
     if e.key != s.actor {
         return Err(Refusal::new(Rule::Actor, "不能改写其他设备的登记"));
     }
-    let after: BTreeMap<String, String> = e.value(s, true)?.expect("present");
+    let after: BTreeMap<String, String> = e.value(s)?;
     if !e.existed() {
         if after.get("person").map(String::as_str) != Some(s.author.person.to_string().as_str()) {
             return Err(Refusal::new(Rule::Actor, "设备登记的人员不是本人"));

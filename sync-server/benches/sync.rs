@@ -289,5 +289,83 @@ fn thousand_documents(c: &mut Criterion) {
     println!("throughput: small syncs (digest, 1,000 docs held) {ours:.0} req/s; bare axum + SQLite insert {bare:.0} req/s; ratio {:.2}", ours / bare);
 }
 
-criterion_group!(benches, five_clients, thousand_documents);
+/// Latencies of one device's "nothing new" syncs, sequential, for `secs`.
+fn latencies(b: &Bench, client: &SyncClient, store: &mut Store, token: &str, secs: u64) -> Vec<Duration> {
+    let mut out = Vec::new();
+    let t0 = Instant::now();
+    while t0.elapsed() < Duration::from_secs(secs) {
+        let t = Instant::now();
+        b.rt.block_on(client.sync(store, token)).unwrap();
+        out.push(t.elapsed());
+    }
+    out.sort();
+    out
+}
+
+fn describe(l: &[Duration]) -> String {
+    let at = |q: f64| l[((l.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e3;
+    format!("{} syncs, median {:.2} ms, p99 {:.2} ms, max {:.2} ms", l.len(), at(0.5), at(0.99), at(1.0))
+}
+
+fn under_load(_c: &mut Criterion) {
+    let b = start();
+    let client = SyncClient::new(&b.base).unwrap();
+    let (reader, code) = user(&b, "李明", Role::TeamLead);
+    let mut quiet = Store::open_in_memory().unwrap();
+    let quiet_token = b.rt.block_on(client.enroll(&quiet, &code, "手机")).unwrap().token;
+    let lead = Editor { person: reader.id.parse().unwrap(), name: reader.name.clone(), role: Role::TeamLead };
+    quiet.create_inspection(&inspection(&[member(&reader, true)], None), &lead, ts()).unwrap();
+    b.rt.block_on(client.sync(&mut quiet, &quiet_token)).unwrap();
+    let alone = latencies(&b, &client, &mut quiet, &quiet_token, 5);
+
+    // The busy device: 50 inspections, one new reading in each per sync.
+    let (writer, code) = user(&b, "张伟", Role::TeamLead);
+    let mut busy = Store::open_in_memory().unwrap();
+    let busy_token = b.rt.block_on(client.enroll(&busy, &code, "平板")).unwrap().token;
+    b.rt.block_on(client.sync(&mut busy, &busy_token)).unwrap();
+    let ed = Editor { person: writer.id.parse().unwrap(), name: writer.name.clone(), role: Role::TeamLead };
+    let (colleague, _) = user(&b, "王芳", Role::Inspector);
+    let ids: Vec<InspectionId> = (0..50)
+        .map(|_| {
+            let insp = inspection(&[member(&writer, true), member(&colleague, false)], Some(&b.checklist));
+            busy.create_inspection(&insp, &ed, ts()).unwrap();
+            busy.edit(&insp.id, &ed, &[Edit::SetStatus(InspectionStatus::InProgress)], ts()).unwrap();
+            insp.id
+        })
+        .collect();
+    b.rt.block_on(client.sync(&mut busy, &busy_token)).unwrap();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let pushed = Arc::new(AtomicU64::new(0));
+    let handle = b.rt.handle().clone();
+    let (checklist, base) = (b.checklist.clone(), b.base.clone());
+    let (stop2, pushed2) = (stop.clone(), pushed.clone());
+    let pusher = std::thread::spawn(move || {
+        let client = SyncClient::new(&base).unwrap();
+        let t0 = Instant::now();
+        let mut round = 0usize;
+        while !stop2.load(Ordering::Relaxed) {
+            for id in &ids {
+                let r = response(&checklist, round, ed.person, round as f64);
+                busy.edit(id, &ed, &[Edit::RecordResponse(r)], ts()).unwrap();
+            }
+            handle.block_on(client.sync(&mut busy, &busy_token)).unwrap();
+            pushed2.fetch_add(ids.len() as u64, Ordering::Relaxed);
+            round += 1;
+        }
+        t0.elapsed()
+    });
+    let loaded = latencies(&b, &client, &mut quiet, &quiet_token, 5);
+    stop.store(true, Ordering::Relaxed);
+    let took = pusher.join().unwrap();
+    let changes = pushed.load(Ordering::Relaxed);
+    println!("nothing new, alone: {}", describe(&alone));
+    println!("nothing new, while another device pushes 50-document batches: {}", describe(&loaded));
+    println!(
+        "pushed meanwhile: {changes} changes in {} syncs of 50 documents, {:.0} changes/s (each edited, authorized on the device and on the server, stored)",
+        changes / 50,
+        changes as f64 / took.as_secs_f64()
+    );
+}
+
+criterion_group!(benches, five_clients, thousand_documents, under_load);
 criterion_main!(benches);

@@ -83,6 +83,10 @@ pub enum UploadError {
 #[derive(Debug)]
 pub struct BlobDir {
     root: PathBuf,
+    /// Partial uploads a request is appending to right now: chunks are
+    /// written without the database lock, so two requests of one device
+    /// for one blob must not interleave.
+    busy: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 /// Where an upload stands after a chunk.
@@ -102,7 +106,7 @@ impl BlobDir {
     /// Opens (creating) the directory.
     pub fn open(root: &Path) -> std::io::Result<Self> {
         fs::create_dir_all(root.join("uploads"))?;
-        Ok(BlobDir { root: root.to_path_buf() })
+        Ok(BlobDir { root: root.to_path_buf(), busy: Default::default() })
     }
 
     /// Path of a complete blob.
@@ -131,6 +135,23 @@ impl BlobDir {
         chunk: &[u8],
     ) -> Result<UploadState, UploadError> {
         let part = self.partial(hash, device);
+        if !self.busy.lock().unwrap_or_else(|p| p.into_inner()).insert(part.clone()) {
+            return Err(UploadError::Offset(self.received(hash, device)));
+        }
+        let result = self.append_unshared(hash, device, &part, offset, length, chunk);
+        self.busy.lock().unwrap_or_else(|p| p.into_inner()).remove(&part);
+        result
+    }
+
+    fn append_unshared(
+        &self,
+        hash: &BlobHash,
+        device: &str,
+        part: &Path,
+        offset: u64,
+        length: u64,
+        chunk: &[u8],
+    ) -> Result<UploadState, UploadError> {
         let have = self.received(hash, device);
         if offset != have {
             return Err(UploadError::Offset(have));
@@ -139,7 +160,7 @@ impl BlobDir {
             return Err(UploadError::Length("the chunk runs past the declared length".into()));
         }
         if !chunk.is_empty() {
-            let mut f = OpenOptions::new().create(true).append(true).open(&part)?;
+            let mut f = OpenOptions::new().create(true).append(true).open(part)?;
             f.write_all(chunk)?;
             f.sync_data()?;
         }
@@ -148,16 +169,16 @@ impl BlobDir {
             return Ok(UploadState::Partial(now));
         }
         let mut hasher = Sha256::new();
-        std::io::copy(&mut File::open(&part)?, &mut hasher)?;
+        std::io::copy(&mut File::open(part)?, &mut hasher)?;
         if hex::encode(hasher.finalize()) != hash.0 {
-            fs::remove_file(&part)?;
+            fs::remove_file(part)?;
             return Err(UploadError::HashMismatch);
         }
         let dest = self.path(hash);
         let dir = dest.parent().expect("two levels");
         fs::create_dir_all(dir)?;
-        File::open(&part)?.sync_all()?;
-        fs::rename(&part, &dest)?;
+        File::open(part)?.sync_all()?;
+        fs::rename(part, &dest)?;
         sync_dir(dir)?;
         Ok(UploadState::Complete(length))
     }

@@ -80,44 +80,48 @@ pub async fn upload_chunk(
     state.metrics.bytes_in(body.len() as u64);
     let hash = hash(&raw)?;
     blocking(move || {
-        let mut db = state.lock();
-        let caller = authenticate(&state, &mut *db.sql, &headers)?;
         let offset = number(&headers, UPLOAD_OFFSET)?;
         let length = number(&headers, UPLOAD_LENGTH)?;
         if body.len() > MAX_CHUNK {
             return Err(AppError::TooLarge(format!("chunks are limited to {MAX_CHUNK} bytes")));
         }
+        let caller = authenticate(&state, &mut *state.lock().sql, &headers)?;
         if let Some(declared) = headers.get(CHUNK_SHA256) {
             let actual = BlobHash::of(&body);
             if declared.to_str().ok().and_then(BlobHash::parse).as_ref() != Some(&actual) {
                 return Err(UploadError::ChunkMismatch.into());
             }
         }
-        if let Some(size) = blobs::stored_size(&mut *db.sql, &hash)? {
-            if blobs::may_read_blob(&mut *db.sql, &caller, &hash)? {
-                return Ok(offset_response(StatusCode::CREATED, size, Some(size)));
-            }
-        }
         let now = Timestamp::now().to_string();
-        blobs::begin_upload(
-            &mut *db.sql,
-            &state.blobs,
-            &hash,
-            &caller.device_id,
-            length,
-            &now,
-            state.device_quota.load(std::sync::atomic::Ordering::Relaxed),
-        )?;
+        {
+            let mut db = state.lock();
+            if let Some(size) = blobs::stored_size(&mut *db.sql, &hash)? {
+                if blobs::may_read_blob(&mut *db.sql, &caller, &hash)? {
+                    return Ok(offset_response(StatusCode::CREATED, size, Some(size)));
+                }
+            }
+            blobs::begin_upload(
+                &mut *db.sql,
+                &state.blobs,
+                &hash,
+                &caller.device_id,
+                length,
+                &now,
+                state.device_quota.load(std::sync::atomic::Ordering::Relaxed),
+            )?;
+        }
+        // Writing the chunk, and hashing a whole blob at its end, happen
+        // without the database lock: other devices' syncs go on meanwhile.
         match state.blobs.append(&hash, &caller.device_id, offset, length, &body) {
             Ok(UploadState::Partial(n)) => Ok(offset_response(StatusCode::NO_CONTENT, n, Some(length))),
             Ok(UploadState::Complete(n)) => {
-                blobs::finish_upload(&mut *db.sql, &hash, &caller, n, &now)?;
+                blobs::finish_upload(&mut *state.lock().sql, &hash, &caller, n, &now)?;
                 tracing::info!(blob = %hash.as_str(), bytes = n, device = %caller.device_id, "blob stored");
                 Ok(offset_response(StatusCode::CREATED, n, Some(n)))
             }
             Err(UploadError::HashMismatch) => {
                 tracing::warn!(blob = %hash.as_str(), device = %caller.device_id, "upload did not match its hash");
-                db.sql.execute(
+                state.lock().sql.execute(
                     "DELETE FROM uploads WHERE hash = $1 AND device_id = $2",
                     crate::args![hash.as_str(), &caller.device_id],
                 )?;

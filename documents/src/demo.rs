@@ -1,0 +1,163 @@
+//! A demo inspection built through the real store, the way a team records
+//! one on site: two officers, hazards with their deadlines, and the findings
+//! list signed by both officers and the enterprise's responsible person
+//! (or refused). The CLI's `demo`, the tests and the benchmarks print it.
+
+use chrono::NaiveDate;
+
+use lianjian_core::doc::{Edit, Editor};
+use lianjian_core::import::{fixtures_dir, load_enterprises};
+use lianjian_core::model::signature::SignerRole;
+use lianjian_core::model::*;
+use lianjian_core::rules::permissions::Role;
+use lianjian_core::signing::strokes::Pad;
+use lianjian_core::signing::{RecordRef, Signer, Stroke, StrokePoint};
+use lianjian_core::store::findings::FindingDraft;
+use lianjian_core::store::Store;
+use lianjian_core::Result;
+
+/// The pad the demo signatures are written on.
+pub const PAD: Pad = Pad { width: 400.0, height: 160.0 };
+
+/// A time in China.
+pub fn at(s: &str) -> Timestamp {
+    Timestamp::parse(s).expect("a valid demo time")
+}
+
+/// Handwriting-like strokes, different for each `seed`.
+pub fn handwriting(seed: u32) -> Vec<Stroke> {
+    (0..3)
+        .map(|s| Stroke {
+            points: (0..30)
+                .map(|i| StrokePoint {
+                    x: 30.0 + s as f32 * 110.0 + i as f32 * 3.0,
+                    y: 80.0 + ((i + seed * 7 + s * 3) as f32 * 0.5).sin() * 45.0,
+                    t: s * 700 + i * 9,
+                    pressure: 0.4 + (i % 4) as f32 * 0.1,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The demo team: lead and one inspector, both of 应急管理 with 证号.
+pub struct Team {
+    /// 组长.
+    pub lead: Editor,
+    /// 组员.
+    pub inspector: Editor,
+}
+
+fn member(e: &Editor, role: TeamRole, cert: &str) -> TeamMember {
+    TeamMember {
+        person: e.person,
+        name: e.name.clone(),
+        department: Department::EmergencyManagement,
+        role,
+        certificate_no: Some(cert.into()),
+        qualifications: vec!["hazardous_chemicals".into()],
+    }
+}
+
+/// Hazards as an inspector writes them (description, location, grade,
+/// 整改要求, deadline set by hand).
+const HAZARDS: [(&str, &str, &str, &str); 5] = [
+    ("储罐区防静电接地线断开，接地电阻未检测", "储罐区2号罐", "二级", "立即恢复接地并委托有资质机构检测"),
+    ("危险化学品仓库未设置可燃气体报警装置", "甲类仓库", "二级", "按规范设置可燃气体检测报警装置并联网"),
+    ("特种作业人员未持证上岗（电工一名）", "配电室", "三级", "安排持证电工作业，组织取证培训"),
+    ("应急预案未按规定组织演练", "安全管理部", "三级", "制定年度演练计划并组织一次综合演练"),
+    ("反应釜安全阀超期未校验", "生产车间一楼", "一级", "立即停用反应釜，安全阀校验合格后方可使用"),
+];
+
+/// A store in `dir` holding an inspection of the first fixture enterprise
+/// with `findings` hazards (cycling through five kinds), presented for
+/// signature.
+pub fn inspection(dir: &std::path::Path, findings: usize) -> Result<(Store, Inspection, Team)> {
+    std::fs::create_dir_all(dir)?;
+    let mut store = Store::open(&dir.join("device.db"))?;
+    let enterprise = load_enterprises(&fixtures_dir().join("enterprises.json"))?
+        .into_iter()
+        .next()
+        .expect("fixtures hold enterprises");
+    let team = Team {
+        lead: Editor { person: PersonId::new(), name: "陈立新".into(), role: Role::TeamLead },
+        inspector: Editor { person: PersonId::new(), name: "王芳".into(), role: Role::Inspector },
+    };
+    let created = at("2026-03-17T16:00:00+08:00");
+    store.put_enterprise(&enterprise, created)?;
+    let members =
+        [member(&team.lead, TeamRole::Lead, "42120001"), member(&team.inspector, TeamRole::Inspector, "42120017")];
+    let insp = Inspection::planned(&enterprise, vec![], &members, "three-level", created);
+    store.create_inspection(&insp, &team.lead, created)?;
+    store.edit(
+        &insp.id,
+        &team.lead,
+        &[Edit::SetStatus(InspectionStatus::InProgress)],
+        at("2026-03-18T09:00:00+08:00"),
+    )?;
+    for i in 0..findings {
+        let (description, location, grade, requirement) = HAZARDS[i % HAZARDS.len()];
+        let description =
+            if i < HAZARDS.len() { description.to_string() } else { format!("{description}（第{}处）", i + 1) };
+        let major = grade == "一级";
+        let draft = FindingDraft {
+            description,
+            location: location.into(),
+            item_code: None,
+            grade: grade.into(),
+            requirement: requirement.into(),
+            immediate_measure: major.then_some(ImmediateMeasure::StopUsingEquipment),
+            deadline_override: (grade == "三级" && i % 2 == 0)
+                .then(|| (NaiveDate::from_ymd_opt(2026, 3, 22).expect("a date"), "企业申请，检查组同意".into())),
+        };
+        let when = at(&format!("2026-03-18T10:{:02}:00+08:00", i % 60));
+        store.add_finding(&insp.id, &team.inspector, draft, when)?;
+    }
+    store.edit(
+        &insp.id,
+        &team.lead,
+        &[Edit::SetStatus(InspectionStatus::AwaitingSignature)],
+        at("2026-03-18T11:30:00+08:00"),
+    )?;
+    let insp = store.inspection(&insp.id)?;
+    Ok((store, insp, team))
+}
+
+/// Signs `record` by both officers and, unless `refuse` is given, the
+/// responsible person; with `refuse`, records the refusal and its reason.
+pub fn sign(store: &mut Store, insp: &Inspection, team: &Team, record: &RecordRef, refuse: Option<&str>) -> Result<()> {
+    let officer = |e: &Editor| Signer { name: e.name.clone(), role: SignerRole::Inspector, person: Some(e.person) };
+    if let Some(reason) = refuse {
+        store.refuse_to_sign(&insp.id, &team.inspector, record, reason, at("2026-03-18T11:40:00+08:00"))?;
+    } else {
+        let responsible = Signer { name: "袁海燕".into(), role: SignerRole::ResponsiblePerson, person: None };
+        store.sign_record(
+            &insp.id,
+            &team.inspector,
+            record,
+            responsible,
+            &handwriting(1),
+            PAD,
+            at("2026-03-18T11:41:00+08:00"),
+        )?;
+    }
+    store.sign_record(
+        &insp.id,
+        &team.inspector,
+        record,
+        officer(&team.inspector),
+        &handwriting(2),
+        PAD,
+        at("2026-03-18T11:42:00+08:00"),
+    )?;
+    store.sign_record(
+        &insp.id,
+        &team.lead,
+        record,
+        officer(&team.lead),
+        &handwriting(3),
+        PAD,
+        at("2026-03-18T11:43:00+08:00"),
+    )?;
+    Ok(())
+}

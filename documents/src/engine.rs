@@ -1,0 +1,132 @@
+//! The engine: picks the template version in force, lays the form out with
+//! Typst and writes the PDF (fonts subset and embedded, text extractable,
+//! the same bytes for the same record and template), and rasterises a page
+//! for the app's preview.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate, Timelike};
+use serde_json::{json, Value};
+use typst::foundations::{Datetime, Smart};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, Timestamp};
+
+use lianjian_core::model::Department;
+
+use crate::error::{Error, Result};
+use crate::fonts::FontSet;
+use crate::forms::FormKind;
+use crate::templates::Templates;
+use crate::world::FormWorld;
+
+/// A form filled from a record, ready to lay out.
+#[derive(Clone, Debug)]
+pub struct FormData {
+    /// Which form.
+    pub kind: FormKind,
+    /// The office whose templates apply ("" for the bundled default only).
+    pub office: String,
+    /// The department issuing it (its 机关名称 and 代字 are printed).
+    pub department: Department,
+    /// The document's date: selects the template version in force.
+    pub date: NaiveDate,
+    /// When it was issued (the PDF's creation time, China time).
+    pub issued_at: chrono::DateTime<chrono::FixedOffset>,
+    /// A stable id of this document (the PDF's identifier).
+    pub ident: String,
+    /// The form's fields, read by the template as `data`.
+    pub data: Value,
+    /// Images the data names (signature PNGs, the QR code), by path.
+    pub images: BTreeMap<String, Vec<u8>>,
+}
+
+/// A laid-out document.
+pub struct Rendered {
+    /// The pages, for previews.
+    pub document: PagedDocument,
+    /// The PDF bytes.
+    pub pdf: Vec<u8>,
+}
+
+impl Rendered {
+    /// Pages.
+    pub fn pages(&self) -> usize {
+        self.document.pages().len()
+    }
+
+    /// Page `index` (0-based) as PNG at `pixels_per_pt` (2.0 is 144 dpi).
+    pub fn page_png(&self, index: usize, pixels_per_pt: f32) -> Result<Vec<u8>> {
+        let page = self.document.pages().get(index).ok_or_else(|| Error::Pdf(format!("没有第 {} 页", index + 1)))?;
+        let options = typst_render::RenderOptions { pixel_per_pt: (pixels_per_pt as f64).into(), ..Default::default() };
+        typst_render::render(page, &options).encode_png().map_err(|e| Error::Pdf(e.to_string()))
+    }
+}
+
+/// Fonts, templates and Typst's standard library, loaded once.
+pub struct Engine {
+    library: LazyHash<Library>,
+    fonts: FontSet,
+    templates: Templates,
+}
+
+impl Engine {
+    /// An engine with these fonts and templates.
+    pub fn new(fonts: FontSet, templates: Templates) -> Self {
+        Engine { library: LazyHash::new(Library::default()), fonts, templates }
+    }
+
+    /// The templates held.
+    pub fn templates(&self) -> &Templates {
+        &self.templates
+    }
+
+    /// The fonts held.
+    pub fn fonts(&self) -> &FontSet {
+        &self.fonts
+    }
+
+    /// Lays out `form` with the template version in force on its date and
+    /// writes the PDF.
+    pub fn render(&self, form: &FormData) -> Result<Rendered> {
+        let set = self.templates.select(&form.office, form.kind, form.date)?;
+        let issuer = set.issuer(&form.department)?;
+        let main = &set.manifest.forms[form.kind.code()];
+        let data = json!({
+            "issuer": issuer,
+            "fonts": set.manifest.fonts,
+            "kind": form.kind.code(),
+            "title": form.kind.title(),
+            "form": form.data,
+        });
+        let mut files = form.images.clone();
+        files.insert("/data.json".into(), serde_json::to_vec(&data).expect("JSON values serialize"));
+        let d = form.issued_at;
+        let today = Datetime::from_ymd(d.year(), d.month() as u8, d.day() as u8).expect("a valid date");
+        let world = FormWorld::new(&self.library, &self.fonts, main, &set.files, files, today);
+        let warned = typst::compile::<PagedDocument>(&world);
+        let document = warned.output.map_err(|errors| {
+            Error::Layout(errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("；"))
+        })?;
+        let when = Datetime::from_ymd_hms(
+            d.year(),
+            d.month() as u8,
+            d.day() as u8,
+            d.hour() as u8,
+            d.minute() as u8,
+            d.second() as u8,
+        )
+        .expect("a valid time");
+        let offset = d.offset().local_minus_utc() / 60;
+        let options = PdfOptions {
+            ident: Smart::Custom(form.ident.clone()),
+            timestamp: Timestamp::new_local(when, offset),
+            ..Default::default()
+        };
+        let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| {
+            Error::Pdf(errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("；"))
+        })?;
+        Ok(Rendered { document, pdf })
+    }
+}

@@ -73,6 +73,16 @@ const HAZARDS: [(&str, &str, &str, &str); 5] = [
 /// with `findings` hazards (cycling through five kinds), presented for
 /// signature.
 pub fn inspection(dir: &std::path::Path, findings: usize) -> Result<(Store, Inspection, Team)> {
+    let (store, insp, team, _) = inspection_with_interview(dir, findings, 0)?;
+    Ok((store, insp, team))
+}
+
+/// [`inspection`], with an interview of `pairs` questions (none if 0).
+pub fn inspection_with_interview(
+    dir: &std::path::Path,
+    findings: usize,
+    pairs: usize,
+) -> Result<(Store, Inspection, Team, Option<InterviewId>)> {
     std::fs::create_dir_all(dir)?;
     let mut store = Store::open(&dir.join("device.db"))?;
     let enterprise = load_enterprises(&fixtures_dir().join("enterprises.json"))?
@@ -113,6 +123,7 @@ pub fn inspection(dir: &std::path::Path, findings: usize) -> Result<(Store, Insp
         let when = at(&format!("2026-03-18T10:{:02}:00+08:00", i % 60));
         store.add_finding(&insp.id, &team.inspector, draft, when)?;
     }
+    let interview = if pairs > 0 { Some(interview(&mut store, &insp, &team, pairs)?) } else { None };
     store.edit(
         &insp.id,
         &team.lead,
@@ -120,7 +131,7 @@ pub fn inspection(dir: &std::path::Path, findings: usize) -> Result<(Store, Insp
         at("2026-03-18T11:30:00+08:00"),
     )?;
     let insp = store.inspection(&insp.id)?;
-    Ok((store, insp, team))
+    Ok((store, insp, team, interview))
 }
 
 /// Signs `record` by both officers and, unless `refuse` is given, the
@@ -159,5 +170,55 @@ pub fn sign(store: &mut Store, insp: &Inspection, team: &Team, record: &RecordRe
         PAD,
         at("2026-03-18T11:43:00+08:00"),
     )?;
+    Ok(())
+}
+
+/// Adds an interview of the enterprise's safety manager by both officers
+/// with `pairs` questions and answers, signed by all three.
+pub fn interview(store: &mut Store, insp: &Inspection, team: &Team, pairs: usize) -> Result<InterviewId> {
+    const QA: [(&str, &str); 4] = [
+        ("你在单位担任什么职务，负责哪些工作？", "我是安全管理员，负责日常安全检查、隐患排查和员工安全培训。"),
+        (
+            "储罐区防静电接地线断开的情况你是否知道？什么时候发现的？",
+            "上周巡检时发现过一次，已经报告给车间主任，但还没有安排维修。",
+        ),
+        (
+            "单位是否制定了隐患排查治理制度？是否建立了隐患台账？",
+            "制定了制度，台账由我负责登记，最近两个月登记不及时。",
+        ),
+        ("单位今年组织过几次应急演练？有没有记录？", "今年只在三月份组织过一次消防疏散演练，有签到表和照片。"),
+    ];
+    let id = InterviewId::new();
+    let record = InterviewRecord {
+        id,
+        interviewee: Interviewee {
+            name: "董秀英".into(),
+            id_number: "421202198805126624".into(),
+            position: "安全管理员".into(),
+            phone: "15455921587".into(),
+        },
+        interviewers: vec![team.lead.person, team.inspector.person],
+        place: "企业会议室".into(),
+        started_at: at("2026-03-18T10:00:00+08:00"),
+        qa: (0..pairs)
+            .map(|i| {
+                let (q, a) = QA[i % QA.len()];
+                QuestionAnswer { question: q.into(), answer: a.into() }
+            })
+            .collect(),
+    };
+    store.edit(&insp.id, &team.lead, &[Edit::AddInterview(record)], at("2026-03-18T10:30:00+08:00"))?;
+    Ok(id)
+}
+
+/// Signs interview `id`: the interviewee, then both interviewers.
+pub fn sign_interview(store: &mut Store, insp: &Inspection, team: &Team, id: InterviewId) -> Result<()> {
+    let record = RecordRef::Interview(id);
+    let who = Signer { name: "董秀英".into(), role: SignerRole::Interviewee, person: None };
+    store.sign_record(&insp.id, &team.lead, &record, who, &handwriting(4), PAD, at("2026-03-18T11:44:00+08:00"))?;
+    for (e, seed) in [(&team.lead, 5), (&team.inspector, 6)] {
+        let s = Signer { name: e.name.clone(), role: SignerRole::Inspector, person: Some(e.person) };
+        store.sign_record(&insp.id, e, &record, s, &handwriting(seed), PAD, at("2026-03-18T11:45:00+08:00"))?;
+    }
     Ok(())
 }

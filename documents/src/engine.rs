@@ -91,7 +91,13 @@ impl Engine {
     /// writes the PDF.
     pub fn render(&self, form: &FormData) -> Result<Rendered> {
         let set = self.templates.select(&form.office, form.kind, form.date)?;
-        let issuer = set.issuer(&form.department)?;
+        // A 隐患清单 is not issued in a department's name: it may list one
+        // the template set has no parameters for.
+        let issuer = match set.issuer(&form.department) {
+            Ok(i) => json!(i),
+            Err(_) if form.kind == FormKind::HazardList => Value::Null,
+            Err(e) => return Err(e),
+        };
         let main = &set.manifest.forms[form.kind.code()];
         let data = json!({
             "issuer": issuer,

@@ -80,6 +80,28 @@ fn stroke_png(strokes_text: &str) -> Result<Vec<u8>> {
     Ok(strokes::render_png(&strokes, Pad { width: w, height: h }, 3.0)?)
 }
 
+/// Blocks to be signed by hand on paper: the officers' names and 证号 on
+/// empty lines (the 复查意见书 and the 送达回执 are signed when they are
+/// handed over, not with the record they derive from), keeping the
+/// record's refusal, if any, for a 留置送达.
+pub fn unsigned(inspection: &Inspection, record: &RecordRef) -> Blocks {
+    let mut officers: Vec<Line> = inspection
+        .team
+        .values()
+        .filter(|m| m.is_enforcement_officer())
+        .take(2)
+        .map(|m| Line { name: m.name.clone(), cert: m.certificate_no.clone(), image: None, at: None })
+        .collect();
+    while officers.len() < 2 {
+        officers.push(Line { name: String::new(), cert: None, image: None, at: None });
+    }
+    let refusal = inspection
+        .refusals
+        .get(&record.code())
+        .map(|r| RefusalBlock { reason: r.reason.clone(), at: print_time(&r.recorded_at) });
+    Blocks { officers, party: None, refusal, witnesses: vec![], signed: false }
+}
+
 /// The blocks of `record`, adding the stroke images to `images`. Only
 /// signatures of this record count; each must verify and still match the
 /// live record.

@@ -132,6 +132,12 @@ impl TemplateSet {
         let files = [
             ("common.typ", include_str!("../templates/default/common.typ")),
             ("order.typ", include_str!("../templates/default/order.typ")),
+            ("site_record.typ", include_str!("../templates/default/site_record.typ")),
+            ("decision.typ", include_str!("../templates/default/decision.typ")),
+            ("review.typ", include_str!("../templates/default/review.typ")),
+            ("interview.typ", include_str!("../templates/default/interview.typ")),
+            ("receipt.typ", include_str!("../templates/default/receipt.typ")),
+            ("hazard_list.typ", include_str!("../templates/default/hazard_list.typ")),
         ];
         let files = files.into_iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
         Self::new(include_str!("../templates/default/manifest.toml"), files).expect("the bundled templates are valid")

@@ -4,7 +4,13 @@
 
 use serde::Serialize;
 
+pub mod decision;
+pub mod hazard_list;
+pub mod interview;
 pub mod order;
+pub mod receipt;
+pub mod review;
+pub mod site_record;
 
 /// A kind of enforcement document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

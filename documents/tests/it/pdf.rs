@@ -4,6 +4,8 @@
 //! and a record changed after signing refused.
 
 use lianjian_core::doc::{Edit, FindingField};
+use lianjian_core::signing::RecordRef;
+use lianjian_documents::render::Context;
 use lianjian_documents::{render_inspection, Error, FormKind};
 
 use crate::support::{engine, poppler, request, signed};
@@ -17,13 +19,17 @@ fn scheme() -> lianjian_core::rules::grades::GradeScheme {
     lianjian_core::rules::grades::GradeScheme::three_level()
 }
 
+fn ctx() -> Context {
+    Context { scheme: scheme(), enterprise: None }
+}
+
 #[test]
 fn an_order_is_a4_with_embedded_fonts_and_extractable_text() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, insp) = signed(dir.path(), 5, None);
     let doc = store.inspection_doc(&insp.id).unwrap();
     let req = request(FormKind::RectificationOrder, "（咸安）应急责改〔2026〕12号");
-    let out = render_inspection(engine(), doc.automerge(), &scheme(), &req).unwrap();
+    let out = render_inspection(engine(), doc.automerge(), &ctx(), &req).unwrap();
 
     let info = poppler("pdfinfo", &[], &out.pdf);
     assert!(info.contains("595.276 x 841.89 pts (A4)"), "{info}");
@@ -78,11 +84,11 @@ fn the_same_record_and_template_give_the_same_bytes() {
     let (mut store, insp) = signed(dir.path(), 3, None);
     let doc = store.inspection_doc(&insp.id).unwrap();
     let req = request(FormKind::RectificationOrder, "（咸安）应急责改〔2026〕3号");
-    let a = render_inspection(engine(), doc.automerge(), &scheme(), &req).unwrap();
-    let b = render_inspection(engine(), doc.automerge(), &scheme(), &req).unwrap();
+    let a = render_inspection(engine(), doc.automerge(), &ctx(), &req).unwrap();
+    let b = render_inspection(engine(), doc.automerge(), &ctx(), &req).unwrap();
     assert_eq!(a.pdf, b.pdf);
     let other = request(FormKind::RectificationOrder, "（咸安）应急责改〔2026〕4号");
-    let c = render_inspection(engine(), doc.automerge(), &scheme(), &other).unwrap();
+    let c = render_inspection(engine(), doc.automerge(), &ctx(), &other).unwrap();
     assert_ne!(a.pdf, c.pdf, "the number is printed");
 }
 
@@ -92,7 +98,7 @@ fn a_refusal_prints_its_reason_time_and_attesting_officers_and_long_lists_flow_o
     let (mut store, insp) = signed(dir.path(), 24, Some("企业负责人对隐患等级有异议，拒绝签字"));
     let doc = store.inspection_doc(&insp.id).unwrap();
     let req = request(FormKind::RectificationOrder, "（咸安）应急责改〔2026〕13号");
-    let out = render_inspection(engine(), doc.automerge(), &scheme(), &req).unwrap();
+    let out = render_inspection(engine(), doc.automerge(), &ctx(), &req).unwrap();
     assert!(out.pages() >= 3, "{} pages", out.pages());
     let text = poppler("pdftotext", &[], &out.pdf);
     assert!(text.contains("拒绝签字"), "{text}");
@@ -132,11 +138,99 @@ fn a_record_changed_after_signing_is_not_printed_as_signed() {
         .unwrap();
     let doc = store.inspection_doc(&insp.id).unwrap();
     let req = request(FormKind::RectificationOrder, "（咸安）应急责改〔2026〕5号");
-    match render_inspection(engine(), doc.automerge(), &scheme(), &req) {
+    match render_inspection(engine(), doc.automerge(), &ctx(), &req) {
         Err(Error::ChangedAfterSigning { record, changes }) => {
             assert_eq!(record, "隐患清单");
             assert!(changes.iter().any(|c| c.contains("签字后改写")), "{changes:?}");
         }
         other => panic!("expected a refusal to print, got {:?}", other.map(|r| r.pages())),
+    }
+}
+
+/// Every form of one signed inspection with an interview, as text.
+fn every_form() -> Vec<(FormKind, String, usize)> {
+    use lianjian_core::model::Department;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, insp, team, interview) =
+        lianjian_documents::demo::inspection_with_interview(dir.path(), 5, 40).unwrap();
+    for record in [RecordRef::Findings, RecordRef::SiteRecord] {
+        lianjian_documents::demo::sign(&mut store, &insp, &team, &record, None).unwrap();
+    }
+    lianjian_documents::demo::sign_interview(&mut store, &insp, &team, interview.unwrap()).unwrap();
+    let ctx = Context { scheme: scheme(), enterprise: Some(store.enterprise(&insp.enterprise).unwrap()) };
+    let doc = store.inspection_doc(&insp.id).unwrap();
+    let mut out = vec![];
+    for kind in FormKind::ALL {
+        let mut req = request(kind, "（咸安）应急责改〔2026〕12号");
+        req.number = kind.category().map(|c| format!("（咸安）应急{c}〔2026〕12号"));
+        req.interview = interview;
+        req.origin = Some(("（咸安）应急责改〔2026〕12号".into(), req.date));
+        req.delivered = vec!["责令限期整改指令书 （咸安）应急责改〔2026〕12号".into()];
+        req.department = Department::EmergencyManagement;
+        let r = render_inspection(engine(), doc.automerge(), &ctx, &req).unwrap();
+        out.push((kind, poppler("pdftotext", &[], &r.pdf), r.pages()));
+    }
+    out
+}
+
+#[test]
+fn every_form_prints_its_own_fields() {
+    for (kind, text, pages) in every_form() {
+        let flat = squash(&text);
+        assert!(flat.contains(kind.title()), "{kind:?}: {text}");
+        let expected: &[&str] = match kind {
+            FormKind::SiteRecord => &[
+                "（咸安）应急检记〔2026〕12号",
+                "法定代表人（负责人）：袁海燕",
+                "我们是咸宁市咸安区应急管理局行政执法人员",
+                "证件号码为42120001、42120017",
+                "检查情况：",
+                "发现事故隐患5项",
+                "被检查单位现场负责人（签名）",
+            ],
+            FormKind::OnSiteDecision => &[
+                "（咸安）应急现决〔2026〕12号",
+                "发现你单位有下列违法违规行为和事故隐患",
+                "反应釜安全阀超期未校验",
+                "第六十五条",
+                "停止使用相关设施、设备",
+                "本决定不停止执行",
+            ],
+            FormKind::RectificationOrder => &["（咸安）应急责改〔2026〕12号", "现责令你单位对上述第"],
+            FormKind::ReviewOpinion => &[
+                "（咸安）应急复查〔2026〕12号",
+                "作出了责令限期整改的决定［（咸安）应急责改〔2026〕12号］",
+                "已整改合格：",
+                "未整改合格：",
+                "一份交被复查单位",
+            ],
+            FormKind::Interview => &[
+                "询问地点：企业会议室",
+                "被询问人姓名：董秀英",
+                "您有如实回答问题的义务",
+                "问：你在单位担任什么职务",
+                "答：我是安全管理员",
+                "以上笔录我已看过，和我说的一样。",
+            ],
+            FormKind::ServiceReceipt => {
+                &["送达文书名称及文号", "责令限期整改指令书（咸安）应急责改〔2026〕12号", "直接送达"]
+            }
+            FormKind::HazardList => &["联合检查隐患清单", "移交应急管理部门", "不作为联合检查组的执法文书"],
+        };
+        for e in expected {
+            assert!(flat.contains(&squash(e)), "{kind:?} lacks {e:?}:\n{text}");
+        }
+        match kind {
+            // Not an enforcement document: no number, no seal, no remedy.
+            FormKind::HazardList => {
+                assert!(!flat.contains("印章") && !flat.contains("行政复议") && !flat.contains("〔2026〕"), "{text}")
+            }
+            // Three pages or more of questions, each page but the last signed.
+            FormKind::Interview => {
+                assert!(pages >= 3, "{pages} pages");
+                assert_eq!(flat.matches("被询问人（签名）").count(), pages, "{text}");
+            }
+            _ => {}
+        }
     }
 }

@@ -21,14 +21,7 @@ pub fn engine() -> &'static Engine {
 /// A request for `kind` numbered `number`, issued on 2026-03-18.
 pub fn request(kind: FormKind, number: &str) -> Request {
     let issued_at = chrono::DateTime::parse_from_rfc3339("2026-03-18T11:50:00+08:00").unwrap();
-    Request {
-        kind,
-        number: Some(number.into()),
-        department: Department::EmergencyManagement,
-        office: String::new(),
-        date: issued_at.date_naive(),
-        issued_at,
-    }
+    Request { number: Some(number.into()), ..Request::new(kind, Department::EmergencyManagement, issued_at) }
 }
 
 /// A demo inspection with `findings` hazards, its findings list signed (or refused).

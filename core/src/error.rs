@@ -130,6 +130,9 @@ pub enum Error {
     /// File system access failed.
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
+    /// A document number cannot be given or accepted.
+    #[error("{0}")]
+    Numbering(#[from] crate::numbering::NumberingError),
 }
 
 macro_rules! boxed_from {

@@ -9,6 +9,7 @@ pub mod error;
 pub mod evidence;
 pub mod import;
 pub mod model;
+pub mod numbering;
 pub mod office;
 pub mod rules;
 pub mod signing;

@@ -13,6 +13,7 @@ pub mod error;
 pub mod limits;
 pub mod metrics;
 pub mod migrations;
+pub mod numbers;
 pub mod office;
 pub mod routes;
 pub mod seed;

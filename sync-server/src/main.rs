@@ -130,6 +130,11 @@ enum Command {
         #[arg(long, default_value_t = 30)]
         days: u64,
     },
+    /// Sets how many document numbers a device receives per block.
+    NumberBlockSize {
+        /// Numbers per block (1 to 1000).
+        size: u32,
+    },
     /// The audit trail: check its hash chain, or search it.
     Audit {
         #[command(subcommand)]
@@ -336,6 +341,12 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let state = AppState::open(&config)?;
             let (blobs, partial) = expire(&state, days)?;
             println!("removed {blobs} unreferenced blobs and {partial} stale partial uploads");
+        }
+        Command::NumberBlockSize { size } => {
+            let state = AppState::open(&config)?;
+            lianjian_sync_server::numbers::set_block_size(&mut *state.lock().sql, size).map_err(|e| e.to_string())?;
+            audit(&state, "setting", None, None, format!("文书编号段大小：{size}"))?;
+            println!("document number blocks hold {size} numbers from now on");
         }
         Command::Audit { command } => {
             let state = AppState::open(&config)?;

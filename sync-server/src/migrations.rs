@@ -222,6 +222,40 @@ ALTER TABLE doc_access ADD COLUMN grid TEXT;
     Migration::Shared("ALTER TABLE devices ADD COLUMN last_addr TEXT;"),
     // 11: the revision each document last changed at (cached digests).
     Migration::Shared("ALTER TABLE doc_access ADD COLUMN rev BIGINT NOT NULL DEFAULT 0;"),
+    // 12: document numbers: blocks granted to devices, the ledger they
+    // report back, and the office's settings (the block size).
+    Migration::Shared(
+        r#"
+CREATE TABLE number_blocks (
+    department TEXT NOT NULL,
+    form       TEXT NOT NULL,
+    year       BIGINT NOT NULL,
+    start_seq  BIGINT NOT NULL,
+    end_seq    BIGINT NOT NULL,
+    device_id  TEXT NOT NULL,
+    user_id    TEXT NOT NULL,
+    granted_at TEXT NOT NULL,
+    PRIMARY KEY (department, form, year, start_seq)
+);
+CREATE TABLE number_uses (
+    department  TEXT NOT NULL,
+    form        TEXT NOT NULL,
+    year        BIGINT NOT NULL,
+    seq         BIGINT NOT NULL,
+    document    TEXT NOT NULL,
+    by_person   TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    voided      TEXT,
+    device_id   TEXT NOT NULL,
+    reported_at TEXT NOT NULL,
+    PRIMARY KEY (department, form, year, seq)
+);
+CREATE TABLE settings (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"#,
+    ),
 ];
 
 /// The schema version this build writes.

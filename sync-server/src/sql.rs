@@ -140,6 +140,14 @@ impl Row {
             _ => Err(DbError::Type { column: i, expected: "an integer" }),
         }
     }
+    /// A nullable integer column.
+    pub fn opt_int(&self, i: usize) -> Result<Option<i64>, DbError> {
+        match self.get(i) {
+            Value::Int(n) => Ok(Some(*n)),
+            Value::Null => Ok(None),
+            _ => Err(DbError::Type { column: i, expected: "an integer" }),
+        }
+    }
     /// A bytes column.
     pub fn bytes(&self, i: usize) -> Result<Vec<u8>, DbError> {
         match self.get(i) {

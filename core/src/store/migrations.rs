@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("006_deadlines", include_str!("migrations/006_deadlines.sql")),
     ("007_office", include_str!("migrations/007_office.sql")),
     ("008_refusals", include_str!("migrations/008_refusals.sql")),
+    ("009_numbers", include_str!("migrations/009_numbers.sql")),
 ];
 
 /// The schema version this build writes.

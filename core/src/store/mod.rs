@@ -13,6 +13,7 @@ pub mod chunks;
 pub mod evidence;
 pub mod findings;
 pub mod migrations;
+pub mod numbers;
 mod office;
 pub mod projections;
 mod refusals;

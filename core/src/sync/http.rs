@@ -43,6 +43,9 @@ pub struct SyncClient {
 struct ErrorBody {
     error: String,
     message: String,
+    /// What exactly was wrong, for client errors.
+    #[serde(default)]
+    detail: Option<String>,
 }
 
 impl SyncClient {
@@ -91,7 +94,10 @@ impl SyncClient {
     /// Turns a refusal into the core's error (the server's JSON body, if any).
     pub(super) fn refusal(status: reqwest::StatusCode, body: &[u8]) -> Error {
         let message = serde_json::from_slice::<ErrorBody>(body)
-            .map(|b| format!("{}: {}", b.error, b.message))
+            .map(|b| match b.detail {
+                Some(d) if !d.is_empty() => format!("{}: {}（{d}）", b.error, b.message),
+                _ => format!("{}: {}", b.error, b.message),
+            })
             .unwrap_or_else(|_| status.to_string());
         match status.as_u16() {
             401 => Error::Unauthorized(message),
@@ -102,7 +108,7 @@ impl SyncClient {
         }
     }
 
-    async fn post(
+    pub(super) async fn post(
         &self,
         path: &str,
         token: Option<&str>,

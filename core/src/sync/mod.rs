@@ -13,6 +13,7 @@ pub mod blobs;
 pub mod client;
 pub mod digest;
 pub mod http;
+pub mod numbers;
 pub mod serve;
 pub mod wire;
 

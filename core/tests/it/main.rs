@@ -8,6 +8,7 @@ mod durability;
 mod evidence;
 mod flow;
 mod merge_props;
+mod numbering;
 mod rules;
 mod signing;
 mod support;

@@ -5,6 +5,7 @@ mod auth;
 mod blobs;
 mod enroll;
 mod health;
+mod numbers;
 mod sync;
 
 pub use blobs::{UPLOAD_LENGTH, UPLOAD_OFFSET};
@@ -30,6 +31,8 @@ pub const ROUTES: &[&str] = &[
     "/v1/sync/digest",
     "/v1/sync/heads",
     "/v1/sync/batch",
+    "/v1/numbers/blocks",
+    "/v1/numbers/uses",
     "/v1/uploads/{hash}",
     "/v1/blobs/{hash}",
 ];
@@ -47,6 +50,8 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/v1/sync/digest", post(sync::digest))
         .route("/v1/sync/heads", post(sync::heads))
         .route("/v1/sync/batch", post(sync::batch))
+        .route("/v1/numbers/blocks", post(numbers::block))
+        .route("/v1/numbers/uses", post(numbers::uses))
         .route("/v1/uploads/{hash}", head(blobs::upload_status).patch(blobs::upload_chunk))
         .route("/v1/blobs/{hash}", get(blobs::download))
         .layer(DefaultBodyLimit::max(MAX_BODY))

@@ -7,6 +7,7 @@ mod blobs;
 mod faults;
 mod flow;
 mod jurisdiction;
+mod numbers;
 mod office_data;
 mod probes;
 mod signing;

@@ -64,6 +64,14 @@ pub enum ApiError {
         /// Why, in Chinese (safe to show).
         reason: String,
     },
+    /// A document could not be printed (no template in force, a record
+    /// changed after signing, no number left, a form the record lacks
+    /// data for); the reason is in Chinese and safe to show.
+    #[error("document: {reason}")]
+    Document {
+        /// Why.
+        reason: String,
+    },
     /// The operation was interrupted by `interrupt()`.
     #[error("interrupted")]
     Interrupted,
@@ -92,7 +100,17 @@ impl From<Core> for ApiError {
             Core::Network(reason) => ApiError::Network { reason },
             Core::Unauthorized(_) => ApiError::Unauthorized,
             Core::Evidence(e) => ApiError::InvalidEvidence { reason: e.to_string() },
+            Core::Numbering(n) => ApiError::Document { reason: n.to_string() },
             other => ApiError::Storage { reason: other.to_string() },
+        }
+    }
+}
+
+impl From<lianjian_documents::Error> for ApiError {
+    fn from(e: lianjian_documents::Error) -> Self {
+        match e {
+            lianjian_documents::Error::Core(c) => c.into(),
+            other => ApiError::Document { reason: other.to_string() },
         }
     }
 }

@@ -11,6 +11,7 @@ uniffi::setup_scaffolding!();
 
 mod catalog;
 mod conflicts;
+mod documents;
 mod error;
 mod evidence;
 mod inspection;

@@ -93,7 +93,7 @@ pub trait SyncListener: Send + Sync {
 /// The device's connection to one sync server.
 #[derive(uniffi::Object)]
 pub struct SyncEngine {
-    client: SyncClient,
+    pub(crate) client: SyncClient,
     interrupted: AtomicBool,
 }
 

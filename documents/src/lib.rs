@@ -9,13 +9,18 @@
 //! - [`engine`]: layout, PDF and page previews;
 //! - [`forms`]: one module per form, filled from an inspection;
 //! - [`signatures`]: signature and refusal blocks from the frozen records;
-//! - [`render`]: from a stored inspection to a document.
+//! - [`render`]: from a stored inspection to a document;
+//! - [`ledger`]: the office's 隐患台账 as xlsx;
+//! - [`device`]: printing on the device (numbers from its blocks, PDF and
+//!   preview files) and checking a printed copy.
 
 pub mod demo;
+pub mod device;
 pub mod engine;
 pub mod error;
 pub mod fonts;
 pub mod forms;
+pub mod ledger;
 pub mod qr;
 pub mod render;
 pub mod signatures;

@@ -31,6 +31,14 @@ pub struct Issuer {
     pub court: String,
 }
 
+impl Issuer {
+    /// A document number as printed: `（咸安）应急责改〔2026〕12号`; none for
+    /// forms without a number.
+    pub fn number(&self, kind: FormKind, year: i32, seq: u32) -> Option<String> {
+        kind.category().map(|c| format!("（{}）{}{}〔{}〕{}号", self.code, self.prefix, c, year, seq))
+    }
+}
+
 /// The fonts a set's forms are set in, by family, in fallback order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -10,6 +10,7 @@ pub mod blobs;
 pub mod db;
 pub mod docs;
 pub mod error;
+pub mod export;
 pub mod limits;
 pub mod metrics;
 pub mod migrations;

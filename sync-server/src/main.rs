@@ -130,6 +130,11 @@ enum Command {
         #[arg(long, default_value_t = 30)]
         days: u64,
     },
+    /// Exports the office's records.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
     /// Sets how many document numbers a device receives per block.
     NumberBlockSize {
         /// Numbers per block (1 to 1000).
@@ -139,6 +144,28 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// The 隐患台账 as xlsx, with the 文书登记 sheet of document numbers.
+    Ledger {
+        /// Where to write the workbook.
+        #[arg(long)]
+        out: PathBuf,
+        /// Hazards found on or after this date (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        /// Hazards found on or before this date.
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
+        /// Only this responsible department (code, e.g. emergency_management).
+        #[arg(long)]
+        department: Option<String>,
+        /// Only this status (open, rectifying, awaiting_reinspection, closed, reopened).
+        #[arg(long)]
+        status: Option<String>,
     },
 }
 
@@ -341,6 +368,13 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let state = AppState::open(&config)?;
             let (blobs, partial) = expire(&state, days)?;
             println!("removed {blobs} unreferenced blobs and {partial} stale partial uploads");
+        }
+        Command::Export { command: ExportCommand::Ledger { out, from, to, department, status } } => {
+            let state = AppState::open(&config)?;
+            let filter = lianjian_sync_server::export::LedgerFilter { from, to, department, status };
+            let rows = lianjian_sync_server::export::export_ledger(&state, &filter, &out)?;
+            audit(&state, "export", None, None, format!("隐患台账 {rows} 行：{}", out.display()))?;
+            println!("wrote {rows} hazards to {}", out.display());
         }
         Command::NumberBlockSize { size } => {
             let state = AppState::open(&config)?;

@@ -27,8 +27,22 @@ pub struct RefusedUse {
 }
 
 impl SyncClient {
-    /// Asks for the next block of `form` numbers of `year` for this
-    /// device's department and keeps it in `store`.
+    /// Asks the server for the next block of `form` numbers of `year` for
+    /// this device's department (the caller keeps it in its store).
+    pub async fn fetch_number_block(&self, token: &str, form: &str, year: i32) -> Result<NumberBlock> {
+        let body = serde_json::json!({ "form": form, "year": year }).to_string().into_bytes();
+        let bytes = self.post("/v1/numbers/blocks", Some(token), None, "application/json", body).await?;
+        serde_json::from_slice(&bytes).map_err(|e| Error::Network(format!("bad number block: {e}")))
+    }
+
+    /// Sends ledger entries; the server answers which it recorded.
+    pub async fn send_number_uses(&self, token: &str, uses: &[crate::numbering::NumberUse]) -> Result<Reported> {
+        let body = serde_json::to_vec(uses).expect("ledger entries serialize");
+        let bytes = self.post("/v1/numbers/uses", Some(token), None, "application/json", body).await?;
+        serde_json::from_slice(&bytes).map_err(|e| Error::Network(format!("bad ledger answer: {e}")))
+    }
+
+    /// Fetches a block and keeps it in `store`.
     pub async fn request_number_block(
         &self,
         store: &mut Store,
@@ -36,10 +50,7 @@ impl SyncClient {
         form: &str,
         year: i32,
     ) -> Result<NumberBlock> {
-        let body = serde_json::json!({ "form": form, "year": year }).to_string().into_bytes();
-        let bytes = self.post("/v1/numbers/blocks", Some(token), None, "application/json", body).await?;
-        let block: NumberBlock =
-            serde_json::from_slice(&bytes).map_err(|e| Error::Network(format!("bad number block: {e}")))?;
+        let block = self.fetch_number_block(token, form, year).await?;
         store.add_number_block(&block)?;
         Ok(block)
     }
@@ -51,10 +62,7 @@ impl SyncClient {
         if uses.is_empty() {
             return Ok(Reported { accepted: 0, refused: vec![] });
         }
-        let body = serde_json::to_vec(&uses).expect("ledger entries serialize");
-        let bytes = self.post("/v1/numbers/uses", Some(token), None, "application/json", body).await?;
-        let reported: Reported =
-            serde_json::from_slice(&bytes).map_err(|e| Error::Network(format!("bad ledger answer: {e}")))?;
+        let reported = self.send_number_uses(token, &uses).await?;
         let ok: Vec<_> = uses.into_iter().filter(|u| !reported.refused.iter().any(|r| r.seq == u.seq)).collect();
         store.mark_numbers_reported(&ok)?;
         Ok(reported)

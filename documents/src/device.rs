@@ -48,6 +48,8 @@ pub fn print(
     out: &Path,
 ) -> Result<Printed> {
     let insp = store.inspection(inspection)?;
+    // The office's own template sets, as they arrived by sync.
+    engine.set_templates(crate::templates::Templates::with_office(store.office().templates.values())?);
     let (mut numbers_left, mut numbers_low) = (None, false);
     if req.kind.category().is_some() && req.number.is_none() {
         let issuer = engine.templates().select(&req.office, req.kind, req.date)?.issuer(&req.department)?.clone();

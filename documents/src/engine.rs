@@ -68,18 +68,24 @@ impl Rendered {
 pub struct Engine {
     library: LazyHash<Library>,
     fonts: FontSet,
-    templates: Templates,
+    templates: std::sync::RwLock<Templates>,
 }
 
 impl Engine {
     /// An engine with these fonts and templates.
     pub fn new(fonts: FontSet, templates: Templates) -> Self {
-        Engine { library: LazyHash::new(Library::default()), fonts, templates }
+        Engine { library: LazyHash::new(Library::default()), fonts, templates: std::sync::RwLock::new(templates) }
     }
 
-    /// The templates held.
-    pub fn templates(&self) -> &Templates {
-        &self.templates
+    /// The templates held (a copy: they are small).
+    pub fn templates(&self) -> Templates {
+        self.templates.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Replaces the templates (the bundled default plus the office's sets
+    /// that arrived by sync).
+    pub fn set_templates(&self, templates: Templates) {
+        *self.templates.write().unwrap_or_else(|p| p.into_inner()) = templates;
     }
 
     /// The fonts held.
@@ -90,7 +96,8 @@ impl Engine {
     /// Lays out `form` with the template version in force on its date and
     /// writes the PDF.
     pub fn render(&self, form: &FormData) -> Result<Rendered> {
-        let set = self.templates.select(&form.office, form.kind, form.date)?;
+        let templates = self.templates();
+        let set = templates.select(&form.office, form.kind, form.date)?;
         // A 隐患清单 is not issued in a department's name: it may list one
         // the template set has no parameters for.
         let issuer = match set.issuer(&form.department) {

@@ -4,6 +4,7 @@
 //! nothing of it; this crate reads the core's records.
 //!
 //! - [`templates`]: template sets as data, the version in force by date;
+//! - [`trial`]: a template set laid out with demo data before import;
 //! - [`fonts`]: the faces documents are set in, checked on import;
 //! - [`world`]: our Typst `World` (no disk paths, no network);
 //! - [`engine`]: layout, PDF and page previews;
@@ -25,6 +26,7 @@ pub mod qr;
 pub mod render;
 pub mod signatures;
 pub mod templates;
+pub mod trial;
 mod world;
 
 pub use engine::{Engine, FormData, Rendered};

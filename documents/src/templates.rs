@@ -176,6 +176,25 @@ impl Templates {
         Templates { sets: vec![TemplateSet::bundled()] }
     }
 
+    /// The bundled default and the office's sets held by a device or the
+    /// server (each checked again: a set that no longer passes is an error,
+    /// never a quiet fallback to the default wording).
+    pub fn with_office<'a>(
+        bundles: impl IntoIterator<Item = &'a lianjian_core::office::template::TemplateBundle>,
+    ) -> Result<Self> {
+        let mut t = Templates::bundled();
+        for b in bundles {
+            t.add(TemplateSet::new(&b.manifest, b.files.clone())?);
+        }
+        Ok(t)
+    }
+
+    /// The set as an office document bundle.
+    pub fn bundle(set: &TemplateSet) -> Result<lianjian_core::office::template::TemplateBundle> {
+        let manifest = toml::to_string(&set.manifest).map_err(|e| Error::BadTemplate(e.to_string()))?;
+        Ok(lianjian_core::office::template::TemplateBundle { manifest, files: set.files.clone() })
+    }
+
     /// Adds a set (an office's import).
     pub fn add(&mut self, set: TemplateSet) {
         self.sets.retain(|s| (&s.manifest.id, &s.manifest.version) != (&set.manifest.id, &set.manifest.version));

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use lianjian_core::model::{PersonId, Timestamp};
-use lianjian_core::office::documents::{ImportOutcome, KIND_CALENDAR, KIND_REGION, KIND_SCOPE};
+use lianjian_core::office::documents::{ImportOutcome, KIND_CALENDAR, KIND_REGION, KIND_SCOPE, KIND_TEMPLATE};
 use lianjian_core::rules::permissions::Role;
 use lianjian_sync_server::{app, db, seed, AppState, Config};
 
@@ -117,6 +117,19 @@ enum Command {
         /// Who imports it.
         #[arg(long, env = "USER", default_value = "office")]
         by: String,
+    },
+    /// Import a document template set: a folder with manifest.toml and its
+    /// .typ files (see documents/templates/default/). Every form is laid out
+    /// with demo data first; devices receive the set with their next sync.
+    ImportTemplate {
+        /// The folder.
+        dir: PathBuf,
+        /// Who imports it.
+        #[arg(long, env = "USER", default_value = "office")]
+        by: String,
+        /// Fonts to lay the trial out with (Noto Serif CJK SC by default).
+        #[arg(long, default_value = lianjian_documents::fonts::NOTO_DIR)]
+        fonts: PathBuf,
     },
     /// Disable a user: all their devices are refused at once.
     DisableUser {
@@ -355,6 +368,22 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 ImportOutcome::Replaced(old) => println!("imported {}, replacing {old}", file.display()),
                 ImportOutcome::Unchanged => println!("{} is already in force; nothing changed", file.display()),
             }
+        }
+        Command::ImportTemplate { dir, by, fonts } => {
+            use lianjian_documents::templates::{TemplateSet, Templates};
+            let set = TemplateSet::from_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            let engine = lianjian_documents::Engine::new(
+                lianjian_documents::fonts::FontSet::default_in(&fonts)?,
+                Templates::bundled(),
+            );
+            lianjian_documents::trial::trial(&engine, &set).map_err(|e| format!("{}: {e}", dir.display()))?;
+            let manifest = std::fs::read_to_string(dir.join("manifest.toml"))?;
+            let bundle = lianjian_core::office::template::TemplateBundle { manifest, files: set.files.clone() };
+            let state = AppState::open(&config)?;
+            let outcome = seed::import_office_doc(&state, KIND_TEMPLATE, &bundle.to_text(), &by, Timestamp::now())
+                .map_err(|e| format!("{}: {e}", dir.display()))?;
+            audit(&state, "import", None, None, format!("template：{}（{:?}）", dir.display(), outcome))?;
+            println!("imported template set {} ({outcome:?})", bundle.source());
         }
         Command::DisableUser { user } => {
             let state = AppState::open(&config)?;

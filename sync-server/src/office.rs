@@ -61,6 +61,9 @@ impl OfficeCache {
                 }
                 (_, OfficeDoc::Region(region)) => data.office.put_region(region),
                 (_, OfficeDoc::Scope(scope)) => data.office.scope = Some(scope),
+                (_, OfficeDoc::Template(t)) => {
+                    data.office.templates.insert(t.doc_id(), t);
+                }
             }
         }
         let known = cached.as_ref().map(|c| &c.data.checklists);

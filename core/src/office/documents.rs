@@ -21,6 +21,8 @@ pub const KIND_CALENDAR: &str = "calendar";
 pub const KIND_REGION: &str = "region";
 /// The `doc_kind` of the division of duties (one per office).
 pub const KIND_SCOPE: &str = "scope";
+/// The `doc_kind` of a document template set (one per set and version).
+pub const KIND_TEMPLATE: &str = "template";
 
 /// The document id of a year's calendar.
 pub fn calendar_doc_id(year: i32) -> String {
@@ -34,7 +36,7 @@ pub fn region_doc_id(id: &str) -> String {
 
 /// Whether a `doc_kind` is one of the office's rule documents.
 pub fn is_office_kind(kind: &str) -> bool {
-    matches!(kind, KIND_CALENDAR | KIND_REGION | KIND_SCOPE)
+    matches!(kind, KIND_CALENDAR | KIND_REGION | KIND_SCOPE | KIND_TEMPLATE)
 }
 
 /// What an office rule document holds, parsed.
@@ -46,6 +48,8 @@ pub enum OfficeDoc {
     Region(Region),
     /// The division of duties: which industries each department oversees.
     Scope(Scope),
+    /// A document template set.
+    Template(super::template::TemplateBundle),
 }
 
 impl OfficeDoc {
@@ -55,6 +59,7 @@ impl OfficeDoc {
             KIND_CALENDAR => Ok(OfficeDoc::Calendar(CalendarYear::parse_import(text)?)),
             KIND_REGION => Ok(OfficeDoc::Region(Region::from_toml(text)?)),
             KIND_SCOPE => Ok(OfficeDoc::Scope(Scope::from_toml(text)?)),
+            KIND_TEMPLATE => Ok(OfficeDoc::Template(super::template::TemplateBundle::parse(text)?)),
             other => Err(Error::Schema(format!("unknown office document kind {other:?}"))),
         }
     }
@@ -65,6 +70,7 @@ impl OfficeDoc {
             OfficeDoc::Calendar(_) => KIND_CALENDAR,
             OfficeDoc::Region(_) => KIND_REGION,
             OfficeDoc::Scope(_) => KIND_SCOPE,
+            OfficeDoc::Template(_) => KIND_TEMPLATE,
         }
     }
 
@@ -74,6 +80,7 @@ impl OfficeDoc {
             OfficeDoc::Calendar(y) => calendar_doc_id(y.year),
             OfficeDoc::Region(r) => region_doc_id(&r.id),
             OfficeDoc::Scope(_) => "scope".into(),
+            OfficeDoc::Template(t) => t.doc_id(),
         }
     }
 
@@ -83,6 +90,7 @@ impl OfficeDoc {
             OfficeDoc::Calendar(y) => y.source.clone(),
             OfficeDoc::Region(r) => format!("{}（{}）", r.scheme.name, r.scheme.id),
             OfficeDoc::Scope(s) => s.source.clone(),
+            OfficeDoc::Template(t) => t.source(),
         }
     }
 }

@@ -7,6 +7,7 @@
 pub mod documents;
 pub mod region;
 pub mod scope;
+pub mod template;
 
 use std::collections::BTreeMap;
 
@@ -26,6 +27,8 @@ pub struct OfficeData {
     /// The division of duties, once the office imported one (the server
     /// scopes what inspectors receive by it).
     pub scope: Option<scope::Scope>,
+    /// The office's document template sets, by document id.
+    pub templates: BTreeMap<String, template::TemplateBundle>,
 }
 
 impl Default for OfficeData {
@@ -37,6 +40,7 @@ impl Default for OfficeData {
             schemes: BTreeMap::new(),
             regions: BTreeMap::new(),
             scope: None,
+            templates: BTreeMap::new(),
         };
         data.put_scheme(GradeScheme::three_level());
         data.put_scheme(GradeScheme::major_general());

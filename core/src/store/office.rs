@@ -40,6 +40,9 @@ pub(super) fn load_office(conn: &Connection) -> Result<OfficeData> {
             }
             Ok(OfficeDoc::Region(region)) => office.put_region(region),
             Ok(OfficeDoc::Scope(scope)) => office.scope = Some(scope),
+            Ok(OfficeDoc::Template(t)) => {
+                office.templates.insert(t.doc_id(), t);
+            }
             Err(_) => {}
         }
     }

@@ -99,3 +99,18 @@ fn a_bad_font_file_is_refused_and_the_set_is_unchanged() {
     assert_eq!(fonts.families(), before);
     assert!(before.iter().any(|f| f == "Noto Serif CJK SC"), "{before:?}");
 }
+
+#[test]
+fn the_bundled_set_passes_its_trial_and_a_broken_one_is_named() {
+    let engine = crate::support::engine();
+    lianjian_documents::trial::trial(engine, &TemplateSet::bundled()).unwrap();
+    let bundled = TemplateSet::bundled();
+    let mut files = bundled.files.clone();
+    let broken = files["interview.typ"].replace("f.asker", "f.no_such_field");
+    files.insert("interview.typ".into(), broken);
+    let set = TemplateSet::new(&toml::to_string(&bundled.manifest).unwrap(), files).unwrap();
+    let e = lianjian_documents::trial::trial(engine, &set).unwrap_err();
+    assert!(e.to_string().contains("询问笔录"), "{e}");
+    // The engine's templates are as before the trial.
+    assert_eq!(engine.templates().select("", FormKind::Interview, date("2026-03-18")).unwrap(), &bundled);
+}

@@ -199,3 +199,57 @@ async fn the_enterprise_region_selects_the_grade_scheme_on_device_and_server() {
         tokio::task::block_in_place(|| run_import(&server, "import-region", "id = \"x\"\n", "office-clerk"));
     assert!(!ok, "{out}");
 }
+
+/// Writes the bundled template set into `dir` with `edit` applied to its
+/// manifest and order template, as an office would prepare its own.
+fn template_dir(dir: &std::path::Path, manifest: impl Fn(String) -> String, order: impl Fn(String) -> String) {
+    let set = lianjian_documents::templates::TemplateSet::bundled();
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, text) in &set.files {
+        let text = if name == "order.typ" { order(text.clone()) } else { text.clone() };
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let base = toml::to_string(&set.manifest).unwrap();
+    std::fs::write(dir.join("manifest.toml"), manifest(base)).unwrap();
+}
+
+fn import_template(server: &Server, dir: &std::path::Path) -> (bool, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lianjian-sync-server"));
+    cmd.arg("--data").arg(&server.config.data);
+    if let Some(url) = &server.config.database_url {
+        cmd.arg("--database-url").arg(url);
+    }
+    let out = cmd.arg("import-template").arg(dir).arg("--by").arg("联检办").output().unwrap();
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offices_template_set_is_tried_imported_and_reaches_devices() {
+    let server = Server::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let own = |m: String| {
+        m.replace("id = \"lianjian-default\"", "id = \"xianan\"")
+            .replace("version = \"2024.1\"", "version = \"2026.1\"")
+            .replace("effective_from = \"2024-01-01\"", "effective_from = \"2026-01-01\"")
+            .replace("咸宁市咸安区应急管理局", "咸宁市咸安区应急管理局（试点）")
+    };
+    // A broken form: refused, naming the form; nothing imported.
+    let broken = dir.path().join("broken");
+    template_dir(&broken, own, |t| t.replace("#(issuer.court)", "#(issuer.no_such_field)"));
+    let (ok, out) = import_template(&server, &broken);
+    assert!(!ok && out.contains("责令限期整改指令书"), "{out}");
+    // The office's own set: tried, imported, synced.
+    let good = dir.path().join("good");
+    template_dir(&good, own, |t| t);
+    let (ok, out) = import_template(&server, &good);
+    assert!(ok, "{out}");
+    let lead_user = server.user(Role::TeamLead, 0).clone();
+    let (mut lead, e, client) = server.device(&lead_user).await;
+    client.sync(&mut lead, &e.token).await.unwrap();
+    let templates = &lead.office().templates;
+    assert_eq!(templates.keys().collect::<Vec<_>>(), vec!["template-xianan-2026.1"]);
+    let set = lianjian_documents::templates::Templates::with_office(templates.values()).unwrap();
+    let chosen =
+        set.select("", lianjian_documents::FormKind::RectificationOrder, "2026-03-18".parse().unwrap()).unwrap();
+    assert_eq!(chosen.manifest.issuers["emergency_management"].authority, "咸宁市咸安区应急管理局（试点）");
+}

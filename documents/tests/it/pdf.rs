@@ -234,3 +234,18 @@ fn every_form_prints_its_own_fields() {
         }
     }
 }
+
+#[test]
+fn a_long_site_record_flows_onto_a_continuation_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, insp, team) = lianjian_documents::demo::inspection(dir.path(), 18).unwrap();
+    lianjian_documents::demo::sign(&mut store, &insp, &team, &RecordRef::SiteRecord, None).unwrap();
+    let text = lianjian_documents::forms::site_record::findings_text(&store.inspection(&insp.id).unwrap());
+    assert!(text.chars().count() >= 600, "{} characters", text.chars().count());
+    let doc = store.inspection_doc(&insp.id).unwrap();
+    let req = request(FormKind::SiteRecord, "（咸安）应急检记〔2026〕3号");
+    let out = render_inspection(engine(), doc.automerge(), &ctx(), &req).unwrap();
+    assert!(out.pages() >= 2, "{} pages", out.pages());
+    let page2 = squash(&poppler("pdftotext", &["-f", "2", "-l", "2"], &out.pdf));
+    assert!(page2.contains("续页") && page2.contains("被检查单位现场负责人（签名）"), "{page2}");
+}

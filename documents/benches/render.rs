@@ -57,10 +57,24 @@ fn render(c: &mut Criterion) {
     let first = render_inspection(&engine, doc.automerge(), &ctx, &order(1)).unwrap();
     let first_ms = t0.elapsed().as_secs_f64() * 1e3;
     println!(
-        "first document after start: {first_ms:.1} ms (fonts mapped + layout + PDF), {} pages, {} bytes",
+        "first document after start: {first_ms:.1} ms (fonts mapped + layout + PDF), {} pages, {} bytes; peak RSS {:.0} MB",
         first.pages(),
-        first.pdf.len()
+        first.pdf.len(),
+        peak_rss_mb()
     );
+    // Memory over a working day: 300 new documents in a row.
+    for i in 0..300u32 {
+        render_inspection(&engine, doc.automerge(), &ctx, &order(1000 + i)).unwrap();
+        if i % 100 == 99 {
+            println!(
+                "after {} documents: heap in use {:.0} MB, peak heap {:.0} MB, peak RSS {:.0} MB",
+                i + 2,
+                PEAK.current_usage_as_mb(),
+                PEAK.peak_usage_as_mb(),
+                peak_rss_mb()
+            );
+        }
+    }
     let mut n = 2;
     let mut g = c.benchmark_group("documents");
     g.sample_size(30);

@@ -21,6 +21,9 @@ use crate::forms::FormKind;
 use crate::templates::Templates;
 use crate::world::FormWorld;
 
+/// Renders after which an unused memoized result is dropped.
+const EVICT_AFTER: usize = 3;
+
 /// A form filled from a record, ready to lay out.
 #[derive(Clone, Debug)]
 pub struct FormData {

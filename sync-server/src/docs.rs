@@ -57,6 +57,17 @@ impl DocCache {
     pub fn clear(&mut self) {
         self.docs.clear();
     }
+
+    /// Whether `id` is loaded.
+    pub fn contains(&self, id: &str) -> bool {
+        self.docs.contains_key(id)
+    }
+
+    /// Forgets one loaded document (a reader that passes over every
+    /// document once, like an export, leaves the cache as it found it).
+    pub fn forget(&mut self, id: &str) {
+        self.docs.remove(id);
+    }
 }
 
 /// The document tables seen through one connection and the shared cache.

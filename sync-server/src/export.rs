@@ -80,8 +80,13 @@ pub fn export_ledger(state: &AppState, filter: &LedgerFilter, path: &Path) -> Re
         .collect::<Result<_, _>>()?;
     let mut writer = LedgerWriter::new()?;
     for id in ids {
+        let was_loaded = db.cache.contains(&id);
         let inspection: Inspection =
             db.docs().with_document(&id, |am| autosurgeon::hydrate(am).map_err(lianjian_core::Error::from))??;
+        // One document in memory at a time, whatever the ledger's size.
+        if !was_loaded {
+            db.cache.forget(&id);
+        }
         for row in rows_of(&inspection, &by_document) {
             let keep = filter.from.is_none_or(|f| row.found_on >= f)
                 && filter.to.is_none_or(|t| row.found_on <= t)

@@ -1,12 +1,12 @@
 //! A demo inspection built through the real store, the way a team records
 //! one on site: two officers, hazards with their deadlines, and the findings
 //! list signed by both officers and the enterprise's responsible person
-//! (or refused). The CLI's `demo`, the tests and the benchmarks print it.
+//! (or refused). The CLI's `demo`, a template set's trial, the tests and
+//! the benchmarks print it; it needs no files.
 
 use chrono::NaiveDate;
 
 use lianjian_core::doc::{Edit, Editor};
-use lianjian_core::import::{fixtures_dir, load_enterprises};
 use lianjian_core::model::signature::SignerRole;
 use lianjian_core::model::*;
 use lianjian_core::rules::permissions::Role;
@@ -38,6 +38,29 @@ pub fn handwriting(seed: u32) -> Vec<Stroke> {
                 .collect(),
         })
         .collect()
+}
+
+/// The demo enterprise (the first of the fixtures, written here so the demo
+/// and a template's trial need no checkout).
+pub fn demo_enterprise() -> Enterprise {
+    Enterprise {
+        id: "0193a000-0001-7000-8000-000000000001".parse().expect("a valid id"),
+        credit_code: "91421202QJWYLF5566".parse().expect("a valid credit code"),
+        name: "咸宁市鑫源化工有限公司".into(),
+        address: "湖北省咸宁市咸安区温泉街道发展大道16号".into(),
+        location: Some(Coordinates { lat: 29.86127, lon: 114.29643 }),
+        industry: "hazardous_chemicals".into(),
+        grid: "咸安区温泉街道第4网格".into(),
+        responsible_person: Contact {
+            name: "袁海燕".into(),
+            position: "主要负责人".into(),
+            phone: "13424863439".into(),
+        },
+        contacts: vec![Contact {
+            name: "董秀英".into(), position: "安全管理员".into(), phone: "15455921587".into()
+        }],
+        risk: RiskColour::Blue,
+    }
 }
 
 /// The demo team: lead and one inspector, both of 应急管理 with 证号.
@@ -85,10 +108,7 @@ pub fn inspection_with_interview(
 ) -> Result<(Store, Inspection, Team, Option<InterviewId>)> {
     std::fs::create_dir_all(dir)?;
     let mut store = Store::open(&dir.join("device.db"))?;
-    let enterprise = load_enterprises(&fixtures_dir().join("enterprises.json"))?
-        .into_iter()
-        .next()
-        .expect("fixtures hold enterprises");
+    let enterprise = demo_enterprise();
     let team = Team {
         lead: Editor { person: PersonId::new(), name: "陈立新".into(), role: Role::TeamLead },
         inspector: Editor { person: PersonId::new(), name: "王芳".into(), role: Role::Inspector },

@@ -127,6 +127,10 @@ pub fn blocks(
             }
         }
     }
+    if mine.is_empty() {
+        // Unsigned: the officers' names and 证号 printed, lines left to sign by hand.
+        return Ok(unsigned(inspection, record));
+    }
     let mut line_of = |c: &SignatureCheck| -> Result<Line> {
         let path = format!("/signatures/{}.png", c.entry.id);
         images.insert(path.clone(), stroke_png(&c.entry.strokes)?);
@@ -153,19 +157,8 @@ pub fn blocks(
             SignerRole::Witness => witnesses.push(line_of(c)?),
         }
     }
-    let signed = !mine.is_empty();
-    if !signed {
-        // Unsigned: the officers' names and 证号 printed, lines left to sign by hand.
-        for m in inspection.team.values().filter(|m| m.is_enforcement_officer()).take(2) {
-            officers.push(Line { name: m.name.clone(), cert: m.certificate_no.clone(), image: None, at: None });
-        }
-    }
     while officers.len() < 2 {
         officers.push(Line { name: String::new(), cert: None, image: None, at: None });
     }
-    let refusal = inspection
-        .refusals
-        .get(&code)
-        .map(|r| RefusalBlock { reason: r.reason.clone(), at: print_time(&r.recorded_at) });
-    Ok(Blocks { officers, party, refusal, witnesses, signed })
+    Ok(Blocks { officers, party, witnesses, signed: true, ..unsigned(inspection, record) })
 }

@@ -126,6 +126,9 @@ impl SyncEngine {
         listener: Option<Arc<dyn SyncListener>>,
     ) -> ApiResult<SyncReport> {
         self.interrupted.store(false, Ordering::SeqCst);
+        // Documents may reference photos whose bytes are still on the way.
+        let pending = lianjian_core::sync::blobs::pending_declarations(&store.core())?;
+        self.client.declare(pending, &token).await?;
         let session_id = uuid::Uuid::now_v7().to_string();
         let mut session = ClientSession::new(self.client.base_url().to_string());
         let mut next = Some(session.start(&store.core())?);

@@ -225,6 +225,17 @@ pub fn user_may_read_blob(db: &mut dyn Sql, user: &db::User, hash: &str) -> Resu
     Ok(false)
 }
 
+/// Whether one of `user`'s devices has declared an upload of `hash` that
+/// has not finished: a reference to it is vouched for once it does.
+pub fn user_is_uploading(db: &mut dyn Sql, user: &db::User, hash: &str) -> Result<bool, DbError> {
+    Ok(db
+        .query_opt(
+            "SELECT 1 FROM uploads u JOIN devices d ON d.id = u.device_id WHERE u.hash = $1 AND d.user_id = $2",
+            args![hash, &user.id],
+        )?
+        .is_some())
+}
+
 /// Records the length an upload declares (the first chunk's); a different
 /// length later restarts it. Returns the bytes already received.
 pub fn begin_upload(

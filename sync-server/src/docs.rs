@@ -16,8 +16,9 @@ use std::collections::{BTreeMap, HashMap};
 use automerge::sync::{State, SyncDoc};
 use automerge::{ActorId, Automerge, ChangeHash};
 
+use lianjian_core::doc::authorize::{Refusal, Rule};
 use lianjian_core::doc::catalog::{kind_of, KIND_CHECKLIST, KIND_ENTERPRISE};
-use lianjian_core::doc::validate::evidence_refs;
+use lianjian_core::doc::validate::{change_writing, evidence_refs};
 use lianjian_core::model::{InspectionStatus, TeamMember, Timestamp};
 use lianjian_core::office::documents::is_office_kind;
 use lianjian_core::store::chunks::{decode_heads, encode_heads};
@@ -196,7 +197,7 @@ impl<'a> DocTables<'a> {
             if let Some((peer, state)) = state {
                 write_sync_state(tx, id, peer, state)?;
             }
-            follow(tx, id, &doc, self.author.as_ref())
+            follow(tx, id, &doc, &[], self.author.as_ref())
         });
         match result {
             Ok(()) => {
@@ -249,7 +250,7 @@ impl<'a> DocTables<'a> {
             if let Some((peer, state)) = state {
                 write_sync_state(tx, id, peer, state)?;
             }
-            follow(tx, id, doc, author)
+            follow(tx, id, doc, before, author)
         });
         match result {
             Ok(()) => {
@@ -301,8 +302,16 @@ fn write_sync_state(db: &mut dyn Sql, doc: &str, peer: &str, state: &State) -> R
 /// Makes the access table and the blob references follow a document: an
 /// inspection's writers are its team, it is readable by its enterprise once
 /// signed, and it references the blobs of its evidence; catalogue documents
-/// are the office's.
-pub fn follow(db: &mut dyn Sql, doc: &str, merged: &Automerge, author: Option<&db::User>) -> Result<()> {
+/// are the office's. A reference added since `since` by an `author` who may
+/// not read the blob and is not uploading it is refused (rule `evidence`),
+/// naming the change that added it.
+pub fn follow(
+    db: &mut dyn Sql,
+    doc: &str,
+    merged: &Automerge,
+    since: &[ChangeHash],
+    author: Option<&db::User>,
+) -> Result<()> {
     match kind_of(merged)?.as_deref() {
         None => {
             let team: BTreeMap<String, TeamMember> = autosurgeon::hydrate_prop(merged, automerge::ROOT, "team")?;
@@ -329,6 +338,19 @@ pub fn follow(db: &mut dyn Sql, doc: &str, merged: &Automerge, author: Option<&d
                     None => true,
                     Some(u) => crate::blobs::user_may_read_blob(db, u, &hash).map_err(storage)?,
                 };
+                // Unreadable and not being uploaded by the author: the
+                // reference would point at nothing, or at someone else's file.
+                if !vouched
+                    && !crate::blobs::user_is_uploading(db, author.expect("vouched without author"), &hash)
+                        .map_err(storage)?
+                {
+                    let refusal = Refusal::new(Rule::Evidence, format!("证据文件 {} 未由本人上传", &hash[..12]));
+                    return Err(match change_writing(merged, since, &hash) {
+                        Some(change) => refusal.by(change),
+                        None => refusal,
+                    }
+                    .into());
+                }
                 db.execute(
                     "INSERT INTO blob_refs (doc_id, hash, by_user, vouched) VALUES ($1, $2, $3, $4)",
                     args![doc, &hash, author.map(|u| u.id.as_str()), i64::from(vouched)],

@@ -44,6 +44,13 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The error's code and the Chinese sentence for it, for answers that
+    /// report several outcomes in one body.
+    pub fn public(&self) -> (&'static str, String) {
+        let code = self.status_and_code().1;
+        (code, message(code).to_string())
+    }
+
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         use lianjian_core::Error as E;
         match self {

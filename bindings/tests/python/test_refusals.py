@@ -12,10 +12,18 @@ import asyncio
 import pytest
 from conftest import FixedClock
 
-from lianjian_ffi import ApiError, LianjianStore, SignerInput, SyncEngine, TeamMemberInfo, UserInfo
+from lianjian_ffi import (ApiError, EvidenceTargetInput, LianjianStore, SignerInput, SyncEngine, TeamMemberInfo,
+                          UserInfo)
 from test_signing import handwriting, plan
 
-EVIDENCE = "ab" * 32
+
+def scan(d, iid, fid, tmp_path, text):
+    """A scanned PDF attached to a hazard on device `d`: its bytes stay on the
+    device until uploaded, and the sync announces them so the reference is
+    accepted meanwhile (a hash nobody is uploading is refused)."""
+    path = tmp_path / f"{text}.pdf"
+    path.write_bytes(b"%PDF-1.4\n% " + text.encode() + b"\n%%EOF\n")
+    return d[0].ingest_media(iid, EvidenceTargetInput.FINDING(finding_id=fid), "hazard", str(path)).sha256
 
 
 def device(tmp_path, url, user, label):
@@ -68,15 +76,20 @@ def _finding():
                         requirement="立即清理")
 
 
-def test_two_officers_record_the_same_refusal_offline(team):
+def test_two_officers_record_the_same_refusal_offline(team, tmp_path):
     lead, m1, iid = team["lead"], team["m1"], team["iid"]
+    clean(lead)
+    clean(m1)
+    # m1 scans a permit onto the first hazard (its bytes stay on the tablet for now); the lead records a second.
+    evidence = scan(m1, iid, team["finding"], tmp_path, "m1-scan")
+    second = lead[0].add_finding(iid, _finding()).id
     lead[0].set_inspection_status(iid, "awaiting_signature")
     clean(lead)
     clean(m1)
-    # Both offline: each records the enterprise's refusal; m1 then attaches a photo.
+    # Both offline: each records the enterprise's refusal; m1 then files the scan under the second hazard too.
     lead[0].refuse_to_sign(iid, "site_record", "企业负责人对结论有异议，拒绝签字")
     m1[0].refuse_to_sign(iid, "site_record", "企业负责人拒签")
-    m1[0].attach_evidence(iid, team["finding"], EVIDENCE)
+    m1[0].attach_evidence(iid, second, evidence)
     clean(lead)
     report = sync(m1)
     # The second refusal is refused; the photo only depended on it and is made again.
@@ -92,18 +105,18 @@ def test_two_officers_record_the_same_refusal_offline(team):
     clean(m1)
     assert sync(m1).rejected == []
     clean(lead)
-    assert EVIDENCE in lead[0].findings(iid)[0].evidence
+    assert evidence in next(f for f in lead[0].findings(iid) if f.id == second).evidence
     assert lead[0].signing_state(iid) == m1[0].signing_state(iid)
 
 
-def test_a_colleagues_change_relayed_tablet_to_tablet(team):
+def test_a_colleagues_change_relayed_tablet_to_tablet(team, tmp_path):
     lead, m1, iid, fid = team["lead"], team["m1"], team["iid"], team["finding"]
     clean(lead)
     clean(m1)
     # On site without signal: m1 re-grades, its tablet hands the document to the lead's.
     m1[0].set_finding_grade(iid, fid, "二级", None)
     assert lead[0].receive_document(iid, m1[0].export_document(iid))
-    lead[0].attach_evidence(iid, fid, EVIDENCE)
+    evidence = scan(lead, iid, fid, tmp_path, "lead-scan")
     report = sync(lead)
     # Only m1's device may send m1's change: it waits aside; the lead's own edit is made again.
     assert [r.code for r in report.rejected] == ["foreign_actor"]
@@ -114,7 +127,7 @@ def test_a_colleagues_change_relayed_tablet_to_tablet(team):
     clean(m1)
     clean(lead)
     found = lead[0].findings(iid)[0]
-    assert found.grade == "二级" and EVIDENCE in found.evidence
+    assert found.grade == "二级" and evidence in found.evidence
     states = sorted(c.state for c in lead[0].set_aside_changes(iid))
     assert states == ["reapplied", "superseded"], states
 

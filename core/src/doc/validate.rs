@@ -81,6 +81,20 @@ fn check_values(
     Ok(())
 }
 
+/// The first change after `since` that writes `hash` (as a value or a map
+/// key): the change that introduced a reference to that blob, named when
+/// the reference is refused so the device sets aside only that change.
+pub fn change_writing(doc: &Automerge, since: &[automerge::ChangeHash], hash: &str) -> Option<automerge::ChangeHash> {
+    use automerge::legacy::{Key, OpType};
+    doc.get_changes(since).into_iter().find_map(|c| {
+        let writes = c.decode().operations.iter().any(|op| {
+            matches!(&op.action, OpType::Put(automerge::ScalarValue::Str(s)) if s.eq_ignore_ascii_case(hash))
+                || matches!(&op.key, Key::Map(k) if k.eq_ignore_ascii_case(hash))
+        });
+        writes.then(|| c.hash())
+    })
+}
+
 /// Every blob (SHA-256 hex) the document references as evidence, from its
 /// findings and checklist responses. The server lets a user read a blob only
 /// when a document they may read references it.

@@ -45,6 +45,44 @@ pub struct BlobReport {
     pub progress: BlobProgress,
 }
 
+/// One blob a device announces before its documents reference it
+/// (`POST /v1/uploads`), so the server accepts the reference while the
+/// bytes are still on their way.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UploadDeclaration {
+    /// SHA-256, lowercase hex.
+    pub hash: String,
+    /// Its size in bytes.
+    pub length: u64,
+}
+
+/// `POST /v1/uploads` body.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DeclareRequest {
+    /// The blobs this device will upload.
+    pub uploads: Vec<UploadDeclaration>,
+}
+
+/// A declaration the server did not take (over the quota, too long).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DeclarationRefused {
+    /// The blob.
+    pub hash: String,
+    /// The error code (`quota`, `bad_length`).
+    pub code: String,
+    /// Why, in Chinese.
+    pub message: String,
+}
+
+/// `POST /v1/uploads` answer.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DeclareResponse {
+    /// How many declarations the server holds (or blobs it already has).
+    pub declared: usize,
+    /// Those it did not take.
+    pub refused: Vec<DeclarationRefused>,
+}
+
 fn header(resp: &reqwest::Response, name: &str) -> Option<u64> {
     resp.headers().get(name)?.to_str().ok()?.parse().ok()
 }
@@ -92,6 +130,27 @@ impl SyncClient {
             listener(&report.progress);
         }
         Ok(report)
+    }
+
+    /// Announces the blobs of `store`'s outbox to the server, so that the
+    /// documents about to be synced may reference them before their bytes
+    /// arrive (the server refuses a reference to a blob nobody is
+    /// uploading). Nothing is sent when the outbox is empty.
+    pub async fn declare_uploads(&self, store: &Store, token: &str) -> Result<DeclareResponse> {
+        let uploads = pending_declarations(store)?;
+        self.declare(uploads, token).await
+    }
+
+    /// [`SyncClient::declare_uploads`] given the declarations, for callers
+    /// that must not hold the store across the network.
+    pub async fn declare(&self, uploads: Vec<UploadDeclaration>, token: &str) -> Result<DeclareResponse> {
+        if uploads.is_empty() {
+            return Ok(DeclareResponse::default());
+        }
+        let body = serde_json::to_vec(&DeclareRequest { uploads })
+            .map_err(|e| Error::Network(format!("cannot encode declarations: {e}")))?;
+        let bytes = self.post("/v1/uploads", Some(token), None, "application/json", body).await?;
+        serde_json::from_slice(&bytes).map_err(|e| Error::Network(format!("bad declaration answer: {e}")))
     }
 
     /// Uploads one blob, resuming where the server stands; `sent` hears the
@@ -228,4 +287,14 @@ impl SyncClient {
         }
         store.place_blob(&part, &hash, size, media_type, BlobState::Acked, self.clock.now())
     }
+}
+
+/// The outbox's blobs as declarations (refused-for-good ones left out).
+pub fn pending_declarations(store: &Store) -> Result<Vec<UploadDeclaration>> {
+    Ok(store
+        .blob_outbox()?
+        .into_iter()
+        .filter(|b| b.state != BlobState::Failed)
+        .map(|b| UploadDeclaration { hash: b.hash, length: b.size })
+        .collect())
 }

@@ -162,6 +162,8 @@ impl SyncClient {
         token: &str,
         listener: &mut (dyn FnMut(&Progress) + Send),
     ) -> Result<Progress> {
+        // Documents may reference photos whose bytes are still on the way.
+        self.declare_uploads(store, token).await?;
         let session_id = uuid::Uuid::now_v7().to_string();
         let mut session = ClientSession::new(self.base.clone());
         let mut next = Some(session.start(store)?);

@@ -8,10 +8,13 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Json;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
 use lianjian_core::model::Timestamp;
+
+use lianjian_core::sync::blobs::{DeclarationRefused, DeclareRequest, DeclareResponse};
 
 use crate::blobs::{self, BlobHash, UploadError, UploadState, MAX_CHUNK};
 use crate::error::AppError;
@@ -22,6 +25,8 @@ pub use crate::blobs::{UPLOAD_LENGTH, UPLOAD_OFFSET};
 /// Header (optional): SHA-256 hex of this chunk, so a chunk damaged on the
 /// way is refused before it is appended.
 pub const CHUNK_SHA256: &str = "upload-chunk-sha256";
+/// Most blobs one declaration may announce.
+pub const MAX_DECLARATIONS: usize = 10_000;
 
 fn hash(raw: &str) -> Result<BlobHash, AppError> {
     BlobHash::parse(raw).ok_or_else(|| AppError::BadRequest("a blob is named by 64 hexadecimal characters".into()))
@@ -65,6 +70,44 @@ pub async fn upload_status(
             }
         }
         Ok(offset_response(StatusCode::OK, state.blobs.received(&hash, &caller.device_id), None))
+    })
+    .await
+}
+
+/// `POST /v1/uploads`: the device announces the blobs it will upload, so
+/// its documents may reference them before their bytes arrive. Each is an
+/// upload begun with no bytes (counted against the quota, expired like any
+/// stale upload); a blob the caller may already read needs nothing.
+pub async fn declare(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Json(req): Json<DeclareRequest>,
+) -> Result<Json<DeclareResponse>, AppError> {
+    if req.uploads.len() > MAX_DECLARATIONS {
+        return Err(AppError::TooLarge(format!("at most {MAX_DECLARATIONS} uploads per declaration")));
+    }
+    blocking(move || {
+        let mut db = state.lock();
+        let caller = authenticate(&state, &mut *db.sql, &headers)?;
+        let now = Timestamp::now().to_string();
+        let quota = state.device_quota.load(std::sync::atomic::Ordering::Relaxed);
+        let mut resp = DeclareResponse::default();
+        for d in req.uploads {
+            let h = hash(&d.hash)?;
+            if blobs::stored_size(&mut *db.sql, &h)?.is_some() && blobs::may_read_blob(&mut *db.sql, &caller, &h)? {
+                resp.declared += 1;
+                continue;
+            }
+            match blobs::begin_upload(&mut *db.sql, &state.blobs, &h, &caller.device_id, d.length, &now, quota) {
+                Ok(_) => resp.declared += 1,
+                Err(e @ (UploadError::Quota(_) | UploadError::Length(_))) => {
+                    let (code, message) = AppError::from(e).public();
+                    resp.refused.push(DeclarationRefused { hash: d.hash, code: code.into(), message });
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(Json(resp))
     })
     .await
 }

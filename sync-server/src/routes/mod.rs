@@ -33,6 +33,7 @@ pub const ROUTES: &[&str] = &[
     "/v1/sync/batch",
     "/v1/numbers/blocks",
     "/v1/numbers/uses",
+    "/v1/uploads",
     "/v1/uploads/{hash}",
     "/v1/blobs/{hash}",
 ];
@@ -52,6 +53,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/v1/sync/batch", post(sync::batch))
         .route("/v1/numbers/blocks", post(numbers::block))
         .route("/v1/numbers/uses", post(numbers::uses))
+        .route("/v1/uploads", post(blobs::declare))
         .route("/v1/uploads/{hash}", head(blobs::upload_status).patch(blobs::upload_chunk))
         .route("/v1/blobs/{hash}", get(blobs::download))
         .layer(DefaultBodyLimit::max(MAX_BODY))

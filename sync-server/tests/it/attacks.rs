@@ -263,7 +263,8 @@ async fn referencing_a_hash_grants_nothing_uploading_it_does() {
             &[other_lead.user.id.as_str().into()],
         )
         .unwrap();
-    let (mut lead, lead_e, client) = server.device(&lead_user).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut lead, lead_e, client) = server.file_device(&lead_user, dir.path()).await;
     let (mut other, other_e, _) = server.device(&other_lead).await;
     let (mut a, a_e, _) = server.device(&a_user).await;
     let (mut b, b_e, _) = server.device(&b_user).await;
@@ -283,6 +284,7 @@ async fn referencing_a_hash_grants_nothing_uploading_it_does() {
     let photo = std::fs::read(lianjian_core::import::fixtures_dir().join("photos/site-12mp.jpg")).unwrap();
     use sha2::Digest;
     let hash = hex::encode(sha2::Sha256::digest(&photo));
+    assert_eq!(lead.put_blob(&photo, "image/jpeg", at("2026-03-02T09:11:00+08:00")).unwrap(), hash);
     lead.edit(&i1, &ed1, &[Edit::AttachEvidence { id: f1, sha256: hash.clone() }], at("2026-03-02T09:11:00+08:00"))
         .unwrap();
     assert!(client.sync(&mut lead, &lead_e.token).await.unwrap().rejected.is_empty());
@@ -295,8 +297,22 @@ async fn referencing_a_hash_grants_nothing_uploading_it_does() {
     other
         .edit(&i2, &ed2, &[Edit::AttachEvidence { id: f2, sha256: hash.clone() }], at("2026-03-02T09:12:00+08:00"))
         .unwrap();
+    let refused = client.sync(&mut other, &other_e.token).await.unwrap().rejected;
+    assert_eq!(refused.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(), ["evidence"], "{refused:?}");
+    // A hash nobody uploads is refused the same way.
+    let dangling = "cd".repeat(32);
+    other
+        .edit(&i2, &ed2, &[Edit::AttachEvidence { id: f2, sha256: dangling.clone() }], at("2026-03-02T09:13:00+08:00"))
+        .unwrap();
+    let refused = client.sync(&mut other, &other_e.token).await.unwrap().rejected;
+    assert_eq!(refused.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(), ["evidence"], "{refused:?}");
+    // The honest rest goes through on the next sync; a fresh read from the
+    // teammate: the hazard is there, no reference is.
     assert!(client.sync(&mut other, &other_e.token).await.unwrap().rejected.is_empty());
     client.sync(&mut b, &b_e.token).await.unwrap();
+    let found: Vec<_> = b.inspection(&i2).unwrap().findings.into_values().collect();
+    assert_eq!(found.len(), 1);
+    assert!(found[0].evidence.is_empty(), "{:?}", found[0].evidence);
     assert_eq!(blob_status(&server.base, &other_e.token, &hash).await, 404, "a known hash opened the blob");
     assert_eq!(blob_status(&server.base, &b_e.token, &hash).await, 404, "a teammate of the referencer read it");
 }

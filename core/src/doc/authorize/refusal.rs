@@ -39,6 +39,9 @@ code_enum!(
         Schema = ("schema", "数据格式不正确"),
         /// A change, a text or a document larger than the limits.
         TooLarge = ("too_large", "数据量超出限制"),
+        /// A reference to an evidence file the author neither uploaded, nor
+        /// is uploading, nor may read: it would grant nothing, or point at nothing.
+        Evidence = ("evidence", "引用的证据文件未上传或无权使用"),
     }
 );
 

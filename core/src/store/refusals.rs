@@ -103,6 +103,24 @@ fn not_a_writer(code: &str) -> bool {
     code == "forbidden" || code == "not_on_team"
 }
 
+/// Removes an inspection from the device's tables: its chunks, sync states
+/// and projections (its changes are set aside before this).
+fn forget_document(tx: &rusqlite::Transaction<'_>, doc: &str) -> Result<()> {
+    for sql in [
+        "DELETE FROM enterprise_history WHERE inspection_id = ?1",
+        "DELETE FROM evidence_index WHERE inspection_id = ?1",
+        "DELETE FROM findings WHERE inspection_id = ?1",
+        "DELETE FROM inspections WHERE id = ?1",
+        "DELETE FROM sync_states WHERE doc_id = ?1",
+        "DELETE FROM edit_journal WHERE doc_id = ?1",
+        "DELETE FROM chunks WHERE doc_id = ?1",
+        "DELETE FROM documents WHERE id = ?1",
+    ] {
+        tx.execute(sql, [doc])?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Handles a refusal from the server: records it, sets the refused
     /// changes and those that depend on them aside, rebuilds the document
@@ -135,6 +153,7 @@ impl Store {
         let mut rebuilt = Automerge::new().with_actor(self.actor.clone());
         rebuilt.apply_changes(all.iter().filter(|c| !tainted.contains(&c.hash())).cloned())?;
         let kind = loaded.kind;
+        let whole = tainted.len() == all.len();
         let tx = self.conn.transaction()?;
         for c in all.iter().filter(|c| tainted.contains(&c.hash())) {
             tx.execute(
@@ -143,6 +162,15 @@ impl Store {
                 params![c.hash().to_string(), r.doc, refusal, c.raw_bytes(), roots.contains(&c.hash().to_string())],
             )?;
             outcome.set_aside += 1;
+        }
+        if whole {
+            // The server refused the document's creation: nothing of it is
+            // shared, so it leaves this device's records (kept whole, set
+            // aside and exportable) instead of being rebuilt as nothing.
+            forget_document(&tx, &r.doc)?;
+            tx.commit()?;
+            self.cache.remove(&r.doc);
+            return Ok(outcome);
         }
         // The persisted sync states keep only the heads both sides share,
         // which never include a change the server refused: they stay.

@@ -203,3 +203,36 @@ fn server_refuses_foreign_actors_readers_and_garbage_without_damage() {
     let _ = c;
     assert!(sync(&mut a, &mut server, &docs, true).is_ok());
 }
+
+/// The server refused the change that created an inspection (a lead who is
+/// not the lead the server enrolled, say): every change of it is set aside,
+/// kept and exportable, and the inspection leaves the device's records
+/// instead of being rebuilt as an empty document that no projection can
+/// read (which stopped the whole sync).
+#[test]
+fn a_document_whose_creation_is_refused_is_set_aside_whole() {
+    use lianjian_core::store::ServerRefusal;
+    let (mut store, insp, c, t) = started_store("construction");
+    let item = c.items().next().unwrap().clone();
+    let f = finding(&item, &t.a, at("2026-03-02T10:00:00+08:00"), "脚手架连墙件缺失");
+    store.edit(&insp.id, &t.a, &[Edit::AddFinding(f)], at("2026-03-02T10:01:00+08:00")).unwrap();
+    let doc = insp.id.to_string();
+    let all = automerge::Automerge::load(&store.export(&doc).unwrap()).unwrap().get_changes(&[]);
+    assert!(all.len() >= 2);
+    let refusal = ServerRefusal {
+        doc: doc.clone(),
+        code: "forbidden".into(),
+        reason: "无权进行此操作".into(),
+        change: Some(all[0].hash().to_string()),
+        changes: vec![],
+    };
+    let out = store.handle_refusal(&refusal, at("2026-03-02T10:02:00+08:00")).unwrap();
+    assert_eq!(out.set_aside as usize, all.len());
+    assert_eq!(out.reapplied, 0);
+    assert!(store.inspection(&insp.id).is_err(), "the refused inspection is still a record on the device");
+    assert!(store.inspections_by_status(InspectionStatus::InProgress).unwrap().iter().all(|r| r.id != doc));
+    assert_eq!(store.set_aside_changes(Some(&doc)).unwrap().len(), all.len());
+    let kept = automerge::Automerge::load(&store.export_set_aside(&doc).unwrap()).unwrap();
+    assert_eq!(kept.get_changes(&[]).len(), all.len(), "every change is kept for the office");
+    assert_eq!(store.refusals().unwrap().len(), 1);
+}

@@ -246,6 +246,15 @@ impl SyncEngine {
         })
     }
 
+    /// Fetches the office's imported fonts this device does not hold yet
+    /// (call after a sync); how many it fetched. Documents are set in them
+    /// from then on.
+    pub async fn fetch_office_fonts(&self, store: Arc<LianjianStore>, token: String) -> ApiResult<u32> {
+        let client = self.client.clone().with_clock(store.clock());
+        on_own_connection(store, move |own| async move { Ok(client.fetch_office_fonts(&own, &token).await? as u32) })
+            .await
+    }
+
     /// Downloads a blob a colleague uploaded (a photo on a shared finding),
     /// resuming a partial download; returns the local file.
     pub async fn download_blob(

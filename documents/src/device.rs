@@ -35,6 +35,21 @@ pub struct Printed {
     pub record_hash: String,
 }
 
+/// Gives the engine the office's imported fonts this device has fetched
+/// (`SyncClient::fetch_office_fonts`); one not fetched yet is left out, and
+/// a template that names only it is refused when rendered.
+pub fn add_office_fonts(engine: &Engine, store: &Store) -> Result<()> {
+    for f in store.office().fonts.values() {
+        if engine.has_font(&f.sha256) {
+            continue;
+        }
+        if let Ok(bytes) = store.read_blob(&f.sha256) {
+            engine.add_font(&f.sha256, &f.file, bytes)?;
+        }
+    }
+    Ok(())
+}
+
 /// Prints `req` for `inspection`: a numbered form takes the document's
 /// number from the device's blocks (the same number again on a reprint),
 /// and refuses with a clear error when none is left.
@@ -50,6 +65,7 @@ pub fn print(
     let insp = store.inspection(inspection)?;
     // The office's own template sets, as they arrived by sync.
     engine.set_templates(crate::templates::Templates::with_office(store.office().templates.values())?);
+    add_office_fonts(engine, store)?;
     let (mut numbers_left, mut numbers_low) = (None, false);
     if req.kind.category().is_some() && req.number.is_none() {
         let issuer = engine.templates().select(&req.office, req.kind, req.date)?.issuer(&req.department)?.clone();

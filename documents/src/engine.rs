@@ -72,14 +72,21 @@ impl Rendered {
 /// Fonts, templates and Typst's standard library, loaded once.
 pub struct Engine {
     library: LazyHash<Library>,
-    fonts: FontSet,
+    fonts: std::sync::RwLock<std::sync::Arc<FontSet>>,
+    /// Keys of the office fonts added (so each is added once).
+    added: std::sync::Mutex<std::collections::BTreeSet<String>>,
     templates: std::sync::RwLock<Templates>,
 }
 
 impl Engine {
     /// An engine with these fonts and templates.
     pub fn new(fonts: FontSet, templates: Templates) -> Self {
-        Engine { library: LazyHash::new(Library::default()), fonts, templates: std::sync::RwLock::new(templates) }
+        Engine {
+            library: LazyHash::new(Library::default()),
+            fonts: std::sync::RwLock::new(std::sync::Arc::new(fonts)),
+            added: Default::default(),
+            templates: std::sync::RwLock::new(templates),
+        }
     }
 
     /// The templates held (a copy: they are small).
@@ -94,8 +101,26 @@ impl Engine {
     }
 
     /// The fonts held.
-    pub fn fonts(&self) -> &FontSet {
-        &self.fonts
+    pub fn fonts(&self) -> std::sync::Arc<FontSet> {
+        self.fonts.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Whether the font added under `key` is held.
+    pub fn has_font(&self, key: &str) -> bool {
+        self.added.lock().unwrap_or_else(|p| p.into_inner()).contains(key)
+    }
+
+    /// Adds an office's font file (checked as [`crate::fonts::faces`] checks
+    /// it) once per `key` (its hash); whether it was new.
+    pub fn add_font(&self, key: &str, name: &str, data: Vec<u8>) -> Result<bool> {
+        let mut added = self.added.lock().unwrap_or_else(|p| p.into_inner());
+        if added.contains(key) {
+            return Ok(false);
+        }
+        let grown = FontSet::clone(&self.fonts()).with_bytes(name, data)?;
+        *self.fonts.write().unwrap_or_else(|p| p.into_inner()) = std::sync::Arc::new(grown);
+        added.insert(key.to_string());
+        Ok(true)
     }
 
     /// Lays out `form` with the template version in force on its date and
@@ -122,7 +147,15 @@ impl Engine {
         files.insert("/data.json".into(), serde_json::to_vec(&data).expect("JSON values serialize"));
         let d = form.issued_at;
         let today = Datetime::from_ymd(d.year(), d.month() as u8, d.day() as u8).expect("a valid date");
-        let world = FormWorld::new(&self.library, &self.fonts, main, &set.files, files, today);
+        let fonts = self.fonts();
+        // A template naming only fonts this engine lacks would silently be
+        // set in a fallback face: refuse instead.
+        for list in [&set.manifest.fonts.body, &set.manifest.fonts.title] {
+            if !list.iter().any(|f| fonts.has_family(f)) {
+                return Err(Error::BadFont(format!("模板所需字体「{}」尚未收到，请联网同步后再打印", list.join("、"))));
+            }
+        }
+        let world = FormWorld::new(&self.library, &fonts, main, &set.files, files, today);
         let warned = typst::compile::<PagedDocument>(&world);
         let document = warned.output.map_err(|errors| {
             Error::Layout(errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("；"))

@@ -18,6 +18,7 @@ pub const NOTO_DIR: &str = "/usr/share/fonts/opentype/noto";
 pub const DEFAULT_FILES: [&str; 2] = ["NotoSerifCJK-Regular.ttc", "NotoSerifCJK-Bold.ttc"];
 
 /// A set of font faces and the book Typst selects from.
+#[derive(Clone)]
 pub struct FontSet {
     fonts: Vec<Font>,
     book: LazyHash<FontBook>,
@@ -39,6 +40,15 @@ pub fn faces(name: &str, data: Bytes) -> Result<Vec<Font>> {
         return Err(Error::BadFont(format!("{name} 不含中文字形")));
     }
     Ok(faces)
+}
+
+/// The families a font file given as bytes declares, checked as [`faces`]
+/// checks it (the server's `import-font`).
+pub fn families_of(name: &str, data: Vec<u8>) -> Result<Vec<String>> {
+    let mut names: Vec<String> = faces(name, Bytes::new(data))?.iter().map(|f| f.info().family.clone()).collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
 }
 
 impl FontSet {
@@ -85,6 +95,12 @@ impl FontSet {
     /// The face at `index` of the book.
     pub fn font(&self, index: usize) -> Option<Font> {
         self.fonts.get(index).cloned()
+    }
+
+    /// Whether a face of `family` is held (case-insensitive, as Typst
+    /// matches families).
+    pub fn has_family(&self, family: &str) -> bool {
+        self.fonts.iter().any(|f| f.info().family.eq_ignore_ascii_case(family))
     }
 
     /// The family names held, sorted and without repeats.

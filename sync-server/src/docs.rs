@@ -20,7 +20,7 @@ use lianjian_core::doc::authorize::{Refusal, Rule};
 use lianjian_core::doc::catalog::{kind_of, KIND_CHECKLIST, KIND_ENTERPRISE};
 use lianjian_core::doc::validate::{change_writing, evidence_refs};
 use lianjian_core::model::{InspectionStatus, TeamMember, Timestamp};
-use lianjian_core::office::documents::is_office_kind;
+use lianjian_core::office::documents::{is_office_kind, read_office_doc, OfficeDoc, KIND_FONT};
 use lianjian_core::store::chunks::{decode_heads, encode_heads};
 use lianjian_core::store::DocKind;
 use lianjian_core::sync::apply::{apply_sync_message, Applied};
@@ -368,6 +368,20 @@ pub fn follow(
             db::set_access(db, doc, "checklist", None, false, &[]).map_err(storage)?;
             let c = lianjian_core::doc::catalog::read_checklist(merged)?;
             db::set_scope(db, doc, Some(&c.industry), None).map_err(storage)
+        }
+        Some(KIND_FONT) => {
+            // An imported font's document grants every device its file.
+            db::set_access(db, doc, "office", None, false, &[]).map_err(storage)?;
+            let (_, parsed) = read_office_doc(merged)?;
+            if let OfficeDoc::Font(f) = parsed {
+                db.execute(
+                    "INSERT INTO blob_refs (doc_id, hash, by_user, vouched) VALUES ($1, $2, NULL, 1)
+                     ON CONFLICT DO NOTHING",
+                    args![doc, &f.sha256],
+                )
+                .map_err(storage)?;
+            }
+            Ok(())
         }
         Some(k) if is_office_kind(k) => db::set_access(db, doc, "office", None, false, &[]).map_err(storage),
         Some(other) => Err(Error::Schema(format!("unknown document kind {other:?}"))),

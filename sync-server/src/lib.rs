@@ -11,6 +11,7 @@ pub mod db;
 pub mod docs;
 pub mod error;
 pub mod export;
+pub mod font_import;
 pub mod limits;
 pub mod metrics;
 pub mod migrations;

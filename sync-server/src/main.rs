@@ -131,6 +131,16 @@ enum Command {
         #[arg(long, default_value = lianjian_documents::fonts::NOTO_DIR)]
         fonts: PathBuf,
     },
+    /// Import an office's font file (TrueType/OpenType with Chinese glyphs,
+    /// e.g. a licensed 仿宋_GB2312): checked, stored once, and fetched by
+    /// devices after their next sync; templates name it by family.
+    ImportFont {
+        /// The font file.
+        file: PathBuf,
+        /// Who imports it.
+        #[arg(long, env = "USER", default_value = "office")]
+        by: String,
+    },
     /// Disable a user: all their devices are refused at once.
     DisableUser {
         /// User id.
@@ -372,18 +382,28 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::ImportTemplate { dir, by, fonts } => {
             use lianjian_documents::templates::{TemplateSet, Templates};
             let set = TemplateSet::from_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-            let engine = lianjian_documents::Engine::new(
-                lianjian_documents::fonts::FontSet::default_in(&fonts)?,
-                Templates::bundled(),
-            );
+            let state = AppState::open(&config)?;
+            // The trial lays the forms out with the fonts devices will hold:
+            // the bundled ones and every font the office imported.
+            let mut font_set = lianjian_documents::fonts::FontSet::default_in(&fonts)?;
+            for (name, bytes) in lianjian_sync_server::font_import::imported_fonts(&state)? {
+                font_set = font_set.with_bytes(&name, bytes)?;
+            }
+            let engine = lianjian_documents::Engine::new(font_set, Templates::bundled());
             lianjian_documents::trial::trial(&engine, &set).map_err(|e| format!("{}: {e}", dir.display()))?;
             let manifest = std::fs::read_to_string(dir.join("manifest.toml"))?;
             let bundle = lianjian_core::office::template::TemplateBundle { manifest, files: set.files.clone() };
-            let state = AppState::open(&config)?;
             let outcome = seed::import_office_doc(&state, KIND_TEMPLATE, &bundle.to_text(), &by, Timestamp::now())
                 .map_err(|e| format!("{}: {e}", dir.display()))?;
             audit(&state, "import", None, None, format!("template：{}（{:?}）", dir.display(), outcome))?;
             println!("imported template set {} ({outcome:?})", bundle.source());
+        }
+        Command::ImportFont { file, by } => {
+            let state = AppState::open(&config)?;
+            let (font, outcome) = lianjian_sync_server::font_import::import_font(&state, &file, &by, Timestamp::now())
+                .map_err(|e| format!("{}: {e}", file.display()))?;
+            audit(&state, "import", None, None, format!("font：{}（{:?}）", font.source(), outcome))?;
+            println!("imported font {} ({outcome:?})", font.source());
         }
         Command::DisableUser { user } => {
             let state = AppState::open(&config)?;

@@ -64,6 +64,9 @@ impl OfficeCache {
                 (_, OfficeDoc::Template(t)) => {
                     data.office.templates.insert(t.doc_id(), t);
                 }
+                (_, OfficeDoc::Font(f)) => {
+                    data.office.fonts.insert(f.doc_id(), f);
+                }
             }
         }
         let known = cached.as_ref().map(|c| &c.data.checklists);

@@ -23,6 +23,8 @@ pub const KIND_REGION: &str = "region";
 pub const KIND_SCOPE: &str = "scope";
 /// The `doc_kind` of a document template set (one per set and version).
 pub const KIND_TEMPLATE: &str = "template";
+/// The `doc_kind` of an imported font (one per file).
+pub const KIND_FONT: &str = "font";
 
 /// The document id of a year's calendar.
 pub fn calendar_doc_id(year: i32) -> String {
@@ -36,7 +38,7 @@ pub fn region_doc_id(id: &str) -> String {
 
 /// Whether a `doc_kind` is one of the office's rule documents.
 pub fn is_office_kind(kind: &str) -> bool {
-    matches!(kind, KIND_CALENDAR | KIND_REGION | KIND_SCOPE | KIND_TEMPLATE)
+    matches!(kind, KIND_CALENDAR | KIND_REGION | KIND_SCOPE | KIND_TEMPLATE | KIND_FONT)
 }
 
 /// What an office rule document holds, parsed.
@@ -50,6 +52,8 @@ pub enum OfficeDoc {
     Scope(Scope),
     /// A document template set.
     Template(super::template::TemplateBundle),
+    /// A font file the office imported (its bytes are a blob).
+    Font(super::font::FontRef),
 }
 
 impl OfficeDoc {
@@ -60,6 +64,7 @@ impl OfficeDoc {
             KIND_REGION => Ok(OfficeDoc::Region(Region::from_toml(text)?)),
             KIND_SCOPE => Ok(OfficeDoc::Scope(Scope::from_toml(text)?)),
             KIND_TEMPLATE => Ok(OfficeDoc::Template(super::template::TemplateBundle::parse(text)?)),
+            KIND_FONT => Ok(OfficeDoc::Font(super::font::FontRef::parse(text)?)),
             other => Err(Error::Schema(format!("unknown office document kind {other:?}"))),
         }
     }
@@ -71,6 +76,7 @@ impl OfficeDoc {
             OfficeDoc::Region(_) => KIND_REGION,
             OfficeDoc::Scope(_) => KIND_SCOPE,
             OfficeDoc::Template(_) => KIND_TEMPLATE,
+            OfficeDoc::Font(_) => KIND_FONT,
         }
     }
 
@@ -81,6 +87,7 @@ impl OfficeDoc {
             OfficeDoc::Region(r) => region_doc_id(&r.id),
             OfficeDoc::Scope(_) => "scope".into(),
             OfficeDoc::Template(t) => t.doc_id(),
+            OfficeDoc::Font(f) => f.doc_id(),
         }
     }
 
@@ -91,6 +98,7 @@ impl OfficeDoc {
             OfficeDoc::Region(r) => format!("{}（{}）", r.scheme.name, r.scheme.id),
             OfficeDoc::Scope(s) => s.source.clone(),
             OfficeDoc::Template(t) => t.source(),
+            OfficeDoc::Font(f) => f.source(),
         }
     }
 }

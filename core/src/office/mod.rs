@@ -5,6 +5,7 @@
 //! themselves.
 
 pub mod documents;
+pub mod font;
 pub mod region;
 pub mod scope;
 pub mod template;
@@ -29,6 +30,8 @@ pub struct OfficeData {
     pub scope: Option<scope::Scope>,
     /// The office's document template sets, by document id.
     pub templates: BTreeMap<String, template::TemplateBundle>,
+    /// The office's imported fonts, by document id.
+    pub fonts: BTreeMap<String, font::FontRef>,
 }
 
 impl Default for OfficeData {
@@ -41,6 +44,7 @@ impl Default for OfficeData {
             regions: BTreeMap::new(),
             scope: None,
             templates: BTreeMap::new(),
+            fonts: BTreeMap::new(),
         };
         data.put_scheme(GradeScheme::three_level());
         data.put_scheme(GradeScheme::major_general());

@@ -43,6 +43,9 @@ pub(super) fn load_office(conn: &Connection) -> Result<OfficeData> {
             Ok(OfficeDoc::Template(t)) => {
                 office.templates.insert(t.doc_id(), t);
             }
+            Ok(OfficeDoc::Font(f)) => {
+                office.fonts.insert(f.doc_id(), f);
+            }
             Err(_) => {}
         }
     }

@@ -245,6 +245,22 @@ impl SyncClient {
         }
     }
 
+    /// Fetches the office's imported fonts (their documents came with a
+    /// sync) that this device does not hold yet; how many it fetched. The
+    /// document engine sets forms in them once they are here.
+    pub async fn fetch_office_fonts(&self, store: &Store, token: &str) -> Result<usize> {
+        let wanted: Vec<String> = store.office().fonts.values().map(|f| f.sha256.clone()).collect();
+        let mut fetched = 0;
+        for hash in wanted {
+            if store.blob_path(&hash)?.exists() {
+                continue;
+            }
+            self.download_blob(store, token, &hash, "font/otf").await?;
+            fetched += 1;
+        }
+        Ok(fetched)
+    }
+
     /// Downloads a blob the device does not hold (a colleague's photo),
     /// resuming a partial download with `Range`, and keeps it only if it
     /// matches its hash.

@@ -36,6 +36,8 @@ final class AppModel: ObservableObject {
             let report = try await engine.sync(store: store, token: token, listener: ProgressRelay { [weak self] p in
                 Task { @MainActor in self?.syncState = .running(documentsDone: p.documentsDone, documentsTotal: p.documentsTotal) }
             })
+            // The office's own fonts, once; a failure is retried on the next sync.
+            _ = try? await engine.fetchOfficeFonts(store: store, token: token)
             syncState = .done(changed: report.changed.count, rejected: report.rejected.count)
         } catch {
             syncState = SyncState.from(error)

@@ -253,3 +253,87 @@ async fn an_offices_template_set_is_tried_imported_and_reaches_devices() {
         set.select("", lianjian_documents::FormKind::RectificationOrder, "2026-03-18".parse().unwrap()).unwrap();
     assert_eq!(chosen.manifest.issuers["emergency_management"].authority, "咸宁市咸安区应急管理局（试点）");
 }
+
+fn cli(server: &Server, args: &[&std::ffi::OsStr]) -> (bool, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lianjian-sync-server"));
+    cmd.arg("--data").arg(&server.config.data);
+    if let Some(url) = &server.config.database_url {
+        cmd.arg("--database-url").arg(url);
+    }
+    let out = cmd.args(args).arg("--by").arg("联检办").output().unwrap();
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+/// An office's own font (Noto Sans CJK SC stands in for a licensed
+/// 仿宋_GB2312): a file that is no font, or has no Chinese glyphs, is
+/// refused and nothing is stored; the font is imported once, a template set
+/// naming it is tried with it, and a device that synced prints with it only
+/// after fetching it — before, printing is refused with the family named
+/// rather than set silently in another face.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offices_font_is_checked_imported_fetched_and_printed_with() {
+    use lianjian_documents::fonts::{FontSet, NOTO_DIR};
+    use lianjian_documents::render::{render_inspection, Context, Request};
+    use lianjian_documents::{Engine, FormKind};
+    let server = Server::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let not_a_font = dir.path().join("仿宋.ttf");
+    std::fs::write(&not_a_font, "这不是字体").unwrap();
+    let latin = std::path::Path::new("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+    for (file, why) in [(not_a_font.as_path(), "不是 TrueType/OpenType 字体"), (latin, "不含中文字形")] {
+        let (ok, out) = cli(&server, &["import-font".as_ref(), file.as_os_str()]);
+        assert!(!ok && out.contains(why), "{out}");
+    }
+    assert_eq!(server.state.lock().sql.query("SELECT hash FROM blobs", &[]).unwrap().len(), 0, "a bad file was stored");
+    let font = std::path::Path::new(NOTO_DIR).join("NotoSansCJK-Regular.ttc");
+    let (ok, out) = cli(&server, &["import-font".as_ref(), font.as_os_str()]);
+    assert!(ok && out.contains("Noto Sans CJK SC"), "{out}");
+    let (ok, out) = cli(&server, &["import-font".as_ref(), font.as_os_str()]);
+    assert!(ok && out.contains("Unchanged"), "{out}");
+    // A set in that face only: its trial lays the forms out with the imported font.
+    let sans = |m: String| {
+        m.replace("id = \"lianjian-default\"", "id = \"xianan-sans\"")
+            .replace("version = \"2024.1\"", "version = \"2026.1\"")
+            .replace("effective_from = \"2024-01-01\"", "effective_from = \"2026-01-01\"")
+            .replace("\"Noto Serif CJK SC\"", "\"Noto Sans CJK SC\"")
+    };
+    let set_dir = dir.path().join("sans");
+    template_dir(&set_dir, sans, |t| t);
+    let (ok, out) = import_template(&server, &set_dir);
+    assert!(ok, "{out}");
+
+    // A tablet syncs: the font's record arrives, its file does not yet.
+    let lead_user = server.user(Role::TeamLead, 0).clone();
+    let (lead, e, client) = server.file_device(&lead_user, dir.path()).await;
+    let mut lead = lead;
+    client.sync(&mut lead, &e.token).await.unwrap();
+    let fonts: Vec<_> = lead.office().fonts.values().cloned().collect();
+    assert_eq!(fonts.len(), 1);
+    assert!(fonts[0].families.iter().any(|f| f == "Noto Sans CJK SC"), "{:?}", fonts[0].families);
+    let engine = Engine::new(
+        FontSet::default_in(std::path::Path::new(NOTO_DIR)).unwrap(),
+        lianjian_documents::templates::Templates::with_office(lead.office().templates.values()).unwrap(),
+    );
+    let (mut demo, insp, _) = lianjian_documents::demo::inspection(&dir.path().join("demo"), 3).unwrap();
+    let ctx = Context { scheme: demo.grade_scheme().clone(), enterprise: demo.enterprise(&insp.enterprise).ok() };
+    use chrono::TimeZone;
+    let day = chrono::FixedOffset::east_opt(8 * 3600).unwrap().with_ymd_and_hms(2026, 3, 18, 10, 0, 0).unwrap();
+    let req = Request::new(FormKind::HazardList, Department::EmergencyManagement, day);
+    let print = |engine: &Engine, demo: &mut lianjian_core::store::Store| {
+        let doc = demo.inspection_doc(&insp.id).unwrap();
+        render_inspection(engine, doc.automerge(), &ctx, &req)
+    };
+    lianjian_documents::device::add_office_fonts(&engine, &lead).unwrap();
+    let refused = print(&engine, &mut demo).err().expect("printed in a face the template does not name");
+    assert!(refused.to_string().contains("Noto Sans CJK SC"), "{refused}");
+    // Fetched once; then the forms are set in it, embedded in the PDF.
+    assert_eq!(client.fetch_office_fonts(&lead, &e.token).await.unwrap(), 1);
+    assert_eq!(client.fetch_office_fonts(&lead, &e.token).await.unwrap(), 0);
+    lianjian_documents::device::add_office_fonts(&engine, &lead).unwrap();
+    let pdf = print(&engine, &mut demo).unwrap().pdf;
+    let path = dir.path().join("list.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new("pdffonts").arg(&path).output().unwrap();
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(listed.contains("NotoSansCJK") && !listed.contains("NotoSerifCJK"), "{listed}");
+}

@@ -84,6 +84,12 @@ class InspectionRepository(
                     _syncState.value = SyncState.Running(progress)
                 }
             })
+            // The office's own fonts, once: documents are set in them from then on.
+            // A failure here is retried on the next sync; the sync itself succeeded.
+            try {
+                engine.fetchOfficeFonts(store, token)
+            } catch (e: ApiException) {
+            }
             _syncState.value = SyncState.Done(report)
             report
         } catch (e: ApiException) {

@@ -1,0 +1,72 @@
+//! `import-font`: an office's own font (a licensed 仿宋_GB2312, say) is
+//! checked to be a usable CJK font, stored once as a blob, and recorded in
+//! an office document that names its families and hash. The document
+//! reaches every device with sync and grants them the blob; devices fetch
+//! it once and the document engine sets forms in it where a template names
+//! its family.
+
+use std::path::Path;
+
+use lianjian_core::model::Timestamp;
+use lianjian_core::office::documents::{ImportOutcome, KIND_FONT};
+use lianjian_core::office::font::{FontRef, MAX_FONT_BYTES};
+use lianjian_core::{Error, Result};
+
+use crate::args;
+use crate::blobs::{BlobHash, UploadState};
+use crate::seed::import_office_doc;
+use crate::state::AppState;
+
+/// The device name an import's blob is staged under (no device uploads it).
+const IMPORTER: &str = "office-import";
+
+/// Imports the font file at `file`: validated, stored as a blob, recorded
+/// as an office document. A bad file changes nothing.
+pub fn import_font(state: &AppState, file: &Path, by: &str, at: Timestamp) -> Result<(FontRef, ImportOutcome)> {
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let size = std::fs::metadata(file)?.len();
+    if size == 0 || size > MAX_FONT_BYTES {
+        return Err(Error::validation("font", format!("{name}：字体文件大小不正确（上限 64 MB）")));
+    }
+    let bytes = std::fs::read(file)?;
+    let families = lianjian_documents::fonts::families_of(&name, bytes.clone())
+        .map_err(|e| Error::validation("font", e.to_string()))?;
+    let hash = BlobHash::of(&bytes);
+    let font = FontRef { families, file: name, sha256: hash.as_str().to_string(), size };
+    store_blob(state, &hash, &bytes, at)?;
+    let outcome = import_office_doc(state, KIND_FONT, &font.to_text(), by, at)?;
+    Ok((font, outcome))
+}
+
+/// Every imported font's bytes the server holds, by file name (the trial
+/// of a template set lays its forms out with them).
+pub fn imported_fonts(state: &AppState) -> Result<Vec<(String, Vec<u8>)>> {
+    let rules = {
+        let mut db = state.lock();
+        let revision = crate::db::revision(&mut *db.sql).map_err(|e| Error::External(Box::new(e)))?;
+        state.office.get(revision, &mut db.docs())?
+    };
+    let mut out = Vec::new();
+    for f in rules.office.fonts.values() {
+        let hash = BlobHash::parse(&f.sha256).ok_or_else(|| Error::Schema("font hash".into()))?;
+        out.push((f.file.clone(), std::fs::read(state.blobs.path(&hash))?));
+    }
+    Ok(out)
+}
+
+fn store_blob(state: &AppState, hash: &BlobHash, bytes: &[u8], at: Timestamp) -> Result<()> {
+    let external = |e: crate::blobs::UploadError| Error::External(Box::new(e));
+    match state.blobs.append(hash, IMPORTER, 0, bytes.len() as u64, bytes).map_err(external)? {
+        UploadState::Complete(_) => {}
+        UploadState::Partial(_) => return Err(Error::Schema("font blob incomplete".into())),
+    }
+    state
+        .lock()
+        .sql
+        .execute(
+            "INSERT INTO blobs (hash, size, created_at) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING",
+            args![hash.as_str(), bytes.len() as i64, at.to_string()],
+        )
+        .map_err(|e| Error::External(Box::new(e)))?;
+    Ok(())
+}

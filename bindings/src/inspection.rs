@@ -289,12 +289,12 @@ fn info(store: &mut lianjian_core::store::Store, id: &InspectionId, f: &Finding)
     Ok(FindingInfo::new(f, &store.finding_deadline(id, f)?))
 }
 
-fn inspection_id(id: &str) -> ApiResult<InspectionId> {
+pub(crate) fn inspection_id(id: &str) -> ApiResult<InspectionId> {
     Ok(id.parse()?)
 }
 
 impl LianjianStore {
-    fn apply(&self, id: &str, edits: &[Edit]) -> ApiResult<()> {
+    pub(crate) fn apply(&self, id: &str, edits: &[Edit]) -> ApiResult<()> {
         let editor = self.editor()?;
         self.core().edit(&inspection_id(id)?, &editor, edits, self.now())?;
         Ok(())

@@ -10,6 +10,7 @@
 uniffi::setup_scaffolding!();
 
 mod catalog;
+mod closed_loop;
 mod conflicts;
 mod documents;
 mod error;
@@ -23,6 +24,7 @@ mod sync;
 mod tasks;
 
 pub use catalog::*;
+pub use closed_loop::*;
 pub use conflicts::*;
 pub use error::ApiError;
 pub use evidence::*;

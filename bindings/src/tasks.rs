@@ -37,6 +37,16 @@ pub struct FindingSummary {
     pub description: String,
     /// Whether a significant field is in conflict.
     pub conflicted: bool,
+    /// Where it stands in its life cycle (`found`, `rectifying`,
+    /// `submitted`, `reinspection_due`, `closed`).
+    pub life_state: String,
+    /// The order's deadline (YYYY-MM-DD).
+    pub original_due: Option<String>,
+    /// When the 复查 is due (YYYY-MM-DD).
+    pub reinspection_due: Option<String>,
+    /// Why the last report was returned or the 复查 failed, while the
+    /// enterprise is at it again.
+    pub returned_reason: Option<String>,
 }
 
 impl From<FindingRow> for FindingSummary {
@@ -54,6 +64,10 @@ impl From<FindingRow> for FindingSummary {
             status: r.status,
             description: r.description,
             conflicted: r.conflicted,
+            life_state: r.life_state,
+            original_due: r.original_due.map(|d| d.to_string()),
+            reinspection_due: r.reinspection_due.map(|d| d.to_string()),
+            returned_reason: r.returned_reason,
         }
     }
 }

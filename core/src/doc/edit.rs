@@ -120,6 +120,11 @@ pub enum Edit {
         /// The exchange.
         qa: QuestionAnswer,
     },
+    /// Append an event to a hazard's life cycle (order, on-site fix, review,
+    /// 复查); see `rules::lifecycle`.
+    RecordHazardEvent(crate::rules::lifecycle::HazardEvent),
+    /// The enterprise's rectification report, with its `submitted` event.
+    SubmitRectification(crate::model::RectificationReport),
 }
 
 impl Edit {
@@ -131,6 +136,8 @@ impl Edit {
             Edit::UpdateFinding { id, .. } | Edit::AttachEvidence { id, .. } | Edit::SetFindingStatus { id, .. } => {
                 Some(*id)
             }
+            Edit::RecordHazardEvent(e) => Some(e.finding),
+            Edit::SubmitRectification(r) => Some(r.finding),
             _ => None,
         }
     }
@@ -155,6 +162,8 @@ impl Edit {
             Edit::AddSignature(e) => format!("signature {} on {}", e.id, e.record),
             Edit::RecordRefusal(r) => format!("refusal on {}", r.record),
             Edit::ChooseOutcome { outcome, .. } => format!("outcome {outcome}"),
+            Edit::RecordHazardEvent(e) => format!("hazard {} {}", e.finding, e.kind),
+            Edit::SubmitRectification(r) => format!("rectification report for {}", r.finding),
         }
     }
 }

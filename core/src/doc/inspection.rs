@@ -54,6 +54,10 @@ impl InspectionDoc {
                 autosurgeon::reconcile(tx, inspection)?;
                 tx.put_object(ROOT, "resolutions", ObjType::List)?;
                 tx.put_object(ROOT, "actors", ObjType::Map)?;
+                // Created with the document: two devices creating a map at
+                // the same key later would hide one another's entries.
+                tx.put_object(ROOT, super::closed_loop::EVENTS, ObjType::Map)?;
+                tx.put_object(ROOT, super::closed_loop::REPORTS, ObjType::Map)?;
                 register_actor(tx, &actor_hex, editor)?;
                 Ok(())
             },
@@ -640,6 +644,8 @@ fn apply_one(
             let n = tx.length(&list);
             autosurgeon::reconcile_insert(tx, list, n, qa)?;
         }
+        Edit::RecordHazardEvent(e) => super::closed_loop::record_event(tx, editor, rules.calendar, rules.scheme, e)?,
+        Edit::SubmitRectification(r) => super::closed_loop::submit_report(tx, editor, rules.calendar, rules.scheme, r)?,
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ pub mod apply;
 pub mod at;
 pub mod authorize;
 pub mod catalog;
+pub mod closed_loop;
 pub mod conflicts;
 pub mod edit;
 pub mod fields;

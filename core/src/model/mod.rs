@@ -14,6 +14,7 @@ pub mod finding;
 pub mod ids;
 pub mod inspection;
 pub mod interview;
+pub mod rectification;
 pub mod signature;
 pub mod time;
 
@@ -27,4 +28,5 @@ pub use inspection::{
     SubGroup, SubGroupKind, TeamMember, TeamRole, Verdict,
 };
 pub use interview::{InterviewRecord, Interviewee, QuestionAnswer};
-pub use time::Timestamp;
+pub use rectification::{PhotoPair, RectificationReport};
+pub use time::{Day, Timestamp};

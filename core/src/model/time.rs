@@ -67,3 +67,28 @@ impl autosurgeon::Hydrate for Timestamp {
         Timestamp::parse(s).map_err(|e| autosurgeon::HydrateError::unexpected("RFC 3339 timestamp", e.to_string()))
     }
 }
+
+/// A calendar day in China (a deadline, a completion date), stored in
+/// documents as `YYYY-MM-DD`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Day(pub chrono::NaiveDate);
+
+impl fmt::Display for Day {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl autosurgeon::Reconcile for Day {
+    type Key<'a> = autosurgeon::reconcile::NoKey;
+    fn reconcile<R: autosurgeon::Reconciler>(&self, mut r: R) -> Result<(), R::Error> {
+        r.str(self.0.to_string())
+    }
+}
+
+impl autosurgeon::Hydrate for Day {
+    fn hydrate_string(s: &'_ str) -> Result<Self, autosurgeon::HydrateError> {
+        s.parse().map(Day).map_err(|_| autosurgeon::HydrateError::unexpected("YYYY-MM-DD", s.to_string()))
+    }
+}

@@ -32,6 +32,8 @@ pub struct OfficeData {
     pub templates: BTreeMap<String, template::TemplateBundle>,
     /// The office's imported fonts, by document id.
     pub fonts: BTreeMap<String, font::FontRef>,
+    /// The closed loop's time rules (when the 复查 is due).
+    pub loop_rules: crate::rules::lifecycle::LoopRules,
 }
 
 impl Default for OfficeData {
@@ -45,6 +47,7 @@ impl Default for OfficeData {
             scope: None,
             templates: BTreeMap::new(),
             fonts: BTreeMap::new(),
+            loop_rules: Default::default(),
         };
         data.put_scheme(GradeScheme::three_level());
         data.put_scheme(GradeScheme::major_general());

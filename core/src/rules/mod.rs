@@ -1,12 +1,13 @@
 //! Pure functions that encode the legal rules: credit codes, the holiday
 //! calendar and deadlines, hazard grades, item verdicts and the inspection's
-//! outcome, state transitions, team
+//! outcome, state transitions, the hazard life cycle, team
 //! composition and permissions. No I/O, no clocks: everything they need is
 //! passed in, so they are tested with tables.
 
 pub mod calendar;
 pub mod deadline;
 pub mod grades;
+pub mod lifecycle;
 pub mod outcome;
 pub mod permissions;
 pub mod signing;

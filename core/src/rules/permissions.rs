@@ -55,6 +55,8 @@ code_enum!(
         Reinspect = ("reinspect", "复查"),
         /// Close a hazard rectified on the spot (当场整改).
         CloseOnSite = ("close_on_site", "当场整改销号"),
+        IssueOrder = ("issue_order", "下达限期整改"),
+        ReviewRectification = ("review_rectification", "审核整改报告"),
         /// Edit enterprise files, checklists and plans.
         ManageCatalog = ("manage_catalog", "维护基础数据"),
         /// Read an inspection.
@@ -74,7 +76,7 @@ pub fn allows(role: Role, action: Action) -> bool {
             role == TeamLead
         }
         RecordResponse | RecordFinding | GradeFinding | RecordInterview | Reinspect | CloseOnSite
-        | CollectSignature => {
+        | CollectSignature | IssueOrder | ReviewRectification => {
             matches!(role, Inspector | TeamLead)
         }
         CloseInspection => matches!(role, TeamLead | Office),

@@ -31,7 +31,11 @@ pub fn finding_transition(from: FindingStatus, to: FindingStatus) -> Result<Acti
     use FindingStatus::*;
     let action = match (from, to) {
         (Open, Rectifying) | (Reopened, Rectifying) => Action::StartRectification,
-        (Rectifying, AwaitingReinspection) | (Reopened, AwaitingReinspection) => Action::SubmitRectification,
+        // A report may come straight after the order (the enterprise does
+        // not have to say "started" first).
+        (Open, AwaitingReinspection) | (Rectifying, AwaitingReinspection) | (Reopened, AwaitingReinspection) => {
+            Action::SubmitRectification
+        }
         (AwaitingReinspection, Closed) | (AwaitingReinspection, Reopened) => Action::Reinspect,
         (Open, Closed) => Action::CloseOnSite,
         _ => {
@@ -92,6 +96,7 @@ mod tests {
         let allowed = [
             (Open, Rectifying),
             (Reopened, Rectifying),
+            (Open, AwaitingReinspection),
             (Rectifying, AwaitingReinspection),
             (Reopened, AwaitingReinspection),
             (AwaitingReinspection, Closed),

@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("007_office", include_str!("migrations/007_office.sql")),
     ("008_refusals", include_str!("migrations/008_refusals.sql")),
     ("009_numbers", include_str!("migrations/009_numbers.sql")),
+    ("010_lifecycle", include_str!("migrations/010_lifecycle.sql")),
 ];
 
 /// The schema version this build writes.

@@ -12,6 +12,7 @@ mod catalog;
 pub mod chunks;
 pub mod evidence;
 pub mod findings;
+mod hazards;
 pub mod migrations;
 pub mod numbers;
 mod office;
@@ -26,7 +27,6 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use automerge::{ActorId, Automerge, ChangeHash};
-use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 
 pub use chunks::DocKind;
@@ -437,60 +437,6 @@ impl Store {
                 status: r.get(3)?,
                 updated_at: r.get(4)?,
                 conflicts: r.get(5)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Open hazards falling due between `from` and `to` inclusive ("due
-    /// within 7 days": `from` = today), earliest first.
-    pub fn findings_due_between(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<FindingRow>> {
-        self.finding_rows(
-            "f.status != 'closed' AND f.due_date BETWEEN ?1 AND ?2",
-            &[&from.to_string(), &to.to_string()],
-        )
-    }
-
-    /// Open hazards due on or before `date` (overdue ones included), earliest first.
-    pub fn findings_due_by(&self, date: NaiveDate) -> Result<Vec<FindingRow>> {
-        self.finding_rows("f.status != 'closed' AND f.due_date <= ?1", &[&date.to_string()])
-    }
-
-    /// Open hazards whose deadline passed before `today`.
-    pub fn overdue_findings(&self, today: NaiveDate) -> Result<Vec<FindingRow>> {
-        self.finding_rows("f.status != 'closed' AND f.due_date < ?1", &[&today.to_string()])
-    }
-
-    /// Every hazard of one enterprise, earliest due first.
-    pub fn enterprise_findings(&self, enterprise_id: &str) -> Result<Vec<FindingRow>> {
-        self.finding_rows("f.enterprise_id = ?1", &[&enterprise_id])
-    }
-
-    fn finding_rows(&self, filter: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<FindingRow>> {
-        let sql = format!(
-            "SELECT f.id, f.inspection_id, f.enterprise_id, i.enterprise_name, f.grade, f.due_date, f.immediate, f.status,
-                    f.description, f.conflicted, f.provisional, f.deadline_changed
-             FROM findings f JOIN inspections i ON i.id = f.inspection_id
-             WHERE {filter} ORDER BY f.due_date, f.id"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(args, |r| {
-            let due: String = r.get(5)?;
-            Ok(FindingRow {
-                id: r.get(0)?,
-                inspection_id: r.get(1)?,
-                enterprise_id: r.get(2)?,
-                enterprise_name: r.get(3)?,
-                grade: r.get(4)?,
-                due_date: due.parse().map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e))
-                })?,
-                immediate: r.get(6)?,
-                status: r.get(7)?,
-                description: r.get(8)?,
-                conflicted: r.get(9)?,
-                provisional: r.get(10)?,
-                deadline_changed: r.get(11)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

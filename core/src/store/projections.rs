@@ -16,9 +16,10 @@ use rusqlite::{params, Transaction};
 use crate::doc::conflicts::{significant_conflict, SIGNIFICANT_FINDING_FIELDS, SIGNIFICANT_RESPONSE_FIELDS};
 use crate::doc::fields::{object, root_map, string};
 use crate::error::{Error, Result};
-use crate::model::Timestamp;
+use crate::model::{FindingStatus, Timestamp};
 use crate::office::OfficeData;
 use crate::rules::deadline::{finding_deadline, local_date, Deadline, FindingDeadline};
+use crate::rules::lifecycle::{life_cycle, EventKind, HazardState, LifeCycle};
 
 /// Which finding rows a change can have reached.
 #[derive(Debug, Clone)]
@@ -50,12 +51,17 @@ fn touched(doc: &Automerge, reach: Reach<'_>) -> Touched {
     let mut t = Touched::default();
     for patch in doc.diff(before, &doc.get_heads()) {
         let in_findings = matches!(patch.path.first(), Some((_, Prop::Map(k))) if k == "findings");
+        // An event or report names its hazard inside its value: refresh them all.
+        let in_loop = matches!(patch.path.first(), Some((_, Prop::Map(k)))
+            if k == crate::doc::closed_loop::EVENTS || k == crate::doc::closed_loop::REPORTS);
         if patch.obj == ROOT {
             if let automerge::PatchAction::PutMap { key, .. } = &patch.action {
-                if key == "findings" {
+                if key == "findings" || key == crate::doc::closed_loop::EVENTS {
                     t.all_findings = true;
                 }
             }
+        } else if in_loop {
+            t.all_findings = true;
         } else if in_findings {
             match patch.path.get(1) {
                 Some((_, Prop::Map(id))) => {
@@ -133,7 +139,8 @@ pub fn refresh_inspection(
     let touched = touched(doc, reach);
     let findings = root_map(doc, "findings")?;
     let scheme = office.scheme(&req("grade_scheme")?).ok();
-    let rules = DeadlineRules { calendar: &office.calendar, scheme };
+    let events = crate::doc::closed_loop::hazard_events(doc)?;
+    let rules = DeadlineRules { calendar: &office.calendar, scheme, loop_rules: &office.loop_rules, events: &events };
     if touched.all_findings {
         tx.prepare_cached("DELETE FROM findings WHERE inspection_id = ?1")?.execute([id])?;
         for key in doc.keys(&findings) {
@@ -147,7 +154,7 @@ pub fn refresh_inspection(
 
     let (total, open): (i64, i64) = tx
         .prepare_cached(
-            "SELECT count(*), count(*) FILTER (WHERE status != 'closed') FROM findings WHERE inspection_id = ?1",
+            "SELECT count(*), count(*) FILTER (WHERE life_state != 'closed') FROM findings WHERE inspection_id = ?1",
         )?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let inspected_on = match started.or(string(doc, &ROOT, "scheduled_at")?) {
@@ -204,6 +211,24 @@ struct DeadlineRules<'a> {
     /// The inspection's scheme; `None` if this device does not hold it yet
     /// (the deadline on file is listed then).
     scheme: Option<&'a crate::rules::grades::GradeScheme>,
+    /// When the 复查 falls due.
+    loop_rules: &'a crate::rules::lifecycle::LoopRules,
+    /// The inspection's hazard events.
+    events: &'a [crate::rules::lifecycle::HazardEvent],
+}
+
+/// Where a hazard stands: the fold of its events, or, for a hazard no event
+/// has moved, what its coarse status says (records made before the loop).
+fn life_state(lc: &LifeCycle, status: FindingStatus) -> HazardState {
+    if !lc.applied.is_empty() {
+        return lc.state;
+    }
+    match status {
+        FindingStatus::Open => HazardState::Found,
+        FindingStatus::Rectifying | FindingStatus::Reopened => HazardState::Rectifying,
+        FindingStatus::AwaitingReinspection => HazardState::ReinspectionDue,
+        FindingStatus::Closed => HazardState::Closed,
+    }
 }
 
 fn refresh_finding(
@@ -236,25 +261,37 @@ fn refresh_finding(
         },
     };
     let deadline = in_force.deadline;
+    let lc = life_cycle(finding.id, deadline.due_date(set_on), rules.events);
+    let state = life_state(&lc, finding.status);
+    let settled = LifeCycle { state, ..lc };
+    let returned_reason = match settled.applied.last() {
+        Some(e) if state == HazardState::Rectifying && matches!(e.kind, EventKind::Returned | EventKind::Failed) => {
+            e.reason.clone()
+        }
+        _ => None,
+    };
     let mut conflicted = all.len() > 1;
     for f in SIGNIFICANT_FINDING_FIELDS {
         conflicted |= significant_conflict(doc, &obj, f)?;
     }
     tx.prepare_cached(
         "INSERT INTO findings (id, inspection_id, enterprise_id, grade, due_date, immediate, status, description, found_at,
-           conflicted, provisional, deadline_changed)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+           conflicted, provisional, deadline_changed, life_state, original_due, reinspection_due, closed_at,
+           returned_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
          ON CONFLICT(id) DO UPDATE SET grade = excluded.grade, due_date = excluded.due_date, immediate = excluded.immediate,
            status = excluded.status, description = excluded.description, found_at = excluded.found_at,
            conflicted = excluded.conflicted, provisional = excluded.provisional,
-           deadline_changed = excluded.deadline_changed",
+           deadline_changed = excluded.deadline_changed, life_state = excluded.life_state,
+           original_due = excluded.original_due, reinspection_due = excluded.reinspection_due,
+           closed_at = excluded.closed_at, returned_reason = excluded.returned_reason",
     )?
     .execute(params![
         key,
         inspection,
         enterprise,
         field("grade")?,
-        deadline.due_date(set_on).to_string(),
+        settled.deadline.to_string(),
         finding.immediate_measure.is_some() || deadline == Deadline::Immediate,
         field("status")?,
         field("description")?,
@@ -262,6 +299,11 @@ fn refresh_finding(
         conflicted,
         in_force.provisional.is_some(),
         in_force.changed_from.is_some(),
+        state.code(),
+        settled.original_deadline.to_string(),
+        settled.reinspection_due(rules.calendar, rules.loop_rules).map(|d| d.to_string()),
+        settled.closed_at.map(|t| t.to_string()),
+        returned_reason,
     ])?;
     Ok(())
 }
@@ -295,6 +337,17 @@ pub struct FindingRow {
     pub description: String,
     /// Whether a significant field is in conflict.
     pub conflicted: bool,
+    /// Where the hazard stands in its life cycle (`rules::lifecycle`).
+    pub life_state: String,
+    /// The order's deadline (按期 is measured against it).
+    pub original_due: Option<NaiveDate>,
+    /// When the 复查 is due (none once closed).
+    pub reinspection_due: Option<NaiveDate>,
+    /// When it was closed (销号), RFC 3339.
+    pub closed_at: Option<String>,
+    /// Why the last report was returned or the 复查 failed, while the
+    /// enterprise is at it again.
+    pub returned_reason: Option<String>,
 }
 
 /// One line of an enterprise's history.

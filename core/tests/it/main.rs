@@ -3,6 +3,7 @@
 mod authorize;
 mod bad_input;
 mod canonical;
+mod closed_loop;
 mod conflicts;
 mod durability;
 mod evidence;

@@ -5,7 +5,8 @@
 //! the device's authorization as it is made (a refusal fails the case), and
 //! every change of the merged history passes the server's authorization by
 //! the person its device is enrolled to: honest edits in any order the rules
-//! allow are never refused.
+//! allow are never refused. Closed-loop steps taken concurrently end in one
+//! life cycle on every replica (the projections hold its state).
 
 use lianjian_core::doc::authorize::{authorize_changes, Author, Context};
 use lianjian_core::doc::{Edit, Editor, FindingField};
@@ -18,13 +19,46 @@ use crate::support::*;
 
 #[derive(Debug, Clone)]
 enum Op {
-    Respond { replica: usize, item: usize, for_whom: usize, value: u8 },
-    AddFinding { replica: usize, item: usize },
-    Grade { replica: usize, finding: usize, grade: usize },
-    Deadline { replica: usize, finding: usize, day: u8 },
-    Describe { replica: usize, finding: usize, n: u8 },
-    Evidence { replica: usize, finding: usize, n: u8 },
-    Sync { from: usize, to: usize },
+    Respond {
+        replica: usize,
+        item: usize,
+        for_whom: usize,
+        value: u8,
+    },
+    AddFinding {
+        replica: usize,
+        item: usize,
+    },
+    Grade {
+        replica: usize,
+        finding: usize,
+        grade: usize,
+    },
+    Deadline {
+        replica: usize,
+        finding: usize,
+        day: u8,
+    },
+    Describe {
+        replica: usize,
+        finding: usize,
+        n: u8,
+    },
+    Evidence {
+        replica: usize,
+        finding: usize,
+        n: u8,
+    },
+    /// A step of the closed loop an officer takes (the order, a fix on site).
+    Loop {
+        replica: usize,
+        finding: usize,
+        on_site: bool,
+    },
+    Sync {
+        from: usize,
+        to: usize,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -36,6 +70,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (r.clone(), 0..4usize, 1..28u8).prop_map(|(replica, finding, day)| Op::Deadline { replica, finding, day }),
         1 => (r.clone(), 0..4usize, 0..5u8).prop_map(|(replica, finding, n)| Op::Describe { replica, finding, n }),
         1 => (r.clone(), 0..4usize, 0..5u8).prop_map(|(replica, finding, n)| Op::Evidence { replica, finding, n }),
+        1 => (r.clone(), 0..4usize, any::<bool>()).prop_map(|(replica, finding, on_site)| Op::Loop { replica, finding, on_site }),
         2 => (r.clone(), r).prop_map(|(from, to)| Op::Sync { from, to }),
     ]
 }
@@ -118,6 +153,14 @@ fn run(w: &mut World, op: &Op, step: usize) {
         Op::Evidence { replica, finding, n } => {
             (*replica, Edit::AttachEvidence { id: w.base_findings[*finding], sha256: format!("{n:x}").repeat(64) })
         }
+        Op::Loop { replica, finding, on_site } => {
+            use lianjian_core::rules::lifecycle::EventKind;
+            let kind = if *on_site { EventKind::ConfirmedOnSite } else { EventKind::Ordered };
+            let mut e =
+                lianjian_core::doc::closed_loop::new_event(w.base_findings[*finding], kind, &w.editors[*replica], when);
+            e.evidence = vec!["ab".repeat(32)];
+            (*replica, Edit::RecordHazardEvent(e))
+        }
     };
     apply(w, op, replica, &[edit], when)
 }
@@ -126,7 +169,8 @@ fn apply(w: &mut World, op: &Op, replica: usize, edits: &[Edit], when: lianjian_
     match w.stores[replica].edit(&w.insp.id, &w.editors[replica], edits, when) {
         // Refusals the rules give honest users: a conflicted field, a
         // deadline before the find or beyond the grade's limit.
-        Ok(_) | Err(Error::Conflicted { .. }) | Err(Error::Deadline(_)) => {}
+        // And a loop step the hazard has gone past.
+        Ok(_) | Err(Error::Conflicted { .. }) | Err(Error::Deadline(_)) | Err(Error::InvalidTransition { .. }) => {}
         Err(e) => panic!("unexpected error in {op:?}: {e}"),
     }
 }

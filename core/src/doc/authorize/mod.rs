@@ -12,7 +12,9 @@
 //! enrolled, never one an app claims. Within an inspection the team decides
 //! the rest: an officer is its team lead only if the team says so.
 
+mod closed_loop;
 mod entries;
+mod entry;
 mod header;
 pub mod limits;
 pub mod refusal;
@@ -98,7 +100,7 @@ pub fn authorize_changes(
     // Two officers who each recorded the same refusal (or a signature twice)
     // offline: the one that arrives second is refused.
     for (collection, key, hash) in frozen {
-        if entries::concurrent(doc, collection, &key) > 1 {
+        if entry::concurrent(doc, collection, &key) > 1 {
             let what = if collection == "refusals" { "拒签" } else { "签字" };
             return Err(Refusal::new(Rule::Signing, format!("{what}记录 {key} 已由其他人员记录")).by(hash));
         }

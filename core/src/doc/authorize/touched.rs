@@ -11,8 +11,19 @@ use automerge::legacy::{Key, ObjectId};
 use automerge::{Automerge, Change, Prop, ReadDoc};
 
 /// The root keys that hold collections keyed by id.
-pub const COLLECTIONS: &[&str] =
-    &["team", "subgroups", "responses", "findings", "interviews", "evidence", "signatures", "refusals", "actors"];
+pub const COLLECTIONS: &[&str] = &[
+    "team",
+    "subgroups",
+    "responses",
+    "findings",
+    "interviews",
+    "evidence",
+    "signatures",
+    "refusals",
+    "actors",
+    "hazard_events",
+    "rectification_reports",
+];
 
 /// What a change touched.
 #[derive(Debug, Default)]

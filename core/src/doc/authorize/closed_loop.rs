@@ -1,0 +1,78 @@
+//! The closed loop's collections, entry by entry: a hazard event is written
+//! once, by its own author in the role the server enrolled, and only where
+//! the hazard's life cycle (folded from the events before the change) lets
+//! it happen; a rectification report is written once, by the enterprise's
+//! own user, saying what the rules require, with photos that are the
+//! hazard's. Nothing here touches a signed record.
+
+use automerge::{ObjId, Value, ROOT};
+
+use super::entry::Entry;
+use super::refusal::{under, Refusal, Rule};
+use super::Step;
+use crate::doc::closed_loop::{check_photos, hazard_events, order_deadline};
+use crate::model::{Finding, RectificationReport};
+use crate::rules::lifecycle::{life_cycle, refusal, transition, EventKind, HazardEvent};
+use crate::rules::permissions::{allows, Action};
+
+/// The finding `key` as the change left it.
+fn finding(s: &Step<'_>, key: &str) -> Result<Finding, Refusal> {
+    let missing = || Refusal::new(Rule::Schema, format!("隐患 {key} 不存在"));
+    let findings: ObjId = match autosurgeon::ReadDoc::get(&s.after, &ROOT, "findings") {
+        Ok(Some((Value::Object(_), id))) => id,
+        _ => return Err(missing()),
+    };
+    autosurgeon::hydrate_prop::<_, Option<Finding>, _, _>(&s.after, &findings, key)
+        .map_err(|_| Refusal::new(Rule::Schema, format!("隐患 {key} 无法读取")))?
+        .ok_or_else(missing)
+}
+
+/// A new hazard event.
+pub(super) fn event(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
+    if e.existed() {
+        return Err(Refusal::new(Rule::Immutable, format!("隐患事件 {} 已记录，不能修改", e.key)));
+    }
+    let ev: HazardEvent = e.value(s)?;
+    if ev.id != e.key {
+        return Err(Refusal::new(Rule::Schema, format!("隐患事件 {} 的编号不符", e.key)));
+    }
+    if ev.by != s.author.person || ev.role != s.role {
+        return Err(Refusal::new(Rule::Forbidden, "隐患事件须由本人以本人角色记录"));
+    }
+    let f = finding(s, &ev.finding.to_string())?;
+    let scheme = under(Rule::Deadline, s.ctx.office.scheme(&s.grade_scheme()?))?;
+    let before = hazard_events(&s.before).map_err(|_| Refusal::new(Rule::Schema, "隐患事件无法读取"))?;
+    let lc = life_cycle(ev.finding, order_deadline(&s.ctx.office.calendar, scheme, &f), &before);
+    if let Some(why) = refusal(lc.state, &ev) {
+        let rule = match transition(lc.state, ev.kind) {
+            Some((_, action)) if !allows(ev.role, action) => Rule::Forbidden,
+            _ => Rule::Transition,
+        };
+        return Err(Refusal::new(rule, why));
+    }
+    if ev.kind == EventKind::Submitted {
+        let reports = crate::doc::closed_loop::rectification_reports(&s.after)
+            .map_err(|_| Refusal::new(Rule::Schema, "整改报告无法读取"))?;
+        if !reports.iter().any(|r| Some(&r.id) == ev.report.as_ref() && r.finding == ev.finding) {
+            return Err(Refusal::new(Rule::Schema, "提交整改须附该隐患的整改报告"));
+        }
+    }
+    Ok(())
+}
+
+/// A new rectification report.
+pub(super) fn report(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
+    if e.existed() {
+        return Err(Refusal::new(Rule::Immutable, format!("整改报告 {} 已提交，不能修改", e.key)));
+    }
+    s.permit(Action::SubmitRectification)?;
+    let r: RectificationReport = e.value(s)?;
+    if r.id != e.key {
+        return Err(Refusal::new(Rule::Schema, format!("整改报告 {} 的编号不符", e.key)));
+    }
+    if r.by != s.author.person {
+        return Err(Refusal::new(Rule::Forbidden, "整改报告须由提交人本人提交"));
+    }
+    under(Rule::Schema, r.validate())?;
+    under(Rule::Schema, check_photos(&finding(s, &r.finding.to_string())?, &r))
+}

@@ -1,0 +1,188 @@
+//! The closed loop in an inspection document: hazard events
+//! (`hazard_events`, by event id) and the enterprise's rectification reports
+//! (`rectification_reports`, by report id), both append-only and beside the
+//! signed records. Writing them (checked with `rules::lifecycle` before
+//! anything is written) and reading them back as each hazard's life cycle.
+
+use std::collections::BTreeMap;
+
+use automerge::transaction::Transaction;
+use automerge::{ReadDoc, ROOT};
+
+use super::edit::Editor;
+use super::fields::{object, put_significant, root_map, root_map_or_create, string};
+use crate::error::{Error, Result};
+use crate::model::{Finding, FindingId, FindingStatus, RectificationReport, Timestamp};
+use crate::rules::calendar::HolidayCalendar;
+use crate::rules::deadline::finding_deadline;
+use crate::rules::grades::GradeScheme;
+use crate::rules::lifecycle::{
+    finding_status_after, life_cycle, refusal, transition, EventKind, HazardEvent, LifeCycle,
+};
+use crate::rules::permissions::{allows, Role};
+use crate::rules::transitions::finding_transition;
+
+/// The document keys of the two collections.
+pub const EVENTS: &str = "hazard_events";
+/// See [`EVENTS`].
+pub const REPORTS: &str = "rectification_reports";
+
+/// Every hazard event the document holds (any order).
+pub fn hazard_events<D: autosurgeon::ReadDoc>(doc: &D) -> Result<Vec<HazardEvent>> {
+    let map: Option<BTreeMap<String, HazardEvent>> = match autosurgeon::ReadDoc::get(doc, &ROOT, EVENTS)? {
+        Some(_) => autosurgeon::hydrate_prop(doc, ROOT, EVENTS)?,
+        None => None,
+    };
+    Ok(map.unwrap_or_default().into_values().collect())
+}
+
+/// Every rectification report the document holds, oldest first.
+pub fn rectification_reports<D: autosurgeon::ReadDoc>(doc: &D) -> Result<Vec<RectificationReport>> {
+    let map: Option<BTreeMap<String, RectificationReport>> = match autosurgeon::ReadDoc::get(doc, &ROOT, REPORTS)? {
+        Some(_) => autosurgeon::hydrate_prop(doc, ROOT, REPORTS)?,
+        None => None,
+    };
+    let mut list: Vec<RectificationReport> = map.unwrap_or_default().into_values().collect();
+    list.sort_by(|a, b| (a.submitted_at.unix_millis(), &a.id).cmp(&(b.submitted_at.unix_millis(), &b.id)));
+    Ok(list)
+}
+
+/// The deadline on the order of `finding`: the deadline in force on
+/// today's calendars (a computed one follows its grade).
+pub fn order_deadline(cal: &HolidayCalendar, scheme: &GradeScheme, finding: &Finding) -> chrono::NaiveDate {
+    let found_on = crate::model::time::local_date(&finding.found_at.0);
+    finding_deadline(cal, scheme, finding).deadline.due_date(found_on)
+}
+
+/// Each hazard's life cycle, from its events.
+pub fn life_cycles(
+    findings: &BTreeMap<String, Finding>,
+    events: &[HazardEvent],
+    cal: &HolidayCalendar,
+    scheme: &GradeScheme,
+) -> BTreeMap<FindingId, LifeCycle> {
+    findings.values().map(|f| (f.id, life_cycle(f.id, order_deadline(cal, scheme, f), events))).collect()
+}
+
+/// Why `event` cannot be recorded on a hazard standing in `lc`, as an error.
+pub fn check_event(lc: &LifeCycle, event: &HazardEvent) -> Result<()> {
+    let Some(why) = refusal(lc.state, event) else { return Ok(()) };
+    match transition(lc.state, event.kind) {
+        None => Err(Error::InvalidTransition {
+            entity: "hazard",
+            from: lc.state.code().into(),
+            to: event.kind.code().into(),
+        }),
+        Some((_, action)) if !allows(event.role, action) => {
+            Err(Error::Forbidden { role: event.role.code().into(), action: action.code().into() })
+        }
+        Some(_) => Err(Error::validation("hazard_event", why)),
+    }
+}
+
+/// Appends `event` to its hazard, after checking it against the hazard's
+/// life cycle, and moves the finding's coarse status with it.
+pub(super) fn record_event(
+    tx: &mut Transaction<'_>,
+    editor: &Editor,
+    cal: &HolidayCalendar,
+    scheme: &GradeScheme,
+    event: &HazardEvent,
+) -> Result<()> {
+    if event.by != editor.person || event.role != editor.role {
+        return Err(Error::validation("hazard_event", "事件须由本人以本人角色记录"));
+    }
+    let findings = root_map(tx, "findings")?;
+    let obj = object(tx, &findings, &event.finding.to_string(), "finding")?;
+    let finding: Finding = autosurgeon::hydrate_prop(tx, &findings, event.finding.to_string().as_str())?;
+    let lc = life_cycle(event.finding, order_deadline(cal, scheme, &finding), &hazard_events(tx)?);
+    check_event(&lc, event)?;
+    let events = root_map_or_create(tx, EVENTS)?;
+    if tx.get(&events, event.id.as_str())?.is_some() {
+        return Err(Error::validation("hazard_event", "an event with this id already exists"));
+    }
+    autosurgeon::reconcile_prop(tx, &events, event.id.as_str(), event)?;
+    if let Some(to) = finding_status_after(event.kind) {
+        let from = string(tx, &obj, "status")?.and_then(|s| FindingStatus::from_code(&s).ok());
+        // The coarse status follows where the legacy machine allows it.
+        if from.is_some_and(|from| from != to && finding_transition(from, to).is_ok()) {
+            put_significant(tx, &obj, "status", to.code().into())?;
+        }
+    }
+    Ok(())
+}
+
+/// Stores the enterprise's report and its `submitted` event (one change).
+pub(super) fn submit_report(
+    tx: &mut Transaction<'_>,
+    editor: &Editor,
+    cal: &HolidayCalendar,
+    scheme: &GradeScheme,
+    report: &RectificationReport,
+) -> Result<()> {
+    if editor.role != Role::Enterprise || report.by != editor.person {
+        return Err(Error::Forbidden { role: editor.role.code().into(), action: "submit_rectification".into() });
+    }
+    report.validate()?;
+    let findings = root_map(tx, "findings")?;
+    let finding: Finding = autosurgeon::hydrate_prop(tx, &findings, report.finding.to_string().as_str())?;
+    check_photos(&finding, report)?;
+    let reports = root_map_or_create(tx, REPORTS)?;
+    if tx.get(&reports, report.id.as_str())?.is_some() {
+        return Err(Error::validation("report", "a report with this id already exists"));
+    }
+    autosurgeon::reconcile_prop(tx, &reports, report.id.as_str(), report)?;
+    record_event(tx, editor, cal, scheme, &submitted_event(report))
+}
+
+/// The `submitted` event a report carries.
+pub fn submitted_event(report: &RectificationReport) -> HazardEvent {
+    HazardEvent {
+        id: format!("{}-submitted", report.id),
+        finding: report.finding,
+        kind: EventKind::Submitted,
+        by: report.by,
+        role: Role::Enterprise,
+        at: report.submitted_at,
+        evidence: report.submitted_blobs(),
+        reason: None,
+        deadline: None,
+        requests_reinspection: report.requests_reinspection,
+        report: Some(report.id.clone()),
+        mode: None,
+    }
+}
+
+/// Each pair's before-photo is the finding's; each after-photo and file was
+/// recorded as rectification evidence of it.
+pub fn check_photos(finding: &Finding, report: &RectificationReport) -> Result<()> {
+    for pair in &report.photos {
+        if !finding.evidence.contains(&pair.before) {
+            return Err(Error::validation("photos", "配对的整改前照片不是该隐患的照片"));
+        }
+    }
+    for hash in report.submitted_blobs() {
+        if !finding.rectification_evidence.contains(&hash) {
+            return Err(Error::validation("photos", "整改照片或附件须先作为该隐患的整改证据录入"));
+        }
+    }
+    Ok(())
+}
+
+/// A new event of `kind` on `finding` by `editor` at `at` (an id is minted).
+pub fn new_event(finding: FindingId, kind: EventKind, editor: &Editor, at: Timestamp) -> HazardEvent {
+    HazardEvent {
+        id: uuid::Uuid::now_v7().to_string(),
+        finding,
+        kind,
+        by: editor.person,
+        role: editor.role,
+        at,
+        evidence: vec![],
+        reason: None,
+        deadline: None,
+        requests_reinspection: false,
+        report: None,
+        mode: None,
+    }
+}

@@ -1,0 +1,118 @@
+//! The hazard lists every role works from, read from the `findings`
+//! projection: hazards due and overdue, and each role's tasks in the closed
+//! loop (the enterprise's rectifications, the officers' reviews and 复查,
+//! the office's overdue hazards and late 复查), each with its date.
+
+use chrono::NaiveDate;
+
+use super::{FindingRow, Store};
+use crate::doc::closed_loop;
+use crate::error::Result;
+use crate::model::{InspectionId, RectificationReport};
+use crate::rules::lifecycle::LifeCycle;
+
+/// The hazard states in which the enterprise is at work.
+const RECTIFYING: &str = "f.life_state IN ('found', 'rectifying')";
+
+fn date(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    let text: Option<String> = r.get(i)?;
+    Ok(text.filter(|t| !t.is_empty()).and_then(|t| t.parse().ok()))
+}
+
+impl Store {
+    /// Open hazards falling due between `from` and `to` inclusive ("due
+    /// within 7 days": `from` = today), earliest first.
+    pub fn findings_due_between(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<FindingRow>> {
+        self.finding_rows(
+            "f.life_state != 'closed' AND f.due_date BETWEEN ?1 AND ?2",
+            &[&from.to_string(), &to.to_string()],
+        )
+    }
+
+    /// Open hazards due on or before `date` (overdue ones included), earliest first.
+    pub fn findings_due_by(&self, date: NaiveDate) -> Result<Vec<FindingRow>> {
+        self.finding_rows("f.life_state != 'closed' AND f.due_date <= ?1", &[&date.to_string()])
+    }
+
+    /// Hazards past their deadline in force on `today` while the enterprise
+    /// is at them (a report handed in on time is with the officers).
+    pub fn overdue_findings(&self, today: NaiveDate) -> Result<Vec<FindingRow>> {
+        self.finding_rows(&format!("{RECTIFYING} AND f.due_date < ?1"), &[&today.to_string()])
+    }
+
+    /// The enterprise's tasks: its hazards to rectify (returned ones with
+    /// the reason), earliest deadline first.
+    pub fn rectifications_due(&self) -> Result<Vec<FindingRow>> {
+        self.finding_rows(RECTIFYING, &[])
+    }
+
+    /// The officers' tasks: reports waiting for review.
+    pub fn reviews_due(&self) -> Result<Vec<FindingRow>> {
+        self.finding_rows("f.life_state = 'submitted'", &[])
+    }
+
+    /// The officers' tasks: hazards whose 复查 falls due by `date`
+    /// (late ones included), whatever the enterprise has done.
+    pub fn reinspections_due_by(&self, date: NaiveDate) -> Result<Vec<FindingRow>> {
+        self.finding_rows(
+            "f.life_state IN ('rectifying', 'submitted', 'reinspection_due') AND f.reinspection_due <= ?1",
+            &[&date.to_string()],
+        )
+    }
+
+    /// Every hazard of one enterprise, earliest due first.
+    pub fn enterprise_findings(&self, enterprise_id: &str) -> Result<Vec<FindingRow>> {
+        self.finding_rows("f.enterprise_id = ?1", &[&enterprise_id])
+    }
+
+    pub(super) fn finding_rows(&self, filter: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<FindingRow>> {
+        let sql = format!(
+            "SELECT f.id, f.inspection_id, f.enterprise_id, i.enterprise_name, f.grade, f.due_date, f.immediate, f.status,
+                    f.description, f.conflicted, f.provisional, f.deadline_changed, f.life_state, f.original_due,
+                    f.reinspection_due, f.closed_at, f.returned_reason
+             FROM findings f JOIN inspections i ON i.id = f.inspection_id
+             WHERE {filter} ORDER BY f.due_date, f.id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(args, |r| {
+            let due: String = r.get(5)?;
+            Ok(FindingRow {
+                id: r.get(0)?,
+                inspection_id: r.get(1)?,
+                enterprise_id: r.get(2)?,
+                enterprise_name: r.get(3)?,
+                grade: r.get(4)?,
+                due_date: due.parse().map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e))
+                })?,
+                immediate: r.get(6)?,
+                status: r.get(7)?,
+                description: r.get(8)?,
+                conflicted: r.get(9)?,
+                provisional: r.get(10)?,
+                deadline_changed: r.get(11)?,
+                life_state: r.get(12)?,
+                original_due: date(r, 13)?,
+                reinspection_due: date(r, 14)?,
+                closed_at: r.get(15)?,
+                returned_reason: r.get(16)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Each hazard of `inspection` with its life cycle (the events applied
+    /// and those ignored, with why), in the order of the findings' ids.
+    pub fn life_cycles(&mut self, inspection: &InspectionId) -> Result<Vec<LifeCycle>> {
+        let doc = self.inspection_doc(inspection)?;
+        let insp = doc.hydrate()?;
+        let events = closed_loop::hazard_events(doc.automerge())?;
+        let scheme = self.office.scheme(&insp.grade_scheme)?;
+        Ok(closed_loop::life_cycles(&insp.findings, &events, &self.office.calendar, scheme).into_values().collect())
+    }
+
+    /// The rectification reports on `inspection`, oldest first.
+    pub fn rectification_reports(&mut self, inspection: &InspectionId) -> Result<Vec<RectificationReport>> {
+        closed_loop::rectification_reports(self.inspection_doc(inspection)?.automerge())
+    }
+}

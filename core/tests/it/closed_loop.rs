@@ -1,0 +1,189 @@
+//! The closed loop on one device and under the server's authorization: a
+//! hazard ordered, reported with paired photos (one reused, flagged),
+//! returned with a reason, reported again, accepted, re-inspected and
+//! closed, every step an event; the task lists follow; raw changes that
+//! skip a step, claim another role or rewrite an event are refused.
+
+use automerge::transaction::Transactable;
+use automerge::ROOT;
+use lianjian_core::doc::authorize::{authorize_changes, Author, Context, Rule};
+use lianjian_core::doc::closed_loop::{new_event, submitted_event};
+use lianjian_core::doc::{Edit, Editor};
+use lianjian_core::evidence::{EvidencePurpose, EvidenceTarget, FlagKind, FlagPolicy, PhotoPipeline};
+use lianjian_core::model::*;
+use lianjian_core::office::OfficeData;
+use lianjian_core::rules::lifecycle::{EventKind, HazardState, ReinspectionMode};
+use lianjian_core::rules::permissions::Role;
+use lianjian_core::store::evidence::EvidenceRequest;
+use lianjian_core::store::Store;
+use lianjian_core::Error;
+
+use crate::support::*;
+
+fn request(f: FindingId, purpose: EvidencePurpose) -> EvidenceRequest {
+    EvidenceRequest { target: EvidenceTarget::Finding(f), purpose }
+}
+
+fn event(store: &mut Store, insp: &InspectionId, who: &Editor, e: lianjian_core::rules::lifecycle::HazardEvent) {
+    store.edit(insp, who, &[Edit::RecordHazardEvent(e)], at("2026-03-30T09:00:00+08:00")).unwrap();
+}
+
+fn report(f: FindingId, by: &Editor, before: &str, after: &str, when: &str) -> RectificationReport {
+    RectificationReport {
+        id: uuid::Uuid::now_v7().to_string(),
+        finding: f,
+        by: by.person,
+        submitted_at: at(when),
+        measures: "重新敷设防静电接地线并检测接地电阻".into(),
+        responsible: "设备科 刘强".into(),
+        completed_on: Day("2026-03-24".parse().unwrap()),
+        cost_fen: Some(180_000),
+        photos: vec![PhotoPair { before: before.into(), after: after.into() }],
+        files: vec![],
+        requests_reinspection: true,
+    }
+}
+
+#[test]
+fn a_hazard_goes_round_the_loop_and_every_step_is_an_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, insp, _, t, f) = site_store(dir.path());
+    let pipeline = PhotoPipeline::new(watermark_font());
+    let policy = FlagPolicy::default();
+    let hazard = request(f, EvidencePurpose::Hazard);
+    let before = store
+        .ingest_photo(
+            &insp.id,
+            &t.a,
+            &hazard,
+            &photo("site-12mp.jpg"),
+            &pipeline,
+            &policy,
+            at("2026-03-18T10:43:00+08:00"),
+        )
+        .unwrap();
+    let mut ordered = new_event(f, EventKind::Ordered, &t.lead, at("2026-03-18T16:00:00+08:00"));
+    ordered.id = "0-ordered".into();
+    event(&mut store, &insp.id, &t.lead, ordered);
+    let due = store.rectifications_due().unwrap();
+    assert_eq!((due.len(), due[0].life_state.as_str()), (1, "rectifying"));
+    let original = due[0].due_date;
+    assert_eq!(due[0].original_due, Some(original));
+
+    // The enterprise photographs the same spot (the reused picture is flagged) and reports.
+    let ent = Editor { person: PersonId::new(), name: "袁海燕".into(), role: Role::Enterprise };
+    let rect = request(f, EvidencePurpose::Rectification);
+    let later = at("2026-03-25T09:00:00+08:00");
+    let after = store.ingest_photo(&insp.id, &ent, &rect, &photo("site-again.jpg"), &pipeline, &policy, later).unwrap();
+    assert!(after.flags.iter().any(|x| x.kind == FlagKind::DuplicatePicture));
+    let foreign = report(f, &ent, &"00".repeat(32), &after.sha256, "2026-03-25T09:05:00+08:00");
+    let refused = store.edit(&insp.id, &ent, &[Edit::SubmitRectification(foreign)], later).unwrap_err();
+    assert!(refused.to_string().contains("不是该隐患的照片"), "{refused}");
+    let first = report(f, &ent, &before.sha256, &after.sha256, "2026-03-25T09:05:00+08:00");
+    store.edit(&insp.id, &ent, &[Edit::SubmitRectification(first)], later).unwrap();
+    assert_eq!(store.reviews_due().unwrap().len(), 1);
+    assert!(store.rectifications_due().unwrap().is_empty());
+
+    // Only officers review; a return needs a reason and a new deadline.
+    let accept = new_event(f, EventKind::Accepted, &ent, at("2026-03-26T09:00:00+08:00"));
+    assert!(matches!(
+        store.edit(&insp.id, &ent, &[Edit::RecordHazardEvent(accept)], later),
+        Err(Error::Forbidden { .. })
+    ));
+    let bare = new_event(f, EventKind::Returned, &t.a, at("2026-03-26T09:00:00+08:00"));
+    assert!(store.edit(&insp.id, &t.a, &[Edit::RecordHazardEvent(bare)], later).is_err());
+    let mut returned = new_event(f, EventKind::Returned, &t.a, at("2026-03-26T09:00:00+08:00"));
+    returned.reason = Some("整改后照片未显示接地电阻检测结果".into());
+    returned.deadline = Some(Day("2026-04-10".parse().unwrap()));
+    event(&mut store, &insp.id, &t.a, returned);
+    let due = store.rectifications_due().unwrap();
+    assert_eq!(due[0].returned_reason.as_deref(), Some("整改后照片未显示接地电阻检测结果"));
+    assert_eq!((due[0].due_date, due[0].original_due), ("2026-04-10".parse().unwrap(), Some(original)));
+
+    // Again; accepted; the 复查 passes on site: closed (销号).
+    let second = report(f, &ent, &before.sha256, &after.sha256, "2026-04-02T09:00:00+08:00");
+    store.edit(&insp.id, &ent, &[Edit::SubmitRectification(second)], at("2026-04-02T09:00:00+08:00")).unwrap();
+    event(&mut store, &insp.id, &t.lead, new_event(f, EventKind::Accepted, &t.lead, at("2026-04-03T09:00:00+08:00")));
+    let due = store.reinspections_due_by("2026-12-31".parse().unwrap()).unwrap();
+    assert_eq!(due.len(), 1);
+    let mut passed = new_event(f, EventKind::Passed, &t.a, at("2026-04-07T10:00:00+08:00"));
+    passed.mode = Some(ReinspectionMode::OnSite);
+    event(&mut store, &insp.id, &t.a, passed);
+    let lc = store.life_cycles(&insp.id).unwrap().remove(0);
+    assert_eq!(lc.state, HazardState::Closed);
+    let kinds: Vec<EventKind> = lc.applied.iter().map(|e| e.kind).collect();
+    use EventKind::*;
+    assert_eq!(kinds, [Ordered, Submitted, Returned, Submitted, Accepted, Passed]);
+    // 一级: 30 days from 03-18; the return's earlier date never replaced it.
+    assert_eq!((lc.original_deadline, original), ("2026-04-17".parse().unwrap(), "2026-04-17".parse().unwrap()));
+    assert_eq!(lc.closed_on_time(), Some(true));
+    assert_eq!(store.finding(&insp.id, &f).unwrap().status, FindingStatus::Closed);
+    assert!(store.reviews_due().unwrap().is_empty() && store.rectifications_due().unwrap().is_empty());
+
+    // Every change of that history passes the server's authorization by its author.
+    let doc = store.inspection_doc(&insp.id).unwrap().into_automerge();
+    let office = OfficeData::default();
+    let checklists = [std::sync::Arc::new(checklist("hazardous_chemicals"))];
+    let ctx = Context { office: &office, checklists: &checklists };
+    // One device made them all here: each must pass for one of the people.
+    let who = [&t.lead, &t.a, &t.b, &ent];
+    for change in doc.get_changes(&[]) {
+        let passes = who.iter().any(|e| {
+            let author = Author { person: e.person, role: e.role, enterprise: None };
+            authorize_changes(&doc, change.deps(), std::slice::from_ref(&change), &author, &ctx).is_ok()
+        });
+        assert!(passes, "{:?} refused for everyone", change.message());
+    }
+}
+
+/// Raw changes a patched app could write: refused with the rule they break.
+#[test]
+fn forged_loop_changes_are_refused_with_the_rule() {
+    let (mut store, insp, c, t) = started_store("construction");
+    let item = c.items().next().unwrap().clone();
+    let f = finding(&item, &t.a, at("2026-03-02T10:00:00+08:00"), "脚手架连墙件缺失");
+    store.edit(&insp.id, &t.a, &[Edit::AddFinding(f.clone())], at("2026-03-02T10:01:00+08:00")).unwrap();
+    let mut ordered = new_event(f.id, EventKind::Ordered, &t.lead, at("2026-03-02T16:00:00+08:00"));
+    ordered.id = "ordered".into();
+    store.edit(&insp.id, &t.lead, &[Edit::RecordHazardEvent(ordered)], at("2026-03-02T16:00:00+08:00")).unwrap();
+    let base = store.inspection_doc(&insp.id).unwrap().into_automerge();
+    let known = base.get_heads();
+    let office = OfficeData::default();
+    let checklists = [std::sync::Arc::new(c.clone())];
+    let ctx = Context { office: &office, checklists: &checklists };
+    let ent = Editor { person: PersonId::new(), name: "企业".into(), role: Role::Enterprise };
+    let forge = |by: &Editor, write: &dyn Fn(&mut automerge::transaction::Transaction<'_>)| -> Result<(), Rule> {
+        let mut doc = base.fork();
+        let mut tx = doc.transaction();
+        write(&mut tx);
+        tx.commit();
+        let change = doc.get_changes(&known);
+        let author = Author { person: by.person, role: by.role, enterprise: None };
+        authorize_changes(&doc, &known, &change, &author, &ctx).map_err(|r| r.rule)
+    };
+    let put = |tx: &mut automerge::transaction::Transaction<'_>, e: &lianjian_core::rules::lifecycle::HazardEvent| {
+        let (_, events) = automerge::ReadDoc::get(tx, ROOT, "hazard_events").unwrap().unwrap();
+        autosurgeon::reconcile_prop(tx, &events, e.id.as_str(), e).unwrap();
+    };
+    // The enterprise closes its own hazard.
+    let mut passed = new_event(f.id, EventKind::Passed, &ent, at("2026-03-03T09:00:00+08:00"));
+    passed.mode = Some(ReinspectionMode::Written);
+    assert_eq!(forge(&ent, &|tx| put(tx, &passed)), Err(Rule::Transition));
+    // An inspector's event claiming to be the lead's.
+    let claimed = new_event(f.id, EventKind::ConfirmedOnSite, &t.lead, at("2026-03-03T09:00:00+08:00"));
+    assert_eq!(forge(&t.a, &|tx| put(tx, &claimed)), Err(Rule::Forbidden));
+    // A report event with no report.
+    let ghost = submitted_event(&report(f.id, &ent, &"ab".repeat(32), &"cd".repeat(32), "2026-03-03T09:00:00+08:00"));
+    assert_eq!(forge(&ent, &|tx| put(tx, &ghost)), Err(Rule::Schema));
+    // Rewriting the order's event.
+    let rewrite = |tx: &mut automerge::transaction::Transaction<'_>| {
+        let (_, events) = automerge::ReadDoc::get(tx, ROOT, "hazard_events").unwrap().unwrap();
+        let (_, e) = automerge::ReadDoc::get(tx, &events, "ordered").unwrap().unwrap();
+        tx.put(&e, "reason", "改写").unwrap();
+    };
+    assert_eq!(forge(&t.lead, &rewrite), Err(Rule::Immutable));
+    // An order handed over is not "fixed on site" afterwards: that skips the report.
+    let mut fixed = new_event(f.id, EventKind::ConfirmedOnSite, &t.a, at("2026-03-03T09:00:00+08:00"));
+    fixed.evidence = vec!["ab".repeat(32)];
+    assert_eq!(forge(&t.a, &|tx| put(tx, &fixed)), Err(Rule::Transition));
+}

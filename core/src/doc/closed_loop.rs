@@ -17,7 +17,7 @@ use crate::rules::calendar::HolidayCalendar;
 use crate::rules::deadline::finding_deadline;
 use crate::rules::grades::GradeScheme;
 use crate::rules::lifecycle::{
-    finding_status_after, life_cycle, refusal, transition, EventKind, HazardEvent, LifeCycle,
+    action_of, finding_status_after, life_cycle, refusal, transition, EventKind, HazardEvent, LifeCycle,
 };
 use crate::rules::permissions::{allows, Role};
 use crate::rules::transitions::finding_transition;
@@ -67,15 +67,16 @@ pub fn life_cycles(
 /// Why `event` cannot be recorded on a hazard standing in `lc`, as an error.
 pub fn check_event(lc: &LifeCycle, event: &HazardEvent) -> Result<()> {
     let Some(why) = refusal(lc.state, event) else { return Ok(()) };
+    let action = action_of(event.kind);
+    if !allows(event.role, action) {
+        return Err(Error::Forbidden { role: event.role.code().into(), action: action.code().into() });
+    }
     match transition(lc.state, event.kind) {
         None => Err(Error::InvalidTransition {
             entity: "hazard",
             from: lc.state.code().into(),
             to: event.kind.code().into(),
         }),
-        Some((_, action)) if !allows(event.role, action) => {
-            Err(Error::Forbidden { role: event.role.code().into(), action: action.code().into() })
-        }
         Some(_) => Err(Error::validation("hazard_event", why)),
     }
 }

@@ -121,21 +121,33 @@ impl Default for LoopRules {
     }
 }
 
+/// The action an event needs, wherever the hazard stands.
+pub fn action_of(kind: EventKind) -> Action {
+    match kind {
+        EventKind::Ordered => Action::IssueOrder,
+        EventKind::ConfirmedOnSite => Action::CloseOnSite,
+        EventKind::Submitted => Action::SubmitRectification,
+        EventKind::Accepted | EventKind::Returned => Action::ReviewRectification,
+        EventKind::Passed | EventKind::Failed => Action::Reinspect,
+    }
+}
+
 /// The state an event moves a hazard from `state` to, and the action it
 /// needs; `None` if the event cannot happen there.
 pub fn transition(state: HazardState, kind: EventKind) -> Option<(HazardState, Action)> {
     use EventKind as E;
     use HazardState as S;
-    Some(match (state, kind) {
-        (S::Found, E::Ordered) => (S::Rectifying, Action::IssueOrder),
-        (S::Found, E::ConfirmedOnSite) => (S::Closed, Action::CloseOnSite),
-        (S::Rectifying, E::Submitted) => (S::Submitted, Action::SubmitRectification),
-        (S::Submitted, E::Accepted) => (S::ReinspectionDue, Action::ReviewRectification),
-        (S::Submitted, E::Returned) => (S::Rectifying, Action::ReviewRectification),
-        (S::ReinspectionDue, E::Passed) => (S::Closed, Action::Reinspect),
-        (S::ReinspectionDue, E::Failed) => (S::Rectifying, Action::Reinspect),
+    let next = match (state, kind) {
+        (S::Found, E::Ordered) => S::Rectifying,
+        (S::Found, E::ConfirmedOnSite) => S::Closed,
+        (S::Rectifying, E::Submitted) => S::Submitted,
+        (S::Submitted, E::Accepted) => S::ReinspectionDue,
+        (S::Submitted, E::Returned) => S::Rectifying,
+        (S::ReinspectionDue, E::Passed) => S::Closed,
+        (S::ReinspectionDue, E::Failed) => S::Rectifying,
         _ => return None,
-    })
+    };
+    Some((next, action_of(kind)))
 }
 
 /// The coarse status a finding shows once `kind` moved it (the field the
@@ -152,11 +164,13 @@ pub fn finding_status_after(kind: EventKind) -> Option<FindingStatus> {
 
 /// Why an event does not apply where it falls, in Chinese.
 pub fn refusal(state: HazardState, event: &HazardEvent) -> Option<String> {
-    let Some((_, action)) = transition(state, event.kind) else {
-        return Some(format!("隐患「{}」时不能{}", state.label(), event.kind.label()));
-    };
+    // Who may comes first: a step that is never theirs is not "too early".
+    let action = action_of(event.kind);
     if !allows(event.role, action) {
         return Some(format!("{}不能{}", event.role.label(), action.label()));
+    }
+    if transition(state, event.kind).is_none() {
+        return Some(format!("隐患「{}」时不能{}", state.label(), event.kind.label()));
     }
     let day = local_date(&event.at.0);
     if matches!(event.kind, EventKind::Passed | EventKind::Failed) && event.mode.is_none() {

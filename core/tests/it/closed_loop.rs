@@ -165,10 +165,10 @@ fn forged_loop_changes_are_refused_with_the_rule() {
         let (_, events) = automerge::ReadDoc::get(tx, ROOT, "hazard_events").unwrap().unwrap();
         autosurgeon::reconcile_prop(tx, &events, e.id.as_str(), e).unwrap();
     };
-    // The enterprise closes its own hazard.
+    // The enterprise closes its own hazard: never its step.
     let mut passed = new_event(f.id, EventKind::Passed, &ent, at("2026-03-03T09:00:00+08:00"));
     passed.mode = Some(ReinspectionMode::Written);
-    assert_eq!(forge(&ent, &|tx| put(tx, &passed)), Err(Rule::Transition));
+    assert_eq!(forge(&ent, &|tx| put(tx, &passed)), Err(Rule::Forbidden));
     // An inspector's event claiming to be the lead's.
     let claimed = new_event(f.id, EventKind::ConfirmedOnSite, &t.lead, at("2026-03-03T09:00:00+08:00"));
     assert_eq!(forge(&t.a, &|tx| put(tx, &claimed)), Err(Rule::Forbidden));

@@ -7,8 +7,10 @@
 use automerge::sync::{Message, State, SyncDoc};
 use automerge::transaction::{Transactable, Transaction};
 use automerge::{Automerge, ObjType, ReadDoc, ROOT};
+use lianjian_core::doc::closed_loop::new_event;
 use lianjian_core::doc::Edit;
 use lianjian_core::model::*;
+use lianjian_core::rules::lifecycle::{EventKind, ReinspectionMode};
 use lianjian_core::rules::permissions::Role;
 use lianjian_core::store::Store;
 use lianjian_core::sync::wire::{self, BatchRequest, BatchResponse, DocMessage};
@@ -162,6 +164,31 @@ async fn raw_changes_that_break_the_rules_are_refused_and_the_honest_flow_passes
                 move |tx, _| tx.put(entry(tx, "findings", &k), "description", "隐".repeat(34_000)).unwrap()
             }),
             "too_large",
+        ),
+        (
+            "an inspector closes a hazard with no report and no 复查",
+            false,
+            Box::new({
+                let (f, by) = (f.id, a_ed.clone());
+                move |tx, _| {
+                    let mut e = new_event(f, EventKind::Passed, &by, at("2026-03-02T11:00:00+08:00"));
+                    e.mode = Some(ReinspectionMode::OnSite);
+                    autosurgeon::reconcile_prop(tx, map(tx, "hazard_events"), e.id.as_str(), &e).unwrap();
+                }
+            }),
+            "transition",
+        ),
+        (
+            "an inspector hands over the order in the lead's name",
+            false,
+            Box::new({
+                let (f, by) = (f.id, lead_ed.clone());
+                move |tx, _| {
+                    let e = new_event(f, EventKind::Ordered, &by, at("2026-03-02T11:00:00+08:00"));
+                    autosurgeon::reconcile_prop(tx, map(tx, "hazard_events"), e.id.as_str(), &e).unwrap();
+                }
+            }),
+            "forbidden",
         ),
         (
             "the lead rewrites the start time",

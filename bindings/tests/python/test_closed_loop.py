@@ -1,0 +1,156 @@
+"""The closed loop through the bindings and the real sync server: a team finds
+three hazards and the enterprise signs; the enterprise's device, offline,
+reports on two with after-photos paired with the before-photos (one a reused
+picture, flagged); an officer returns one with a reason, which reaches the
+enterprise; it reports again; the officers accept, the 复查 passes and the
+hazard is closed; the third passes its deadline and is overdue on every
+device. Each step is an event the server checked with the same rules; a step
+a role may not take is refused on the device and on the server."""
+
+import asyncio
+
+import pytest
+from conftest import FixedClock
+
+from lianjian_ffi import (ApiError, EvidenceTargetInput, FindingInput, LianjianStore, PhotoPairInput,
+                          PhotoProcessor, RectificationInput, SignerInput, SyncEngine, UserInfo)
+from test_signing import FONT, PHOTOS, handwriting, plan
+
+
+class Device:
+    def __init__(self, tmp, url, user, label, now):
+        name, code, _ = user
+        self.clock = FixedClock(now)
+        self.store = LianjianStore.open_with_clock(str(tmp / f"{label}.db"), self.clock)
+        self.engine = SyncEngine(url)
+        enrollment = asyncio.run(self.engine.enroll(self.store, code, f"平板{label}"))
+        self.token, self.id, self.name = enrollment.token, enrollment.user_id, name
+        self.store.sign_in(UserInfo(person_id=enrollment.user_id, name=name, role=enrollment.role))
+
+    def sync(self):
+        report = asyncio.run(self.engine.sync(self.store, self.token, None))
+        assert report.rejected == [], report.rejected
+        return report
+
+    def upload(self):
+        return asyncio.run(self.engine.upload_blobs(self.store, self.token, None))
+
+
+def hazard(description, grade):
+    return FindingInput(description=description, location="储罐区", item_code=None, grade=grade,
+                        requirement="限期整改")
+
+
+def test_a_hazard_is_reported_returned_reported_again_reinspected_and_closed(server, tmp_path):
+    url, users = server
+    lead = Device(tmp_path, url, users["检查组组长"][0], "lead", "2026-03-18T09:00:00+08:00")
+    member = Device(tmp_path, url, users["检查人员"][0], "member", "2026-03-18T09:00:00+08:00")
+    ent = Device(tmp_path, url, users["企业"][0], "ent", "2026-03-18T09:00:00+08:00")
+    for d in (lead, member, ent):
+        d.sync()
+    mine = ent.store.search_enterprises("", 5)[0]
+    company = lead.store.search_enterprises(mine.name, 1)[0]
+    checklist = lead.store.latest_checklists(company.industry)[0]
+    iid = plan(lead.store, lead.id, lead.name, member.id, member.name, company, checklist)
+
+    # On site: three hazards, each photographed.
+    processor = PhotoProcessor(FONT, 2)
+    found = [lead.store.add_finding(iid, hazard(d, g)) for d, g in
+             [("防静电接地线断开", "二级"), ("消防通道堆放杂物", "三级"), ("安全出口指示灯损坏", "三级")]]
+    before = [lead.store.ingest_photo(iid, EvidenceTargetInput.FINDING(finding_id=f.id), "hazard",
+                                      str(PHOTOS / name), processor).sha256
+              for f, name in zip(found, ["site-12mp.jpg", "other-scene.jpg", "plain.png"])]
+    # Signed by the enterprise and both officers; the orders are handed over.
+    lead.store.set_inspection_status(iid, "awaiting_signature")
+    for record in ["findings", "site_record"]:
+        lead.store.sign_record(iid, record, SignerInput(name="企业负责人", role="responsible_person", person_id=None),
+                               handwriting(1), 400, 160)
+        for pid, name in [(lead.id, lead.name), (member.id, member.name)]:
+            lead.store.sign_record(iid, record, SignerInput(name=name, role="inspector", person_id=pid),
+                                   handwriting(2), 400, 160)
+    lead.store.set_inspection_status(iid, "signed")
+    for f in found:
+        lead.store.order_rectification(iid, f.id)
+    lead.sync()
+    assert lead.upload().failed == []
+
+    # The enterprise sees its hazards with their deadlines.
+    ent.clock.set("2026-03-25T09:00:00+08:00")
+    ent.sync()
+    due = {f.id: f for f in ent.store.rectifications_due()}
+    assert set(due) == {f.id for f in found}
+    assert all(f.life_state == "rectifying" for f in due.values())
+    # The enterprise may not review its own report, nor order anything.
+    with pytest.raises(ApiError.Forbidden):
+        ent.store.order_rectification(iid, found[2].id)
+
+    # Offline, it photographs the fixes: the first picture reuses the site's (flagged).
+    afters = []
+    for f, name in zip(found[:2], ["site-again.jpg", "other-scene.jpg"]):
+        ev = ent.store.ingest_photo(iid, EvidenceTargetInput.FINDING(finding_id=f.id), "rectification",
+                                    str(PHOTOS / name), processor)
+        afters.append(ev)
+    assert any(x.kind == "duplicate_picture" for x in afters[0].flags), afters[0].flags
+    assert any(x.kind == "duplicate_picture" for x in afters[1].flags), "the very same file"
+    reports = []
+    for f, b, a in zip(found[:2], before[:2], afters):
+        reports.append(ent.store.submit_rectification(iid, RectificationInput(
+            finding_id=f.id, measures="已整改完毕", responsible="安全科 王敏", completed_on="2026-03-24",
+            cost_fen=50000, photos=[PhotoPairInput(before=b, after=a.sha256)], files=[],
+            requests_reinspection=True)))
+    # A report with a before-photo of another hazard is refused on the device.
+    with pytest.raises(ApiError.Validation):
+        ent.store.submit_rectification(iid, RectificationInput(
+            finding_id=found[2].id, measures="已修复", responsible="王敏", completed_on="2026-03-24", cost_fen=None,
+            photos=[PhotoPairInput(before=before[0], after=afters[0].sha256)], files=[],
+            requests_reinspection=False))
+    ent.sync()
+    assert ent.upload().failed == []
+
+    # The officers review: one returned with a reason and a new deadline, one accepted.
+    lead.clock.set("2026-03-26T09:00:00+08:00")
+    lead.sync()
+    assert {f.id for f in lead.store.reviews_due()} == {found[0].id, found[1].id}
+    lead.store.return_rectification(iid, found[0].id, "整改照片与隐患现场照片为同一张，请补拍", "2026-04-03")
+    lead.store.accept_rectification(iid, found[1].id)
+    lead.sync()
+
+    # The reason reaches the enterprise; it reports again.
+    ent.clock.set("2026-03-27T09:00:00+08:00")
+    ent.sync()
+    returned = {f.id: f for f in ent.store.rectifications_due()}
+    assert returned[found[0].id].returned_reason == "整改照片与隐患现场照片为同一张，请补拍"
+    assert returned[found[0].id].due_date == "2026-04-03"
+    fresh = ent.store.ingest_photo(iid, EvidenceTargetInput.FINDING(finding_id=found[0].id), "rectification",
+                                   str(PHOTOS / "plain.png"), processor)
+    ent.store.submit_rectification(iid, RectificationInput(
+        finding_id=found[0].id, measures="重新敷设接地线", responsible="安全科 王敏", completed_on="2026-03-27",
+        cost_fen=120000, photos=[PhotoPairInput(before=before[0], after=fresh.sha256)], files=[],
+        requests_reinspection=True))
+    ent.sync()
+
+    # The member re-inspects both on site: passed, closed (销号).
+    member.clock.set("2026-03-30T10:00:00+08:00")
+    member.sync()
+    member.store.accept_rectification(iid, found[0].id)
+    for f in found[:2]:
+        member.store.record_reinspection(iid, f.id, True, "on_site", None, None)
+    member.sync()
+    cycles = {c.finding_id: c for c in member.store.life_cycles(iid)}
+    first = cycles[found[0].id]
+    assert first.state == "closed" and first.closed_on_time is True
+    assert [e.kind for e in first.events] == ["ordered", "submitted", "returned", "submitted", "accepted", "passed"]
+    assert first.original_deadline != first.deadline == "2026-04-03"
+
+    # Everyone converges; the third hazard is overdue once its deadline passes.
+    third = cycles[found[2].id]
+    for d in (lead, ent):
+        d.clock.set(f"{third.deadline}T09:00:00+08:00")
+        d.sync()
+        states = {c.finding_id: c.state for c in d.store.life_cycles(iid)}
+        assert states == {found[0].id: "closed", found[1].id: "closed", found[2].id: "rectifying"}
+        assert [f.id for f in d.store.overdue_findings_now()] == []
+    day_after = __import__("datetime").date.fromisoformat(third.deadline) + __import__("datetime").timedelta(days=1)
+    ent.clock.set(f"{day_after}T09:00:00+08:00")
+    assert [f.id for f in ent.store.overdue_findings_now()] == [found[2].id]
+    assert [c.overdue for c in ent.store.life_cycles(iid) if c.finding_id == found[2].id] == [True]

@@ -1,4 +1,4 @@
-//! Store benchmarks (issue 2). Workload: one inspection with 300 findings and
+//! Store benchmarks (issue 2; the task lists of issue 15). Workload: one inspection with 300 findings and
 //! 1,000 responses in Chinese, each written as its own change, on a file
 //! database in WAL mode with synchronous=FULL. References measured in the
 //! same run: a bare automerge commit, a bare SQLite WAL FULL commit, and a
@@ -255,14 +255,25 @@ fn benches(c: &mut Criterion) {
         let mut insp = inspection(&f, e, &members, ts(0));
         insp.checklists.clear();
         many.create_inspection(&insp, &lead, ts(0)).unwrap();
-        let edits: Vec<Edit> = std::iter::once(Edit::SetStatus(InspectionStatus::InProgress))
-            .chain((0..3).map(|k| {
+        let found: Vec<Finding> = (0..3)
+            .map(|k| {
                 let day = 1 + ((i * 3 + k) % 31) as u32;
                 let due = chrono::NaiveDate::from_ymd_opt(2026, 3, day);
-                Edit::AddFinding(hazard(&f.items[(i + k) % f.items.len()], lead.person, k, ts(10), due))
-            }))
+                hazard(&f.items[(i + k) % f.items.len()], lead.person, k, ts(10), due)
+            })
+            .collect();
+        let edits: Vec<Edit> = std::iter::once(Edit::SetStatus(InspectionStatus::InProgress))
+            .chain(found.iter().cloned().map(Edit::AddFinding))
             .collect();
         many.edit(&insp.id, &lead, &edits, ts(10)).unwrap();
+        // The closed loop under way: one hazard ordered, one fixed on site.
+        use lianjian_core::doc::closed_loop::new_event;
+        use lianjian_core::rules::lifecycle::EventKind;
+        let ordered = new_event(found[0].id, EventKind::Ordered, &lead, ts(20));
+        let mut fixed = new_event(found[1].id, EventKind::ConfirmedOnSite, &lead, ts(20));
+        fixed.evidence = vec![format!("{:064x}", i)];
+        many.edit(&insp.id, &lead, &[Edit::RecordHazardEvent(ordered), Edit::RecordHazardEvent(fixed)], ts(20))
+            .unwrap();
     }
     let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
     let mut g = c.benchmark_group("findings_due");
@@ -273,6 +284,22 @@ fn benches(c: &mut Criterion) {
     println!(
         "due within 7 days: {} rows",
         many.findings_due_between(today, today + chrono::Days::new(7)).unwrap().len()
+    );
+
+    // Each role's task list from the same 3,000 hazards (issue 15: goal <= 10 ms).
+    let mut g = c.benchmark_group("task_lists");
+    g.bench_function("enterprise: rectifications due", |b| b.iter(|| black_box(many.rectifications_due().unwrap())));
+    g.bench_function("officers: reviews due", |b| b.iter(|| black_box(many.reviews_due().unwrap())));
+    g.bench_function("officers: 复查 due within 30 days", |b| {
+        b.iter(|| black_box(many.reinspections_due_by(today + chrono::Days::new(30)).unwrap()))
+    });
+    g.bench_function("office: overdue", |b| b.iter(|| black_box(many.overdue_findings(today).unwrap())));
+    g.finish();
+    println!(
+        "rows: rectifications due {}, 复查 due {}, overdue {}",
+        many.rectifications_due().unwrap().len(),
+        many.reinspections_due_by(today + chrono::Days::new(30)).unwrap().len(),
+        many.overdue_findings(today).unwrap().len()
     );
 }
 

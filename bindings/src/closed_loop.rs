@@ -1,14 +1,15 @@
 //! The closed loop from the apps: the order handed over, a fix confirmed on
 //! site, the enterprise's rectification report with paired photos, the
-//! officers' review and 复查, each hazard's life cycle and each role's task
-//! lists. Types are converted here; every rule is the core's.
+//! officers' review and 复查, the office's escalation of an overdue hazard,
+//! each hazard's life cycle and each role's task lists. Types are converted
+//! here; every rule is the core's.
 
 use chrono::NaiveDate;
 
 use lianjian_core::doc::closed_loop::new_event;
 use lianjian_core::doc::Edit;
 use lianjian_core::model::{Day, PhotoPair, RectificationReport};
-use lianjian_core::rules::lifecycle::{EventKind, HazardEvent, LifeCycle, ReinspectionMode};
+use lianjian_core::rules::lifecycle::{EscalationLevel, EventKind, HazardEvent, LifeCycle, ReinspectionMode};
 
 use crate::error::{ApiError, ApiResult};
 use crate::inspection::inspection_id as parse_inspection;
@@ -42,6 +43,9 @@ pub struct HazardEventInfo {
     pub requests_reinspection: bool,
     /// `on_site` or `written` for a 复查.
     pub mode: Option<String>,
+    /// The step of an escalation (`reminder`, `supervision_letter`,
+    /// `interview`, `public_notice`).
+    pub escalation: Option<String>,
     /// Set when the event is kept but did not apply (e.g. a second review
     /// recorded offline), with why.
     pub ignored_because: Option<String>,
@@ -61,6 +65,7 @@ fn event_info(e: &HazardEvent, ignored: Option<&str>) -> HazardEventInfo {
         report_id: e.report.clone(),
         requests_reinspection: e.requests_reinspection,
         mode: e.mode.map(|m| m.code().into()),
+        escalation: e.escalation.map(|l| l.code().into()),
         ignored_because: ignored.map(str::to_string),
     }
 }
@@ -88,6 +93,8 @@ pub struct LifeCycleInfo {
     pub closed_at: Option<String>,
     /// Closed by the original deadline (按期整改), once closed.
     pub closed_on_time: Option<bool>,
+    /// The office's last step against it.
+    pub escalation: Option<String>,
     /// Every event, in the order applied; ignored ones say why.
     pub events: Vec<HazardEventInfo>,
 }
@@ -158,6 +165,7 @@ impl LianjianStore {
             reinspection_overdue: lc.reinspection_overdue(&office.calendar, &office.loop_rules, today),
             closed_at: lc.closed_at.map(|t| t.to_string()),
             closed_on_time: lc.closed_on_time(),
+            escalation: lc.escalation.map(|l| l.code().into()),
             events: events.into_iter().map(|(e, why)| event_info(e, why)).collect(),
         }
     }
@@ -270,6 +278,23 @@ impl LianjianStore {
             e.mode = Some(mode);
             e.reason = reason;
             e.deadline = deadline;
+        })
+    }
+
+    /// The office escalates an overdue hazard: `level` is `reminder` (提醒),
+    /// `supervision_letter` (督办函), `interview` (约谈) or `public_notice`
+    /// (通报), each after the last; `note` says what was done.
+    pub fn escalate_hazard(
+        &self,
+        inspection_id: String,
+        finding_id: String,
+        level: String,
+        note: String,
+    ) -> ApiResult<()> {
+        let level = EscalationLevel::from_code(&level)?;
+        self.record_event(&inspection_id, &finding_id, EventKind::Escalated, |e| {
+            e.escalation = Some(level);
+            e.reason = Some(note);
         })
     }
 

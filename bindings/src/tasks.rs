@@ -47,6 +47,9 @@ pub struct FindingSummary {
     /// Why the last report was returned or the 复查 failed, while the
     /// enterprise is at it again.
     pub returned_reason: Option<String>,
+    /// The office's last step against it (`reminder`, `supervision_letter`,
+    /// `interview`, `public_notice`).
+    pub escalation: Option<String>,
 }
 
 impl From<FindingRow> for FindingSummary {
@@ -68,6 +71,7 @@ impl From<FindingRow> for FindingSummary {
             original_due: r.original_due.map(|d| d.to_string()),
             reinspection_due: r.reinspection_due.map(|d| d.to_string()),
             returned_reason: r.returned_reason,
+            escalation: r.escalation,
         }
     }
 }

@@ -3,8 +3,9 @@ three hazards and the enterprise signs; the enterprise's device, offline,
 reports on two with after-photos paired with the before-photos (one a reused
 picture, flagged); an officer returns one with a reason, which reaches the
 enterprise; it reports again; the officers accept, the 复查 passes and the
-hazard is closed; the third passes its deadline and is overdue on every
-device. Each step is an event the server checked with the same rules; a step
+hazard is closed; the third passes its deadline, is overdue on every
+device, and the office escalates it (提醒, then 督办函), which the enterprise
+sees. Each step is an event the server checked with the same rules; a step
 a role may not take is refused on the device and on the server."""
 
 import asyncio
@@ -154,3 +155,19 @@ def test_a_hazard_is_reported_returned_reported_again_reinspected_and_closed(ser
     ent.clock.set(f"{day_after}T09:00:00+08:00")
     assert [f.id for f in ent.store.overdue_findings_now()] == [found[2].id]
     assert [c.overdue for c in ent.store.life_cycles(iid) if c.finding_id == found[2].id] == [True]
+
+    # The office presses the overdue hazard, step by step; the enterprise sees it.
+    office = Device(tmp_path, url, users["联检办"][0], "office", f"{day_after}T10:00:00+08:00")
+    office.sync()
+    with pytest.raises(ApiError.Forbidden):
+        ent.store.escalate_hazard(iid, found[2].id, "reminder", "请尽快整改")
+    office.store.escalate_hazard(iid, found[2].id, "reminder", "电话提醒企业负责人")
+    with pytest.raises(ApiError.Validation):
+        office.store.escalate_hazard(iid, found[2].id, "reminder", "再次提醒")
+    office.store.escalate_hazard(iid, found[2].id, "supervision_letter", "发出督办函")
+    office.sync()
+    ent.sync()
+    pressed = [f for f in ent.store.rectifications_due() if f.id == found[2].id]
+    assert [f.escalation for f in pressed] == ["supervision_letter"]
+    steps = [e.escalation for c in ent.store.life_cycles(iid) if c.finding_id == found[2].id for e in c.events]
+    assert steps == [None, "reminder", "supervision_letter"]

@@ -17,7 +17,7 @@ use crate::rules::calendar::HolidayCalendar;
 use crate::rules::deadline::finding_deadline;
 use crate::rules::grades::GradeScheme;
 use crate::rules::lifecycle::{
-    action_of, finding_status_after, life_cycle, refusal, transition, EventKind, HazardEvent, LifeCycle,
+    action_of, finding_status_after, life_cycle, refusal_on, transition, EventKind, HazardEvent, LifeCycle,
 };
 use crate::rules::permissions::{allows, Role};
 use crate::rules::transitions::finding_transition;
@@ -66,7 +66,7 @@ pub fn life_cycles(
 
 /// Why `event` cannot be recorded on a hazard standing in `lc`, as an error.
 pub fn check_event(lc: &LifeCycle, event: &HazardEvent) -> Result<()> {
-    let Some(why) = refusal(lc.state, event) else { return Ok(()) };
+    let Some(why) = refusal_on(lc, event) else { return Ok(()) };
     let action = action_of(event.kind);
     if !allows(event.role, action) {
         return Err(Error::Forbidden { role: event.role.code().into(), action: action.code().into() });
@@ -151,6 +151,7 @@ pub fn submitted_event(report: &RectificationReport) -> HazardEvent {
         requests_reinspection: report.requests_reinspection,
         report: Some(report.id.clone()),
         mode: None,
+        escalation: None,
     }
 }
 
@@ -185,5 +186,6 @@ pub fn new_event(finding: FindingId, kind: EventKind, editor: &Editor, at: Times
         requests_reinspection: false,
         report: None,
         mode: None,
+        escalation: None,
     }
 }

@@ -57,8 +57,31 @@ code_enum!(
         Passed = ("passed", "复查合格"),
         /// 复查不合格 (未整改合格): back to rectifying, with a new deadline.
         Failed = ("failed", "复查不合格"),
+        /// The office escalates an overdue hazard (提醒, 督办函, 约谈, 通报).
+        Escalated = ("escalated", "督促升级"),
     }
 );
+
+code_enum!(
+    /// The office's steps against an overdue hazard, in order.
+    EscalationLevel {
+        /// 提醒.
+        Reminder = ("reminder", "提醒"),
+        /// 督办函.
+        SupervisionLetter = ("supervision_letter", "督办函"),
+        /// 约谈.
+        Interview = ("interview", "约谈"),
+        /// 通报.
+        PublicNotice = ("public_notice", "通报"),
+    }
+);
+
+impl EscalationLevel {
+    /// Its rank (提醒 first).
+    pub fn rank(self) -> usize {
+        EscalationLevel::ALL.iter().position(|l| *l == self).unwrap_or(0)
+    }
+}
 
 code_enum!(
     /// How a 复查 was made.
@@ -103,6 +126,10 @@ pub struct HazardEvent {
     /// On a 复查: how it was made.
     #[serde(default)]
     pub mode: Option<ReinspectionMode>,
+    /// On an escalation: which step.
+    #[serde(default)]
+    #[autosurgeon(missing = "Option::default")]
+    pub escalation: Option<EscalationLevel>,
 }
 
 /// The rules of the loop an office may set.
@@ -129,6 +156,7 @@ pub fn action_of(kind: EventKind) -> Action {
         EventKind::Submitted => Action::SubmitRectification,
         EventKind::Accepted | EventKind::Returned => Action::ReviewRectification,
         EventKind::Passed | EventKind::Failed => Action::Reinspect,
+        EventKind::Escalated => Action::Escalate,
     }
 }
 
@@ -145,6 +173,8 @@ pub fn transition(state: HazardState, kind: EventKind) -> Option<(HazardState, A
         (S::Submitted, E::Returned) => S::Rectifying,
         (S::ReinspectionDue, E::Passed) => S::Closed,
         (S::ReinspectionDue, E::Failed) => S::Rectifying,
+        // An escalation presses; it moves nothing.
+        (S::Found | S::Rectifying, E::Escalated) => state,
         _ => return None,
     };
     Some((next, action_of(kind)))
@@ -155,7 +185,7 @@ pub fn transition(state: HazardState, kind: EventKind) -> Option<(HazardState, A
 /// `None`: the event leaves it as it is.
 pub fn finding_status_after(kind: EventKind) -> Option<FindingStatus> {
     match kind {
-        EventKind::Ordered | EventKind::Accepted => None,
+        EventKind::Ordered | EventKind::Accepted | EventKind::Escalated => None,
         EventKind::ConfirmedOnSite | EventKind::Passed => Some(FindingStatus::Closed),
         EventKind::Submitted => Some(FindingStatus::AwaitingReinspection),
         EventKind::Returned | EventKind::Failed => Some(FindingStatus::Reopened),
@@ -191,6 +221,30 @@ pub fn refusal(state: HazardState, event: &HazardEvent) -> Option<String> {
     }
 }
 
+/// Why an escalation cannot be recorded on `lc` (beyond [`refusal`]): the
+/// hazard must be overdue on the day, and each step comes after the last.
+pub fn escalation_refusal(lc: &LifeCycle, event: &HazardEvent) -> Option<String> {
+    let Some(level) = event.escalation else {
+        return Some("督促须注明提醒、督办函、约谈或通报".into());
+    };
+    if !lc.is_overdue(local_date(&event.at.0)) {
+        return Some("隐患未逾期，不能督促升级".into());
+    }
+    match lc.escalation {
+        Some(done) if done.rank() >= level.rank() => Some(format!("已{}，不能再{}", done.label(), level.label())),
+        _ => None,
+    }
+}
+
+/// Why `event` cannot happen to the hazard as `lc` stands: [`refusal`], and
+/// for an escalation [`escalation_refusal`].
+pub fn refusal_on(lc: &LifeCycle, event: &HazardEvent) -> Option<String> {
+    refusal(lc.state, event).or_else(|| match event.kind {
+        EventKind::Escalated => escalation_refusal(lc, event),
+        _ => None,
+    })
+}
+
 /// A hazard's life as its events make it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LifeCycle {
@@ -207,6 +261,8 @@ pub struct LifeCycle {
     pub reinspection_requested: Option<NaiveDate>,
     /// When it was closed (销号).
     pub closed_at: Option<Timestamp>,
+    /// The office's last step against it (提醒 … 通报).
+    pub escalation: Option<EscalationLevel>,
     /// The events that applied, in order.
     pub applied: Vec<HazardEvent>,
     /// Events kept but not applied, with the reason.
@@ -262,11 +318,12 @@ pub fn life_cycle(finding: FindingId, deadline: NaiveDate, events: &[HazardEvent
         deadline,
         reinspection_requested: None,
         closed_at: None,
+        escalation: None,
         applied: vec![],
         ignored: vec![],
     };
     for e in mine {
-        if let Some(why) = refusal(lc.state, e) {
+        if let Some(why) = refusal_on(&lc, e) {
             lc.ignored.push((e.clone(), why));
             continue;
         }
@@ -277,6 +334,7 @@ pub fn life_cycle(finding: FindingId, deadline: NaiveDate, events: &[HazardEvent
                 lc.deadline = e.deadline.expect("checked by refusal").0;
                 lc.reinspection_requested = None;
             }
+            EventKind::Escalated => lc.escalation = e.escalation,
             _ => {}
         }
         if next == HazardState::Closed {
@@ -315,6 +373,7 @@ mod tests {
             requests_reinspection: true,
             report: None,
             mode: Some(ReinspectionMode::OnSite),
+            escalation: Some(EscalationLevel::Reminder),
         }
     }
 
@@ -330,6 +389,8 @@ mod tests {
             (S::Submitted, E::Returned, S::Rectifying),
             (S::ReinspectionDue, E::Passed, S::Closed),
             (S::ReinspectionDue, E::Failed, S::Rectifying),
+            (S::Found, E::Escalated, S::Found),
+            (S::Rectifying, E::Escalated, S::Rectifying),
         ];
         for &s in HazardState::ALL {
             for &k in EventKind::ALL {
@@ -402,6 +463,41 @@ mod tests {
         assert_eq!(lc.reinspection_due(&cal, &calendar_days), Some(d("2026-10-08")));
         assert!(!lc.reinspection_overdue(&cal, &working, d("2026-10-16")));
         assert!(lc.reinspection_overdue(&cal, &working, d("2026-10-17")));
+    }
+
+    #[test]
+    fn the_office_escalates_an_overdue_hazard_step_by_step() {
+        use EscalationLevel as L;
+        let esc = |n, level: Option<L>, at: &str| {
+            let mut e = ev(n, EventKind::Escalated, Role::Office, at);
+            e.escalation = level;
+            e
+        };
+        let mut events = vec![
+            ev(1, EventKind::Ordered, Role::TeamLead, "2026-09-10T16:00:00+08:00"),
+            // Too early: the deadline (09-30) has not passed.
+            esc(2, Some(L::Reminder), "2026-09-30T09:00:00+08:00"),
+            esc(3, Some(L::Reminder), "2026-10-01T09:00:00+08:00"),
+            // The same step again, and a step back: ignored.
+            esc(4, Some(L::Reminder), "2026-10-05T09:00:00+08:00"),
+            esc(5, Some(L::SupervisionLetter), "2026-10-09T09:00:00+08:00"),
+            esc(6, Some(L::Reminder), "2026-10-12T09:00:00+08:00"),
+            esc(7, Some(L::Interview), "2026-10-15T09:00:00+08:00"),
+            esc(8, None, "2026-10-16T09:00:00+08:00"),
+        ];
+        // An inspector may not escalate.
+        events.push({
+            let mut e = esc(9, Some(L::PublicNotice), "2026-10-20T09:00:00+08:00");
+            e.role = Role::Inspector;
+            e
+        });
+        let lc = life_cycle(hazard(), d("2026-09-30"), &events);
+        assert_eq!(lc.state, HazardState::Rectifying);
+        assert_eq!(lc.escalation, Some(L::Interview));
+        let ignored: Vec<&str> = lc.ignored.iter().map(|(e, _)| e.id.as_str()).collect();
+        assert_eq!(ignored, ["e002", "e004", "e006", "e008", "e009"]);
+        assert!(lc.ignored[0].1.contains("未逾期"));
+        assert!(lc.ignored[4].1.contains("检查人员"), "{}", lc.ignored[4].1);
     }
 
     #[test]

@@ -55,8 +55,12 @@ code_enum!(
         Reinspect = ("reinspect", "复查"),
         /// Close a hazard rectified on the spot (当场整改).
         CloseOnSite = ("close_on_site", "当场整改销号"),
+        /// Hand over the order with its deadline (限期整改).
         IssueOrder = ("issue_order", "下达限期整改"),
+        /// Accept or return the enterprise's rectification report.
         ReviewRectification = ("review_rectification", "审核整改报告"),
+        /// Escalate an overdue hazard (提醒, 督办函, 约谈, 通报).
+        Escalate = ("escalate", "督促升级"),
         /// Edit enterprise files, checklists and plans.
         ManageCatalog = ("manage_catalog", "维护基础数据"),
         /// Read an inspection.
@@ -81,7 +85,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         }
         CloseInspection => matches!(role, TeamLead | Office),
         StartRectification | SubmitRectification => role == Enterprise,
-        ManageCatalog => role == Office,
+        ManageCatalog | Escalate => role == Office,
         ReadInspection => true,
     }
 }

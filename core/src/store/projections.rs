@@ -277,14 +277,15 @@ fn refresh_finding(
     tx.prepare_cached(
         "INSERT INTO findings (id, inspection_id, enterprise_id, grade, due_date, immediate, status, description, found_at,
            conflicted, provisional, deadline_changed, life_state, original_due, reinspection_due, closed_at,
-           returned_reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+           returned_reason, escalation)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
          ON CONFLICT(id) DO UPDATE SET grade = excluded.grade, due_date = excluded.due_date, immediate = excluded.immediate,
            status = excluded.status, description = excluded.description, found_at = excluded.found_at,
            conflicted = excluded.conflicted, provisional = excluded.provisional,
            deadline_changed = excluded.deadline_changed, life_state = excluded.life_state,
            original_due = excluded.original_due, reinspection_due = excluded.reinspection_due,
-           closed_at = excluded.closed_at, returned_reason = excluded.returned_reason",
+           closed_at = excluded.closed_at, returned_reason = excluded.returned_reason,
+           escalation = excluded.escalation",
     )?
     .execute(params![
         key,
@@ -304,6 +305,7 @@ fn refresh_finding(
         settled.reinspection_due(rules.calendar, rules.loop_rules).map(|d| d.to_string()),
         settled.closed_at.map(|t| t.to_string()),
         returned_reason,
+        settled.escalation.map(|l| l.code()),
     ])?;
     Ok(())
 }
@@ -348,6 +350,8 @@ pub struct FindingRow {
     /// Why the last report was returned or the 复查 failed, while the
     /// enterprise is at it again.
     pub returned_reason: Option<String>,
+    /// The office's last step against it (`reminder` … `public_notice`).
+    pub escalation: Option<String>,
 }
 
 /// One line of an enterprise's history.

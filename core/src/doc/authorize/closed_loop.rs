@@ -12,7 +12,7 @@ use super::refusal::{under, Refusal, Rule};
 use super::Step;
 use crate::doc::closed_loop::{check_photos, hazard_events, order_deadline};
 use crate::model::{Finding, RectificationReport};
-use crate::rules::lifecycle::{action_of, life_cycle, refusal, EventKind, HazardEvent};
+use crate::rules::lifecycle::{action_of, life_cycle, refusal_on, EventKind, HazardEvent};
 use crate::rules::permissions::{allows, Action};
 
 /// The finding `key` as the change left it.
@@ -43,7 +43,7 @@ pub(super) fn event(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
     let scheme = under(Rule::Deadline, s.ctx.office.scheme(&s.grade_scheme()?))?;
     let before = hazard_events(&s.before).map_err(|_| Refusal::new(Rule::Schema, "隐患事件无法读取"))?;
     let lc = life_cycle(ev.finding, order_deadline(&s.ctx.office.calendar, scheme, &f), &before);
-    if let Some(why) = refusal(lc.state, &ev) {
+    if let Some(why) = refusal_on(&lc, &ev) {
         let rule = if allows(ev.role, action_of(ev.kind)) { Rule::Transition } else { Rule::Forbidden };
         return Err(Refusal::new(rule, why));
     }

@@ -7,4 +7,5 @@ ALTER TABLE findings ADD COLUMN original_due TEXT NOT NULL DEFAULT '';
 ALTER TABLE findings ADD COLUMN reinspection_due TEXT;
 ALTER TABLE findings ADD COLUMN closed_at TEXT;
 ALTER TABLE findings ADD COLUMN returned_reason TEXT;
+ALTER TABLE findings ADD COLUMN escalation TEXT;
 CREATE INDEX findings_by_life ON findings(life_state, due_date);

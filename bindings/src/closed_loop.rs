@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use lianjian_core::doc::closed_loop::new_event;
 use lianjian_core::doc::Edit;
 use lianjian_core::model::{Day, PhotoPair, RectificationReport};
+use lianjian_core::rules::lifecycle::major::suspension_warning;
 use lianjian_core::rules::lifecycle::{EscalationLevel, EventKind, HazardEvent, LifeCycle, ReinspectionMode};
 
 use crate::error::{ApiError, ApiResult};
@@ -95,6 +96,20 @@ pub struct LifeCycleInfo {
     pub closed_on_time: Option<bool>,
     /// The office's last step against it.
     pub escalation: Option<String>,
+    /// A 重大事故隐患: it goes the major path (治理方案, 评估, 恢复生产申请).
+    pub major: bool,
+    /// 重大: the 治理方案 in force.
+    pub plan_id: Option<String>,
+    /// 重大: the treatment's assessment was filed.
+    pub assessed: bool,
+    /// 重大: 挂牌督办 while listed: level (`province`, `city`, `county`).
+    pub listing_level: Option<String>,
+    /// 重大: the supervising office (督办单位).
+    pub listing_supervisor: Option<String>,
+    /// 重大: listed publicly.
+    pub listing_public: bool,
+    /// A warning for the office (production suspended for nearly six months).
+    pub warning: Option<String>,
     /// Every event, in the order applied; ignored ones say why.
     pub events: Vec<HazardEventInfo>,
 }
@@ -129,12 +144,12 @@ pub struct RectificationInput {
     pub requests_reinspection: bool,
 }
 
-fn day(field: &'static str, s: &str) -> ApiResult<Day> {
+pub(crate) fn day(field: &'static str, s: &str) -> ApiResult<Day> {
     s.parse::<NaiveDate>().map(Day).map_err(|_| ApiError::validation(field, "日期格式应为 YYYY-MM-DD"))
 }
 
 impl LianjianStore {
-    fn record_event(
+    pub(crate) fn record_event(
         &self,
         inspection: &str,
         finding: &str,
@@ -147,7 +162,7 @@ impl LianjianStore {
         self.apply(inspection, &[Edit::RecordHazardEvent(event)])
     }
 
-    fn cycle_info(&self, lc: &LifeCycle) -> LifeCycleInfo {
+    fn cycle_info(&self, lc: &LifeCycle, finding: Option<&lianjian_core::model::Finding>) -> LifeCycleInfo {
         let store = self.core();
         let office = store.office();
         let today = lianjian_core::rules::deadline::local_date(&self.now().0);
@@ -166,6 +181,13 @@ impl LianjianStore {
             closed_at: lc.closed_at.map(|t| t.to_string()),
             closed_on_time: lc.closed_on_time(),
             escalation: lc.escalation.map(|l| l.code().into()),
+            major: lc.major,
+            plan_id: lc.plan.clone(),
+            assessed: lc.assessed,
+            listing_level: lc.listing.as_ref().map(|l| l.level.code().into()),
+            listing_supervisor: lc.listing.as_ref().map(|l| l.supervisor.clone()),
+            listing_public: lc.listing.as_ref().is_some_and(|l| l.public),
+            warning: finding.and_then(|f| suspension_warning(f, lc, today)),
             events: events.into_iter().map(|(e, why)| event_info(e, why)).collect(),
         }
     }
@@ -175,8 +197,10 @@ impl LianjianStore {
 impl LianjianStore {
     /// Each hazard of the inspection with its life cycle.
     pub fn life_cycles(&self, inspection_id: String) -> ApiResult<Vec<LifeCycleInfo>> {
-        let cycles = self.core().life_cycles(&parse_inspection(&inspection_id)?)?;
-        Ok(cycles.iter().map(|lc| self.cycle_info(lc)).collect())
+        let id = parse_inspection(&inspection_id)?;
+        let cycles = self.core().life_cycles(&id)?;
+        let findings = self.core().inspection(&id)?.findings;
+        Ok(cycles.iter().map(|lc| self.cycle_info(lc, findings.get(&lc.finding.to_string()))).collect())
     }
 
     /// 限期整改: the order with the hazard's deadline is handed over (officer).

@@ -37,17 +37,27 @@ class Device:
         return asyncio.run(self.engine.upload_blobs(self.store, self.token, None))
 
 
+@pytest.fixture(scope="module")
+def people(server, tmp_path_factory):
+    """One device per person, enrolled once (codes are single-use)."""
+    url, users = server
+    tmp = tmp_path_factory.mktemp("loop")
+    at = "2026-03-18T09:00:00+08:00"
+    return dict(lead=Device(tmp, url, users["检查组组长"][0], "lead", at),
+                member=Device(tmp, url, users["检查人员"][0], "member", at),
+                ent=Device(tmp, url, users["企业"][0], "ent", at),
+                office=Device(tmp, url, users["联检办"][0], "office", at))
+
+
 def hazard(description, grade):
     return FindingInput(description=description, location="储罐区", item_code=None, grade=grade,
                         requirement="限期整改")
 
 
-def test_a_hazard_is_reported_returned_reported_again_reinspected_and_closed(server, tmp_path):
-    url, users = server
-    lead = Device(tmp_path, url, users["检查组组长"][0], "lead", "2026-03-18T09:00:00+08:00")
-    member = Device(tmp_path, url, users["检查人员"][0], "member", "2026-03-18T09:00:00+08:00")
-    ent = Device(tmp_path, url, users["企业"][0], "ent", "2026-03-18T09:00:00+08:00")
+def test_a_hazard_is_reported_returned_reported_again_reinspected_and_closed(people):
+    lead, member, ent, office = people["lead"], people["member"], people["ent"], people["office"]
     for d in (lead, member, ent):
+        d.clock.set("2026-03-18T09:00:00+08:00")
         d.sync()
     mine = ent.store.search_enterprises("", 5)[0]
     company = lead.store.search_enterprises(mine.name, 1)[0]
@@ -157,7 +167,7 @@ def test_a_hazard_is_reported_returned_reported_again_reinspected_and_closed(ser
     assert [c.overdue for c in ent.store.life_cycles(iid) if c.finding_id == found[2].id] == [True]
 
     # The office presses the overdue hazard, step by step; the enterprise sees it.
-    office = Device(tmp_path, url, users["联检办"][0], "office", f"{day_after}T10:00:00+08:00")
+    office.clock.set(f"{day_after}T10:00:00+08:00")
     office.sync()
     with pytest.raises(ApiError.Forbidden):
         ent.store.escalate_hazard(iid, found[2].id, "reminder", "请尽快整改")
@@ -171,3 +181,104 @@ def test_a_hazard_is_reported_returned_reported_again_reinspected_and_closed(ser
     assert [f.escalation for f in pressed] == ["supervision_letter"]
     steps = [e.escalation for c in ent.store.life_cycles(iid) if c.finding_id == found[2].id for e in c.events]
     assert steps == [None, "reminder", "supervision_letter"]
+
+
+def cli(server, *args):
+    import subprocess
+    from conftest import SERVER
+    done = subprocess.run([str(SERVER), "--data", str(server.data), *args], capture_output=True, text=True, check=True)
+    return done.stdout.strip().splitlines()[-1]
+
+
+PLAN = dict(situation="液氯储罐区围堰破损，系地基沉降所致", harm_analysis="泄漏可致周边人员中毒；须停用储罐重建围堰，难度较大",
+            goals="四十五日内完成围堰重建并通过评估", methods="倒空储罐，拆除旧围堰，按设计重建并做防渗处理",
+            funds="专项资金 80 万元，材料由设备科落实", organization="总经理牵头，设备科、安全科负责",
+            schedule="2026-05-05 前完成，每周报告进度", safety="施工期间停用储罐，设警戒，修订泄漏应急预案并演练")
+
+
+def test_a_major_hazard_is_listed_treated_assessed_and_written_off(server, people, tmp_path):
+    from lianjian_ffi import GovernancePlanInput
+    url, _ = server
+    lead, member, ent, office = people["lead"], people["member"], people["ent"], people["office"]
+    for d in (lead, member, ent, office):
+        d.clock.set("2026-03-18T09:00:00+08:00")
+        d.sync()
+    mine = ent.store.search_enterprises("", 5)[0]
+    company = lead.store.search_enterprises(mine.name, 1)[0]
+    checklist = lead.store.latest_checklists(company.industry)[0]
+    iid = plan(lead.store, lead.id, lead.name, member.id, member.name, company, checklist)
+    f = lead.store.add_finding(iid, hazard("液氯储罐区防泄漏围堰破损", "二级"))
+    lead.store.set_finding_grade(iid, f.id, "一级", "suspend_production")
+    lead.store.set_inspection_status(iid, "awaiting_signature")
+    for record in ["findings", "site_record"]:
+        lead.store.sign_record(iid, record, SignerInput(name="企业负责人", role="responsible_person", person_id=None),
+                               handwriting(1), 400, 160)
+        for pid, name in [(lead.id, lead.name), (member.id, member.name)]:
+            lead.store.sign_record(iid, record, SignerInput(name=name, role="inspector", person_id=pid),
+                                   handwriting(2), 400, 160)
+    lead.store.set_inspection_status(iid, "signed")
+    lead.store.order_rectification(iid, f.id)
+    lead.sync()
+
+    # A second enterprise's user reads and writes none of it.
+    other_company = next(e for e in lead.store.search_enterprises("", 60) if e.id != company.id)
+    stranger_id = cli(server, "user-add", "--name", "另一企业负责人", "--role", "enterprise",
+                      "--enterprise", other_company.id)
+    stranger = Device(tmp_path, url, ("另一企业负责人", cli(server, "enroll-code", "--user", stranger_id), None),
+                      "stranger", "2026-03-20T09:00:00+08:00")
+    stranger.sync()
+    assert stranger.store.rectifications_due() == []
+    with pytest.raises(ApiError.NotFound):
+        stranger.store.life_cycles(iid)
+
+    # The enterprise's plan: refused while an element is missing, naming it.
+    ent.clock.set("2026-03-20T09:00:00+08:00")
+    ent.sync()
+    with pytest.raises(ApiError.Validation) as missing:
+        ent.store.file_governance_plan(iid, GovernancePlanInput(finding_id=f.id, files=[], **{**PLAN, "funds": ""}))
+    assert "经费和物资的落实" in str(missing.value)
+    # The ordinary report is not the way for a major hazard.
+    with pytest.raises(ApiError.Validation):
+        ent.store.submit_rectification(iid, RectificationInput(
+            finding_id=f.id, measures="已整改", responsible="王敏", completed_on="2026-03-20", cost_fen=None,
+            photos=[], files=[], requests_reinspection=True))
+    plan_id = ent.store.file_governance_plan(iid, GovernancePlanInput(finding_id=f.id, files=[], **PLAN))
+    ent.sync()
+
+    # The office lists it (市级, public); the enterprise sees the listing.
+    office.clock.set("2026-03-21T09:00:00+08:00")
+    office.sync()
+    with pytest.raises(ApiError.Forbidden):
+        lead.store.list_for_supervision(iid, f.id, "city", "咸宁市安委办", True)
+    office.store.list_for_supervision(iid, f.id, "city", "咸宁市安委办", True)
+    office.sync()
+    ent.clock.set("2026-04-10T09:00:00+08:00")
+    ent.sync()
+    cycle = ent.store.life_cycles(iid)[0]
+    assert (cycle.major, cycle.plan_id, cycle.listing_level, cycle.listing_public) == (True, plan_id, "city", True)
+
+    # Progress, an application too early, the assessment, the application.
+    ent.store.report_milestone(iid, f.id, "旧围堰已拆除，新围堰基础浇筑完成", [])
+    with pytest.raises(ApiError.Validation):
+        ent.store.request_resumption(iid, f.id)
+    scan = tmp_path / "assessment.pdf"
+    scan.write_bytes("%PDF-1.4\n% 治理效果评估报告\n%%EOF\n".encode())
+    report = ent.store.ingest_media(iid, EvidenceTargetInput.FINDING(finding_id=f.id), "rectification", str(scan))
+    ent.clock.set("2026-04-29T09:00:00+08:00")
+    ent.store.file_assessment(iid, f.id, [report.sha256])
+    ent.store.request_resumption(iid, f.id)
+    ent.sync()
+    assert ent.upload().failed == []
+
+    # The 现场审查 is due within 10 working days of the application; it passes: 核销, 摘牌.
+    lead.clock.set("2026-05-08T09:00:00+08:00")
+    lead.sync()
+    due = [x for x in lead.store.reinspections_due_by("2026-05-31") if x.id == f.id]
+    assert [x.reinspection_due for x in due] == ["2026-05-15"]
+    lead.store.record_reinspection(iid, f.id, True, "on_site", None, None)
+    lead.sync()
+    ent.sync()
+    done = ent.store.life_cycles(iid)[0]
+    assert done.state == "closed" and done.listing_level is None
+    assert [e.kind for e in done.events] == ["ordered", "plan_filed", "listed", "milestone", "assessed",
+                                             "resumption_requested", "passed"]

@@ -12,7 +12,7 @@ use automerge::{ReadDoc, ROOT};
 use super::edit::Editor;
 use super::fields::{object, put_significant, root_map, root_map_or_create, string};
 use crate::error::{Error, Result};
-use crate::model::{Finding, FindingId, FindingStatus, RectificationReport, Timestamp};
+use crate::model::{Finding, FindingId, FindingStatus, GovernancePlan, RectificationReport, Timestamp};
 use crate::rules::calendar::HolidayCalendar;
 use crate::rules::deadline::finding_deadline;
 use crate::rules::grades::GradeScheme;
@@ -22,10 +22,12 @@ use crate::rules::lifecycle::{
 use crate::rules::permissions::{allows, Role};
 use crate::rules::transitions::finding_transition;
 
-/// The document keys of the two collections.
+/// The document keys of the loop's collections.
 pub const EVENTS: &str = "hazard_events";
 /// See [`EVENTS`].
 pub const REPORTS: &str = "rectification_reports";
+/// See [`EVENTS`]: a major hazard's reports and 治理方案.
+pub const PLANS: &str = "governance_plans";
 
 /// Every hazard event the document holds (any order).
 pub fn hazard_events<D: autosurgeon::ReadDoc>(doc: &D) -> Result<Vec<HazardEvent>> {
@@ -54,6 +56,11 @@ pub fn order_deadline(cal: &HolidayCalendar, scheme: &GradeScheme, finding: &Fin
     finding_deadline(cal, scheme, finding).deadline.due_date(found_on)
 }
 
+/// Whether `finding`'s grade is a 重大事故隐患 in `scheme`.
+pub fn is_major(scheme: &GradeScheme, finding: &Finding) -> bool {
+    scheme.grade(&finding.grade).is_ok_and(|g| g.major)
+}
+
 /// Each hazard's life cycle, from its events.
 pub fn life_cycles(
     findings: &BTreeMap<String, Finding>,
@@ -61,7 +68,10 @@ pub fn life_cycles(
     cal: &HolidayCalendar,
     scheme: &GradeScheme,
 ) -> BTreeMap<FindingId, LifeCycle> {
-    findings.values().map(|f| (f.id, life_cycle(f.id, order_deadline(cal, scheme, f), events))).collect()
+    findings
+        .values()
+        .map(|f| (f.id, life_cycle(f.id, order_deadline(cal, scheme, f), is_major(scheme, f), events)))
+        .collect()
 }
 
 /// Why `event` cannot be recorded on a hazard standing in `lc`, as an error.
@@ -96,7 +106,12 @@ pub(super) fn record_event(
     let findings = root_map(tx, "findings")?;
     let obj = object(tx, &findings, &event.finding.to_string(), "finding")?;
     let finding: Finding = autosurgeon::hydrate_prop(tx, &findings, event.finding.to_string().as_str())?;
-    let lc = life_cycle(event.finding, order_deadline(cal, scheme, &finding), &hazard_events(tx)?);
+    let lc = life_cycle(
+        event.finding,
+        order_deadline(cal, scheme, &finding),
+        is_major(scheme, &finding),
+        &hazard_events(tx)?,
+    );
     check_event(&lc, event)?;
     let events = root_map_or_create(tx, EVENTS)?;
     if tx.get(&events, event.id.as_str())?.is_some() {
@@ -136,6 +151,43 @@ pub(super) fn submit_report(
     record_event(tx, editor, cal, scheme, &submitted_event(report))
 }
 
+/// Every governance plan the document holds, oldest first.
+pub fn governance_plans<D: autosurgeon::ReadDoc>(doc: &D) -> Result<Vec<GovernancePlan>> {
+    let map: Option<BTreeMap<String, GovernancePlan>> = match autosurgeon::ReadDoc::get(doc, &ROOT, PLANS)? {
+        Some(_) => autosurgeon::hydrate_prop(doc, ROOT, PLANS)?,
+        None => None,
+    };
+    let mut list: Vec<GovernancePlan> = map.unwrap_or_default().into_values().collect();
+    list.sort_by(|a, b| (a.filed_at.unix_millis(), &a.id).cmp(&(b.filed_at.unix_millis(), &b.id)));
+    Ok(list)
+}
+
+/// Stores a major hazard's report and 治理方案 and its `plan_filed` event
+/// (one change); a plan missing an element is refused naming it.
+pub(super) fn file_plan(
+    tx: &mut Transaction<'_>,
+    editor: &Editor,
+    cal: &HolidayCalendar,
+    scheme: &GradeScheme,
+    plan: &GovernancePlan,
+) -> Result<()> {
+    if editor.role != Role::Enterprise || plan.by != editor.person {
+        return Err(Error::Forbidden { role: editor.role.code().into(), action: "submit_rectification".into() });
+    }
+    plan.validate()?;
+    // Created lazily: documents made before the major path have no such map.
+    let plans = super::fields::root_map_or_create(tx, PLANS)?;
+    if tx.get(&plans, plan.id.as_str())?.is_some() {
+        return Err(Error::validation("plan", "a plan with this id already exists"));
+    }
+    autosurgeon::reconcile_prop(tx, &plans, plan.id.as_str(), plan)?;
+    let mut event = new_event(plan.finding, EventKind::PlanFiled, editor, plan.filed_at);
+    event.id = format!("{}-filed", plan.id);
+    event.report = Some(plan.id.clone());
+    event.evidence = plan.files.clone();
+    record_event(tx, editor, cal, scheme, &event)
+}
+
 /// The `submitted` event a report carries.
 pub fn submitted_event(report: &RectificationReport) -> HazardEvent {
     HazardEvent {
@@ -152,6 +204,7 @@ pub fn submitted_event(report: &RectificationReport) -> HazardEvent {
         report: Some(report.id.clone()),
         mode: None,
         escalation: None,
+        listing: None,
     }
 }
 
@@ -187,5 +240,6 @@ pub fn new_event(finding: FindingId, kind: EventKind, editor: &Editor, at: Times
         report: None,
         mode: None,
         escalation: None,
+        listing: None,
     }
 }

@@ -125,6 +125,8 @@ pub enum Edit {
     RecordHazardEvent(crate::rules::lifecycle::HazardEvent),
     /// The enterprise's rectification report, with its `submitted` event.
     SubmitRectification(crate::model::RectificationReport),
+    /// A major hazard's report and 治理方案, with its `plan_filed` event.
+    FileGovernancePlan(crate::model::GovernancePlan),
 }
 
 impl Edit {
@@ -138,6 +140,7 @@ impl Edit {
             }
             Edit::RecordHazardEvent(e) => Some(e.finding),
             Edit::SubmitRectification(r) => Some(r.finding),
+            Edit::FileGovernancePlan(p) => Some(p.finding),
             _ => None,
         }
     }
@@ -164,6 +167,7 @@ impl Edit {
             Edit::ChooseOutcome { outcome, .. } => format!("outcome {outcome}"),
             Edit::RecordHazardEvent(e) => format!("hazard {} {}", e.finding, e.kind),
             Edit::SubmitRectification(r) => format!("rectification report for {}", r.finding),
+            Edit::FileGovernancePlan(p) => format!("governance plan for {}", p.finding),
         }
     }
 }

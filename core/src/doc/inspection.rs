@@ -58,6 +58,7 @@ impl InspectionDoc {
                 // the same key later would hide one another's entries.
                 tx.put_object(ROOT, super::closed_loop::EVENTS, ObjType::Map)?;
                 tx.put_object(ROOT, super::closed_loop::REPORTS, ObjType::Map)?;
+                tx.put_object(ROOT, super::closed_loop::PLANS, ObjType::Map)?;
                 register_actor(tx, &actor_hex, editor)?;
                 Ok(())
             },
@@ -646,6 +647,7 @@ fn apply_one(
         }
         Edit::RecordHazardEvent(e) => super::closed_loop::record_event(tx, editor, rules.calendar, rules.scheme, e)?,
         Edit::SubmitRectification(r) => super::closed_loop::submit_report(tx, editor, rules.calendar, rules.scheme, r)?,
+        Edit::FileGovernancePlan(p) => super::closed_loop::file_plan(tx, editor, rules.calendar, rules.scheme, p)?,
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ pub mod department;
 pub mod enterprise;
 pub mod evidence;
 pub mod finding;
+pub mod governance;
 pub mod ids;
 pub mod inspection;
 pub mod interview;
@@ -22,6 +23,7 @@ pub use checklist::{ChecklistItem, ChecklistSection, ChecklistTemplate, ItemKind
 pub use deadline::{Deadline, DeadlineBasis, ImmediateMeasure};
 pub use enterprise::{Contact, Coordinates, Enterprise, RiskColour};
 pub use finding::{Finding, FindingStatus};
+pub use governance::{GovernancePlan, Listing, ListingLevel};
 pub use ids::*;
 pub use inspection::{
     response_key, ChecklistRef, Department, Inspection, InspectionOutcome, InspectionStatus, OutcomeChoice, Response,

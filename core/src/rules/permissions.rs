@@ -61,6 +61,8 @@ code_enum!(
         ReviewRectification = ("review_rectification", "审核整改报告"),
         /// Escalate an overdue hazard (提醒, 督办函, 约谈, 通报).
         Escalate = ("escalate", "督促升级"),
+        /// List a major hazard for supervision (挂牌督办).
+        SuperviseMajor = ("supervise_major", "挂牌督办"),
         /// Edit enterprise files, checklists and plans.
         ManageCatalog = ("manage_catalog", "维护基础数据"),
         /// Read an inspection.
@@ -85,7 +87,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         }
         CloseInspection => matches!(role, TeamLead | Office),
         StartRectification | SubmitRectification => role == Enterprise,
-        ManageCatalog | Escalate => role == Office,
+        ManageCatalog | Escalate | SuperviseMajor => role == Office,
         ReadInspection => true,
     }
 }

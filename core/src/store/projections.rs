@@ -53,7 +53,8 @@ fn touched(doc: &Automerge, reach: Reach<'_>) -> Touched {
         let in_findings = matches!(patch.path.first(), Some((_, Prop::Map(k))) if k == "findings");
         // An event or report names its hazard inside its value: refresh them all.
         let in_loop = matches!(patch.path.first(), Some((_, Prop::Map(k)))
-            if k == crate::doc::closed_loop::EVENTS || k == crate::doc::closed_loop::REPORTS);
+            if k == crate::doc::closed_loop::EVENTS || k == crate::doc::closed_loop::REPORTS
+                || k == crate::doc::closed_loop::PLANS);
         if patch.obj == ROOT {
             if let automerge::PatchAction::PutMap { key, .. } = &patch.action {
                 if key == "findings" || key == crate::doc::closed_loop::EVENTS {
@@ -261,7 +262,8 @@ fn refresh_finding(
         },
     };
     let deadline = in_force.deadline;
-    let lc = life_cycle(finding.id, deadline.due_date(set_on), rules.events);
+    let major = rules.scheme.is_some_and(|s| crate::doc::closed_loop::is_major(s, &finding));
+    let lc = life_cycle(finding.id, deadline.due_date(set_on), major, rules.events);
     let state = life_state(&lc, finding.status);
     let settled = LifeCycle { state, ..lc };
     let returned_reason = match settled.applied.last() {

@@ -28,6 +28,14 @@ fn event(store: &mut Store, insp: &InspectionId, who: &Editor, e: lianjian_core:
     store.edit(insp, who, &[Edit::RecordHazardEvent(e)], at("2026-03-30T09:00:00+08:00")).unwrap();
 }
 
+/// A 二级 hazard on the checklist's first item (the deadline follows the grade).
+fn ordinary(c: &ChecklistTemplate, by: &Editor, found: Timestamp, description: &str) -> Finding {
+    let mut f = finding(c.items().next().unwrap(), by, found, description);
+    f.grade = "二级".into();
+    f.immediate_measure = None;
+    f
+}
+
 fn report(f: FindingId, by: &Editor, before: &str, after: &str, when: &str) -> RectificationReport {
     RectificationReport {
         id: uuid::Uuid::now_v7().to_string(),
@@ -47,7 +55,11 @@ fn report(f: FindingId, by: &Editor, before: &str, after: &str, when: &str) -> R
 #[test]
 fn a_hazard_goes_round_the_loop_and_every_step_is_an_event() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut store, insp, _, t, f) = site_store(dir.path());
+    let (mut store, insp, c, t, _) = site_store(dir.path());
+    // An ordinary (二级) hazard: a major one takes the 治理方案 path instead.
+    let f = ordinary(&c, &t.a, at("2026-03-18T10:40:00+08:00"), "储罐区防静电接地线断开");
+    store.edit(&insp.id, &t.a, &[Edit::AddFinding(f.clone())], at("2026-03-18T10:41:00+08:00")).unwrap();
+    let f = f.id;
     let pipeline = PhotoPipeline::new(watermark_font());
     let policy = FlagPolicy::default();
     let hazard = request(f, EvidencePurpose::Hazard);
@@ -65,7 +77,10 @@ fn a_hazard_goes_round_the_loop_and_every_step_is_an_event() {
     let mut ordered = new_event(f, EventKind::Ordered, &t.lead, at("2026-03-18T16:00:00+08:00"));
     ordered.id = "0-ordered".into();
     event(&mut store, &insp.id, &t.lead, ordered);
-    let due = store.rectifications_due().unwrap();
+    let of_f = |rows: Vec<lianjian_core::store::FindingRow>| -> Vec<lianjian_core::store::FindingRow> {
+        rows.into_iter().filter(|r| r.id == f.to_string()).collect()
+    };
+    let due = of_f(store.rectifications_due().unwrap());
     assert_eq!((due.len(), due[0].life_state.as_str()), (1, "rectifying"));
     let original = due[0].due_date;
     assert_eq!(due[0].original_due, Some(original));
@@ -81,8 +96,8 @@ fn a_hazard_goes_round_the_loop_and_every_step_is_an_event() {
     assert!(refused.to_string().contains("不是该隐患的照片"), "{refused}");
     let first = report(f, &ent, &before.sha256, &after.sha256, "2026-03-25T09:05:00+08:00");
     store.edit(&insp.id, &ent, &[Edit::SubmitRectification(first)], later).unwrap();
-    assert_eq!(store.reviews_due().unwrap().len(), 1);
-    assert!(store.rectifications_due().unwrap().is_empty());
+    assert_eq!(of_f(store.reviews_due().unwrap()).len(), 1);
+    assert!(of_f(store.rectifications_due().unwrap()).is_empty());
 
     // Only officers review; a return needs a reason and a new deadline.
     let accept = new_event(f, EventKind::Accepted, &ent, at("2026-03-26T09:00:00+08:00"));
@@ -96,7 +111,7 @@ fn a_hazard_goes_round_the_loop_and_every_step_is_an_event() {
     returned.reason = Some("整改后照片未显示接地电阻检测结果".into());
     returned.deadline = Some(Day("2026-04-10".parse().unwrap()));
     event(&mut store, &insp.id, &t.a, returned);
-    let due = store.rectifications_due().unwrap();
+    let due = of_f(store.rectifications_due().unwrap());
     assert_eq!(due[0].returned_reason.as_deref(), Some("整改后照片未显示接地电阻检测结果"));
     assert_eq!((due[0].due_date, due[0].original_due), ("2026-04-10".parse().unwrap(), Some(original)));
 
@@ -104,21 +119,21 @@ fn a_hazard_goes_round_the_loop_and_every_step_is_an_event() {
     let second = report(f, &ent, &before.sha256, &after.sha256, "2026-04-02T09:00:00+08:00");
     store.edit(&insp.id, &ent, &[Edit::SubmitRectification(second)], at("2026-04-02T09:00:00+08:00")).unwrap();
     event(&mut store, &insp.id, &t.lead, new_event(f, EventKind::Accepted, &t.lead, at("2026-04-03T09:00:00+08:00")));
-    let due = store.reinspections_due_by("2026-12-31".parse().unwrap()).unwrap();
+    let due = of_f(store.reinspections_due_by("2026-12-31".parse().unwrap()).unwrap());
     assert_eq!(due.len(), 1);
     let mut passed = new_event(f, EventKind::Passed, &t.a, at("2026-04-07T10:00:00+08:00"));
     passed.mode = Some(ReinspectionMode::OnSite);
     event(&mut store, &insp.id, &t.a, passed);
-    let lc = store.life_cycles(&insp.id).unwrap().remove(0);
+    let lc = store.life_cycles(&insp.id).unwrap().into_iter().find(|lc| lc.finding == f).unwrap();
     assert_eq!(lc.state, HazardState::Closed);
     let kinds: Vec<EventKind> = lc.applied.iter().map(|e| e.kind).collect();
     use EventKind::*;
     assert_eq!(kinds, [Ordered, Submitted, Returned, Submitted, Accepted, Passed]);
-    // 一级: 30 days from 03-18; the return's earlier date never replaced it.
-    assert_eq!((lc.original_deadline, original), ("2026-04-17".parse().unwrap(), "2026-04-17".parse().unwrap()));
-    assert_eq!(lc.closed_on_time(), Some(true));
+    // 二级: 15 days from 03-18; the return's later date never replaced it.
+    assert_eq!((lc.original_deadline, original), ("2026-04-02".parse().unwrap(), "2026-04-02".parse().unwrap()));
+    assert_eq!(lc.closed_on_time(), Some(false));
     assert_eq!(store.finding(&insp.id, &f).unwrap().status, FindingStatus::Closed);
-    assert!(store.reviews_due().unwrap().is_empty() && store.rectifications_due().unwrap().is_empty());
+    assert!(of_f(store.reviews_due().unwrap()).is_empty() && of_f(store.rectifications_due().unwrap()).is_empty());
 
     // Every change of that history passes the server's authorization by its author.
     let doc = store.inspection_doc(&insp.id).unwrap().into_automerge();
@@ -140,8 +155,7 @@ fn a_hazard_goes_round_the_loop_and_every_step_is_an_event() {
 #[test]
 fn forged_loop_changes_are_refused_with_the_rule() {
     let (mut store, insp, c, t) = started_store("construction");
-    let item = c.items().next().unwrap().clone();
-    let f = finding(&item, &t.a, at("2026-03-02T10:00:00+08:00"), "脚手架连墙件缺失");
+    let f = ordinary(&c, &t.a, at("2026-03-02T10:00:00+08:00"), "脚手架连墙件缺失");
     store.edit(&insp.id, &t.a, &[Edit::AddFinding(f.clone())], at("2026-03-02T10:01:00+08:00")).unwrap();
     let mut ordered = new_event(f.id, EventKind::Ordered, &t.lead, at("2026-03-02T16:00:00+08:00"));
     ordered.id = "ordered".into();

@@ -10,8 +10,8 @@ use automerge::{ObjId, Value, ROOT};
 use super::entry::Entry;
 use super::refusal::{under, Refusal, Rule};
 use super::Step;
-use crate::doc::closed_loop::{check_photos, hazard_events, order_deadline};
-use crate::model::{Finding, RectificationReport};
+use crate::doc::closed_loop::{check_photos, hazard_events, is_major, order_deadline};
+use crate::model::{Finding, GovernancePlan, RectificationReport};
 use crate::rules::lifecycle::{action_of, life_cycle, refusal_on, EventKind, HazardEvent};
 use crate::rules::permissions::{allows, Action};
 
@@ -42,10 +42,17 @@ pub(super) fn event(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
     let f = finding(s, &ev.finding.to_string())?;
     let scheme = under(Rule::Deadline, s.ctx.office.scheme(&s.grade_scheme()?))?;
     let before = hazard_events(&s.before).map_err(|_| Refusal::new(Rule::Schema, "隐患事件无法读取"))?;
-    let lc = life_cycle(ev.finding, order_deadline(&s.ctx.office.calendar, scheme, &f), &before);
+    let lc = life_cycle(ev.finding, order_deadline(&s.ctx.office.calendar, scheme, &f), is_major(scheme, &f), &before);
     if let Some(why) = refusal_on(&lc, &ev) {
         let rule = if allows(ev.role, action_of(ev.kind)) { Rule::Transition } else { Rule::Forbidden };
         return Err(Refusal::new(rule, why));
+    }
+    if ev.kind == EventKind::PlanFiled {
+        let plans = crate::doc::closed_loop::governance_plans(&s.after)
+            .map_err(|_| Refusal::new(Rule::Schema, "治理方案无法读取"))?;
+        if !plans.iter().any(|p| Some(&p.id) == ev.report.as_ref() && p.finding == ev.finding) {
+            return Err(Refusal::new(Rule::Schema, "报送治理方案须附该隐患的治理方案"));
+        }
     }
     if ev.kind == EventKind::Submitted {
         let reports = crate::doc::closed_loop::rectification_reports(&s.after)
@@ -72,4 +79,21 @@ pub(super) fn report(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
     }
     under(Rule::Schema, r.validate())?;
     under(Rule::Schema, check_photos(&finding(s, &r.finding.to_string())?, &r))
+}
+
+/// A new governance plan (重大隐患报告 and 治理方案).
+pub(super) fn plan(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
+    if e.existed() {
+        return Err(Refusal::new(Rule::Immutable, format!("治理方案 {} 已报送，不能修改", e.key)));
+    }
+    s.permit(Action::SubmitRectification)?;
+    let p: GovernancePlan = e.value(s)?;
+    if p.id != e.key {
+        return Err(Refusal::new(Rule::Schema, format!("治理方案 {} 的编号不符", e.key)));
+    }
+    if p.by != s.author.person {
+        return Err(Refusal::new(Rule::Forbidden, "治理方案须由报送人本人报送"));
+    }
+    finding(s, &p.finding.to_string())?;
+    under(Rule::Schema, p.validate())
 }

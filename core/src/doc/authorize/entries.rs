@@ -36,6 +36,7 @@ pub(super) fn check(s: &Step<'_>) -> Result<(), Refusal> {
                 "actors" => actor(s, &entry)?,
                 "hazard_events" => super::closed_loop::event(s, &entry)?,
                 "rectification_reports" => super::closed_loop::report(s, &entry)?,
+                "governance_plans" => super::closed_loop::plan(s, &entry)?,
                 _ => return Err(Refusal::new(Rule::Immutable, format!("未知集合「{collection}」"))),
             }
         }

@@ -23,6 +23,7 @@ pub const COLLECTIONS: &[&str] = &[
     "actors",
     "hazard_events",
     "rectification_reports",
+    "governance_plans",
 ];
 
 /// What a change touched.

@@ -110,6 +110,10 @@ pub struct LifeCycleInfo {
     pub listing_public: bool,
     /// A warning for the office (production suspended for nearly six months).
     pub warning: Option<String>,
+    /// Referred to another department (移交).
+    pub referred: bool,
+    /// Who of that department took it on.
+    pub referral_accepted_by: Option<String>,
     /// Every event, in the order applied; ignored ones say why.
     pub events: Vec<HazardEventInfo>,
 }
@@ -188,6 +192,8 @@ impl LianjianStore {
             listing_supervisor: lc.listing.as_ref().map(|l| l.supervisor.clone()),
             listing_public: lc.listing.as_ref().is_some_and(|l| l.public),
             warning: finding.and_then(|f| suspension_warning(f, lc, today)),
+            referred: lc.referred,
+            referral_accepted_by: lc.referral_accepted_by.map(|p| p.to_string()),
             events: events.into_iter().map(|(e, why)| event_info(e, why)).collect(),
         }
     }
@@ -320,6 +326,27 @@ impl LianjianStore {
             e.escalation = Some(level);
             e.reason = Some(note);
         })
+    }
+
+    /// The team refers a hazard to another department (移交: `department`
+    /// is its code, e.g. `housing_construction`), while the record is open;
+    /// that department's officers receive the inspection with their next
+    /// sync and take the hazard on with [`LianjianStore::accept_referral`].
+    pub fn refer_finding(&self, inspection_id: String, finding_id: String, department: String) -> ApiResult<()> {
+        let department = lianjian_core::model::Department::from_code(&department)?;
+        self.apply(
+            &inspection_id,
+            &[Edit::UpdateFinding {
+                id: finding_id.parse()?,
+                field: lianjian_core::doc::FindingField::ReferredTo(Some(department)),
+            }],
+        )
+    }
+
+    /// An officer of the department a hazard was referred to takes it on
+    /// (接收移交); from then on it goes the same loop with them.
+    pub fn accept_referral(&self, inspection_id: String, finding_id: String) -> ApiResult<()> {
+        self.record_event(&inspection_id, &finding_id, EventKind::ReferralAccepted, |_| {})
     }
 
     /// The enterprise's tasks: hazards to rectify, earliest deadline first

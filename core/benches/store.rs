@@ -171,7 +171,12 @@ fn benches(c: &mut Criterion) {
     let templates: Vec<std::sync::Arc<ChecklistTemplate>> =
         f.checklists.iter().cloned().map(std::sync::Arc::new).collect();
     let ctx = lianjian_core::doc::authorize::Context { office: &office, checklists: &templates };
-    let author = lianjian_core::doc::authorize::Author { person: lead.person, role: Role::TeamLead, enterprise: None };
+    let author = lianjian_core::doc::authorize::Author {
+        person: lead.person,
+        role: Role::TeamLead,
+        enterprise: None,
+        department: None,
+    };
     let base = store.inspection_doc(&id).unwrap().into_automerge();
     let known = base.get_heads();
     for (name, edit) in [

@@ -17,7 +17,7 @@ use automerge::{Automerge, Change, ChangeHash};
 use lianjian_core::doc::authorize::{authorize_changes, Author, Context};
 use lianjian_core::doc::catalog::{kind_of, KIND_CHECKLIST, KIND_ENTERPRISE};
 use lianjian_core::doc::validate::check_schema;
-use lianjian_core::model::ChecklistRef;
+use lianjian_core::model::{ChecklistRef, Department};
 use lianjian_core::office::documents::{is_office_kind, read_office_doc};
 use lianjian_core::rules::permissions::Role;
 use lianjian_core::sync::serve::Access;
@@ -43,7 +43,7 @@ impl<'a> CallerAccess<'a> {
         let mut readable = BTreeSet::new();
         let mut rows = BTreeMap::new();
         let scope = rules.office.scope.as_ref();
-        let all = db::all_access(db, &user.id)?;
+        let all = db::all_access(db, user)?;
         // An inspector also reads the enterprise file and the checklists of
         // every inspection they are on, whatever the division of duties.
         let mine: Vec<&AccessRow> = all.iter().filter(|r| r.kind == "inspection" && r.writes).collect();
@@ -114,6 +114,7 @@ impl Access for CallerAccess<'_> {
                     person: user.id.parse()?,
                     role: user.role,
                     enterprise: user.enterprise_id.as_deref().map(str::parse).transpose()?,
+                    department: user.department.as_deref().map(Department::from_code).transpose()?,
                 };
                 let refs: Vec<ChecklistRef> = autosurgeon::hydrate_prop(merged, automerge::ROOT, "checklists")?;
                 let checklists: Vec<_> = refs

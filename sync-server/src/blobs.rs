@@ -216,7 +216,7 @@ pub fn user_may_read_blob(db: &mut dyn Sql, user: &db::User, hash: &str) -> Resu
     }
     let docs = db.query("SELECT doc_id FROM blob_refs WHERE hash = $1 AND vouched = 1", args![hash])?;
     for d in docs {
-        if let Some(row) = db::access_row(db, &d.text(0)?, &user.id)? {
+        if let Some(row) = db::access_row(db, &d.text(0)?, user)? {
             if db::may_read(user, &row, None) {
                 return Ok(true);
             }

@@ -248,13 +248,29 @@ pub fn set_access(
     Ok(())
 }
 
+/// The writer key that stands for every officer of a department: an
+/// inspection lists it when one of its hazards was referred there (移交).
+pub fn department_key(department: &str) -> String {
+    format!("dept:{department}")
+}
+
+/// The department key `user` writes under, if an officer with a
+/// department; otherwise their own id again (matches nothing more).
+fn department_writer(user: &User) -> String {
+    match (&user.department, user.role) {
+        (Some(d), Role::Inspector | Role::TeamLead) => department_key(d),
+        _ => user.id.clone(),
+    }
+}
+
 /// The access rows of documents changed after revision `since`, as `user` sees them.
-pub fn access_changed_since(db: &mut dyn Sql, user: &str, since: i64) -> Result<Vec<AccessRow>, DbError> {
+pub fn access_changed_since(db: &mut dyn Sql, user: &User, since: i64) -> Result<Vec<AccessRow>, DbError> {
     db.query(
         "SELECT a.doc_id, a.kind, a.enterprise_id, a.signed,
-                EXISTS (SELECT 1 FROM doc_writers w WHERE w.doc_id = a.doc_id AND w.user_id = $1), a.industry, a.grid
+                EXISTS (SELECT 1 FROM doc_writers w WHERE w.doc_id = a.doc_id AND w.user_id IN ($1, $3)),
+                a.industry, a.grid
          FROM doc_access a WHERE a.rev > $2",
-        args![user, since],
+        args![&user.id, since, &department_writer(user)],
     )?
     .iter()
     .map(access_row_from)
@@ -308,12 +324,13 @@ pub fn access_of(db: &mut dyn Sql, doc: &str) -> Result<Option<DocAccess>, DbErr
 }
 
 /// One document's access row as seen by `user`.
-pub fn access_row(db: &mut dyn Sql, doc: &str, user: &str) -> Result<Option<AccessRow>, DbError> {
+pub fn access_row(db: &mut dyn Sql, doc: &str, user: &User) -> Result<Option<AccessRow>, DbError> {
     db.query_opt(
         "SELECT a.doc_id, a.kind, a.enterprise_id, a.signed,
-                EXISTS (SELECT 1 FROM doc_writers w WHERE w.doc_id = a.doc_id AND w.user_id = $1), a.industry, a.grid
+                EXISTS (SELECT 1 FROM doc_writers w WHERE w.doc_id = a.doc_id AND w.user_id IN ($1, $3)),
+                a.industry, a.grid
          FROM doc_access a WHERE a.doc_id = $2",
-        args![user, doc],
+        args![&user.id, doc, &department_writer(user)],
     )?
     .map(|r| access_row_from(&r))
     .transpose()
@@ -339,12 +356,13 @@ pub fn set_scope(db: &mut dyn Sql, doc: &str, industry: Option<&str>, grid: Opti
 
 /// Every document with its kind, enterprise, whether it is signed and
 /// whether `user` writes it.
-pub fn all_access(db: &mut dyn Sql, user: &str) -> Result<Vec<AccessRow>, DbError> {
+pub fn all_access(db: &mut dyn Sql, user: &User) -> Result<Vec<AccessRow>, DbError> {
     db.query(
         "SELECT a.doc_id, a.kind, a.enterprise_id, a.signed,
-                EXISTS (SELECT 1 FROM doc_writers w WHERE w.doc_id = a.doc_id AND w.user_id = $1), a.industry, a.grid
+                EXISTS (SELECT 1 FROM doc_writers w WHERE w.doc_id = a.doc_id AND w.user_id IN ($1, $2)),
+                a.industry, a.grid
          FROM doc_access a ORDER BY a.doc_id",
-        args![user],
+        args![&user.id, &department_writer(user)],
     )?
     .iter()
     .map(access_row_from)

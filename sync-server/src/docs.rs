@@ -299,6 +299,23 @@ fn write_sync_state(db: &mut dyn Sql, doc: &str, peer: &str, state: &State) -> R
     Ok(())
 }
 
+/// The departments an inspection's hazards are referred to (read key by
+/// key: this runs on every stored change).
+fn referred_departments(doc: &Automerge) -> Result<std::collections::BTreeSet<String>> {
+    use automerge::ReadDoc;
+    let mut out = std::collections::BTreeSet::new();
+    let Some((automerge::Value::Object(_), findings)) = doc.get(automerge::ROOT, "findings")? else { return Ok(out) };
+    for key in doc.keys(&findings) {
+        let Some((automerge::Value::Object(_), f)) = doc.get(&findings, key.as_str())? else { continue };
+        if let Some((automerge::Value::Scalar(v), _)) = doc.get(&f, "referred_to")? {
+            if let Some(code) = v.as_str() {
+                out.insert(code.to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Makes the access table and the blob references follow a document: an
 /// inspection's writers are its team, it is readable by its enterprise once
 /// signed, and it references the blobs of its evidence; catalogue documents
@@ -318,7 +335,9 @@ pub fn follow(
             let enterprise: String = autosurgeon::hydrate_prop(merged, automerge::ROOT, "enterprise")?;
             let status: InspectionStatus = autosurgeon::hydrate_prop(merged, automerge::ROOT, "status")?;
             let signed = matches!(status, InspectionStatus::Signed | InspectionStatus::Closed);
-            let writers: Vec<String> = team.into_keys().collect();
+            let mut writers: Vec<String> = team.into_keys().collect();
+            // A hazard referred to another department (移交) reaches its officers.
+            writers.extend(referred_departments(merged)?.into_iter().map(|d| db::department_key(&d)));
             db::set_access(db, doc, "inspection", Some(&enterprise), signed, &writers).map_err(storage)?;
             let industry: String = autosurgeon::hydrate_prop(merged, automerge::ROOT, "industry")?;
             db::set_scope(db, doc, Some(&industry), None).map_err(storage)?;

@@ -46,7 +46,8 @@ def people(server, tmp_path_factory):
     return dict(lead=Device(tmp, url, users["检查组组长"][0], "lead", at),
                 member=Device(tmp, url, users["检查人员"][0], "member", at),
                 ent=Device(tmp, url, users["企业"][0], "ent", at),
-                office=Device(tmp, url, users["联检办"][0], "office", at))
+                office=Device(tmp, url, users["联检办"][0], "office", at),
+                zhao=Device(tmp, url, users["检查人员"][1], "zhao", at))
 
 
 def hazard(description, grade):
@@ -282,3 +283,68 @@ def test_a_major_hazard_is_listed_treated_assessed_and_written_off(server, peopl
     assert done.state == "closed" and done.listing_level is None
     assert [e.kind for e in done.events] == ["ordered", "plan_filed", "listed", "milestone", "assessed",
                                              "resumption_requested", "passed"]
+
+
+def test_a_hazard_referred_to_another_department_is_taken_on_and_closed_there(people, tmp_path):
+    lead, zhao, liu, ent = people["lead"], people["zhao"], people["member"], people["ent"]
+    for d in (lead, zhao, liu, ent):
+        d.clock.set("2026-03-18T09:00:00+08:00")
+        d.sync()
+    mine = ent.store.search_enterprises("", 5)[0]
+    company = lead.store.search_enterprises(mine.name, 1)[0]
+    checklist = lead.store.latest_checklists(company.industry)[0]
+    # The team: the lead and 赵德胜 (市场监管); 刘海燕 (住建) is not on it.
+    iid = plan(lead.store, lead.id, lead.name, zhao.id, zhao.name, company, checklist)
+    processor = PhotoProcessor(FONT, 2)
+    found = [lead.store.add_finding(iid, hazard(d, "二级")) for d in ["违规搭建临时彩钢板房", "配电箱未接地"]]
+    before = lead.store.ingest_photo(iid, EvidenceTargetInput.FINDING(finding_id=found[0].id), "hazard",
+                                     str(PHOTOS / "site-12mp.jpg"), processor).sha256
+    lead.store.refer_finding(iid, found[0].id, "housing_construction")
+    lead.store.refer_finding(iid, found[1].id, "fire_rescue")
+    lead.store.set_inspection_status(iid, "awaiting_signature")
+    for record in ["findings", "site_record"]:
+        lead.store.sign_record(iid, record, SignerInput(name="企业负责人", role="responsible_person", person_id=None),
+                               handwriting(1), 400, 160)
+        for pid, name in [(lead.id, lead.name), (zhao.id, zhao.name)]:
+            lead.store.sign_record(iid, record, SignerInput(name=name, role="inspector", person_id=pid),
+                                   handwriting(2), 400, 160)
+    lead.store.set_inspection_status(iid, "signed")
+    for f in found:
+        lead.store.order_rectification(iid, f.id)
+    lead.sync()
+    assert lead.upload().failed == []
+
+    # The 住建 officer receives it, with the hazard on her task list, and takes it on.
+    liu.clock.set("2026-03-19T09:00:00+08:00")
+    liu.sync()
+    cycles = {c.finding_id: c for c in liu.store.life_cycles(iid)}
+    assert cycles[found[0].id].referred and cycles[found[0].id].referral_accepted_by is None
+    assert found[0].id in {f.id for f in liu.store.rectifications_due()}
+    liu.store.accept_referral(iid, found[0].id)
+    liu.sync()
+    # A hazard referred to another department is not hers: the server refuses it.
+    liu.store.accept_referral(iid, found[1].id)
+    refused = asyncio.run(liu.engine.sync(liu.store, liu.token, None)).rejected
+    assert [r.code for r in refused] == ["not_on_team"], refused
+    assert "未移交本部门" in refused[0].reason
+
+    # The enterprise reports; 住建 reviews and re-inspects; closed there.
+    ent.clock.set("2026-03-25T09:00:00+08:00")
+    ent.sync()
+    after = ent.store.ingest_photo(iid, EvidenceTargetInput.FINDING(finding_id=found[0].id), "rectification",
+                                   str(PHOTOS / "other-scene.jpg"), processor)
+    ent.store.submit_rectification(iid, RectificationInput(
+        finding_id=found[0].id, measures="已拆除彩钢板房", responsible="行政部 李军", completed_on="2026-03-24",
+        cost_fen=None, photos=[PhotoPairInput(before=before, after=after.sha256)], files=[],
+        requests_reinspection=True))
+    ent.sync()
+    liu.clock.set("2026-03-27T09:00:00+08:00")
+    liu.sync()
+    assert found[0].id in {f.id for f in liu.store.reviews_due()}
+    liu.store.accept_rectification(iid, found[0].id)
+    liu.store.record_reinspection(iid, found[0].id, True, "on_site", None, None)
+    liu.sync()
+    # The referring team sees the outcome.
+    lead.sync()
+    done = {c.finding_id: c for c in lead.store.life_cycles(iid)}[found[0].id]
+    assert (done.state, done.referral_accepted_by) == ("closed", liu.id)

@@ -17,7 +17,7 @@ use crate::rules::calendar::HolidayCalendar;
 use crate::rules::deadline::finding_deadline;
 use crate::rules::grades::GradeScheme;
 use crate::rules::lifecycle::{
-    action_of, finding_status_after, life_cycle, refusal_on, transition, EventKind, HazardEvent, LifeCycle,
+    action_of, finding_status_after, life_cycle, refusal_on, transition, EventKind, HazardEvent, HazardFacts, LifeCycle,
 };
 use crate::rules::permissions::{allows, Role};
 use crate::rules::transitions::finding_transition;
@@ -56,6 +56,17 @@ pub fn order_deadline(cal: &HolidayCalendar, scheme: &GradeScheme, finding: &Fin
     finding_deadline(cal, scheme, finding).deadline.due_date(found_on)
 }
 
+/// What the life cycle needs to know of `finding`: the order's deadline,
+/// whether its grade is major, whether it was referred.
+pub fn facts_of(cal: &HolidayCalendar, scheme: &GradeScheme, finding: &Finding) -> HazardFacts {
+    HazardFacts {
+        finding: finding.id,
+        deadline: order_deadline(cal, scheme, finding),
+        major: is_major(scheme, finding),
+        referred: finding.referred_to.is_some(),
+    }
+}
+
 /// Whether `finding`'s grade is a 重大事故隐患 in `scheme`.
 pub fn is_major(scheme: &GradeScheme, finding: &Finding) -> bool {
     scheme.grade(&finding.grade).is_ok_and(|g| g.major)
@@ -68,10 +79,7 @@ pub fn life_cycles(
     cal: &HolidayCalendar,
     scheme: &GradeScheme,
 ) -> BTreeMap<FindingId, LifeCycle> {
-    findings
-        .values()
-        .map(|f| (f.id, life_cycle(f.id, order_deadline(cal, scheme, f), is_major(scheme, f), events)))
-        .collect()
+    findings.values().map(|f| (f.id, life_cycle(&facts_of(cal, scheme, f), events))).collect()
 }
 
 /// Why `event` cannot be recorded on a hazard standing in `lc`, as an error.
@@ -106,12 +114,7 @@ pub(super) fn record_event(
     let findings = root_map(tx, "findings")?;
     let obj = object(tx, &findings, &event.finding.to_string(), "finding")?;
     let finding: Finding = autosurgeon::hydrate_prop(tx, &findings, event.finding.to_string().as_str())?;
-    let lc = life_cycle(
-        event.finding,
-        order_deadline(cal, scheme, &finding),
-        is_major(scheme, &finding),
-        &hazard_events(tx)?,
-    );
+    let lc = life_cycle(&facts_of(cal, scheme, &finding), &hazard_events(tx)?);
     check_event(&lc, event)?;
     let events = root_map_or_create(tx, EVENTS)?;
     if tx.get(&events, event.id.as_str())?.is_some() {

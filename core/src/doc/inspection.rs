@@ -204,7 +204,7 @@ impl InspectionDoc {
         ctx: &Context<'_>,
     ) -> Result<()> {
         let change = self.doc.get_change_by_hash(&hash).ok_or_else(|| Error::Schema("lost a change".into()))?;
-        let author = Author { person: editor.person, role: editor.role, enterprise: None };
+        let author = Author { person: editor.person, role: editor.role, enterprise: None, department: None };
         if let Err(refusal) = authorize_changes(&self.doc, before, &[change], &author, ctx) {
             let actor = self.doc.get_actor().clone();
             self.doc = self.doc.fork_at(before)?.with_actor(actor);

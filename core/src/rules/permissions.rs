@@ -63,6 +63,8 @@ code_enum!(
         Escalate = ("escalate", "督促升级"),
         /// List a major hazard for supervision (挂牌督办).
         SuperviseMajor = ("supervise_major", "挂牌督办"),
+        /// Take on a hazard referred to one's department (接收移交).
+        AcceptReferral = ("accept_referral", "接收移交"),
         /// Edit enterprise files, checklists and plans.
         ManageCatalog = ("manage_catalog", "维护基础数据"),
         /// Read an inspection.
@@ -82,7 +84,7 @@ pub fn allows(role: Role, action: Action) -> bool {
             role == TeamLead
         }
         RecordResponse | RecordFinding | GradeFinding | RecordInterview | Reinspect | CloseOnSite
-        | CollectSignature | IssueOrder | ReviewRectification => {
+        | CollectSignature | IssueOrder | ReviewRectification | AcceptReferral => {
             matches!(role, Inspector | TeamLead)
         }
         CloseInspection => matches!(role, TeamLead | Office),

@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::model::{FindingStatus, Timestamp};
 use crate::office::OfficeData;
 use crate::rules::deadline::{finding_deadline, local_date, Deadline, FindingDeadline};
-use crate::rules::lifecycle::{life_cycle, EventKind, HazardState, LifeCycle};
+use crate::rules::lifecycle::{life_cycle, EventKind, HazardFacts, HazardState, LifeCycle};
 
 /// Which finding rows a change can have reached.
 #[derive(Debug, Clone)]
@@ -262,8 +262,13 @@ fn refresh_finding(
         },
     };
     let deadline = in_force.deadline;
-    let major = rules.scheme.is_some_and(|s| crate::doc::closed_loop::is_major(s, &finding));
-    let lc = life_cycle(finding.id, deadline.due_date(set_on), major, rules.events);
+    let facts = HazardFacts {
+        finding: finding.id,
+        deadline: deadline.due_date(set_on),
+        major: rules.scheme.is_some_and(|s| crate::doc::closed_loop::is_major(s, &finding)),
+        referred: finding.referred_to.is_some(),
+    };
+    let lc = life_cycle(&facts, rules.events);
     let state = life_state(&lc, finding.status);
     let settled = LifeCycle { state, ..lc };
     let returned_reason = match settled.applied.last() {

@@ -41,7 +41,7 @@ fn scene() -> Scene {
 }
 
 fn author(e: &Editor) -> Author {
-    Author { person: e.person, role: e.role, enterprise: None }
+    Author { person: e.person, role: e.role, enterprise: None, department: None }
 }
 
 /// A change written with raw automerge ops on a copy of the inspection,
@@ -78,8 +78,13 @@ fn raw_changes_that_break_a_rule_are_refused_with_the_rule() {
     let (a, lead) = (author(&s.team.a), author(&s.team.lead));
     let lead_key = s.team.lead.person.to_string();
     let fid = s.finding.to_string();
-    let stranger = Author { person: PersonId::new(), role: Role::Inspector, enterprise: None };
-    let enterprise = Author { person: PersonId::new(), role: Role::Enterprise, enterprise: Some(s.insp.enterprise) };
+    let stranger = Author { person: PersonId::new(), role: Role::Inspector, enterprise: None, department: None };
+    let enterprise = Author {
+        person: PersonId::new(),
+        role: Role::Enterprise,
+        enterprise: Some(s.insp.enterprise),
+        department: None,
+    };
     let key = response_key(&s.measured.code, &s.team.a.person);
 
     // The team: an inspector adds anyone, or removes the lead.

@@ -144,7 +144,7 @@ fn a_hazard_goes_round_the_loop_and_every_step_is_an_event() {
     let who = [&t.lead, &t.a, &t.b, &ent];
     for change in doc.get_changes(&[]) {
         let passes = who.iter().any(|e| {
-            let author = Author { person: e.person, role: e.role, enterprise: None };
+            let author = Author { person: e.person, role: e.role, enterprise: None, department: None };
             authorize_changes(&doc, change.deps(), std::slice::from_ref(&change), &author, &ctx).is_ok()
         });
         assert!(passes, "{:?} refused for everyone", change.message());
@@ -172,7 +172,7 @@ fn forged_loop_changes_are_refused_with_the_rule() {
         write(&mut tx);
         tx.commit();
         let change = doc.get_changes(&known);
-        let author = Author { person: by.person, role: by.role, enterprise: None };
+        let author = Author { person: by.person, role: by.role, enterprise: None, department: None };
         authorize_changes(&doc, &known, &change, &author, &ctx).map_err(|r| r.rule)
     };
     let put = |tx: &mut automerge::transaction::Transaction<'_>, e: &lianjian_core::rules::lifecycle::HazardEvent| {
@@ -200,4 +200,57 @@ fn forged_loop_changes_are_refused_with_the_rule() {
     let mut fixed = new_event(f.id, EventKind::ConfirmedOnSite, &t.a, at("2026-03-03T09:00:00+08:00"));
     fixed.evidence = vec!["ab".repeat(32)];
     assert_eq!(forge(&t.a, &|tx| put(tx, &fixed)), Err(Rule::Transition));
+}
+
+/// An officer not on the team acts only on a hazard referred to their
+/// department (移交), and only through its events.
+#[test]
+fn a_referral_lets_that_department_act_on_that_hazard_and_nothing_else() {
+    use lianjian_core::doc::FindingField;
+    let (mut store, insp, c, t) = started_store("construction");
+    let referred = ordinary(&c, &t.a, at("2026-03-02T10:00:00+08:00"), "违规搭建临时彩钢板房");
+    let kept = ordinary(&c, &t.a, at("2026-03-02T10:05:00+08:00"), "配电箱未接地");
+    let when = at("2026-03-02T10:10:00+08:00");
+    store.edit(&insp.id, &t.a, &[Edit::AddFinding(referred.clone()), Edit::AddFinding(kept.clone())], when).unwrap();
+    let refer = FindingField::ReferredTo(Some(Department::HousingConstruction));
+    store.edit(&insp.id, &t.lead, &[Edit::UpdateFinding { id: referred.id, field: refer }], when).unwrap();
+    let base = store.inspection_doc(&insp.id).unwrap().into_automerge();
+    let known = base.get_heads();
+    let office = OfficeData::default();
+    let checklists = [std::sync::Arc::new(c.clone())];
+    let ctx = Context { office: &office, checklists: &checklists };
+    let outsider = Editor { person: PersonId::new(), name: "刘海燕".into(), role: Role::Inspector };
+    let forge = |department: Department, write: &dyn Fn(&mut automerge::transaction::Transaction<'_>)| {
+        let mut doc = base.fork();
+        let mut tx = doc.transaction();
+        write(&mut tx);
+        tx.commit();
+        let change = doc.get_changes(&known);
+        let author =
+            Author { person: outsider.person, role: Role::Inspector, enterprise: None, department: Some(department) };
+        authorize_changes(&doc, &known, &change, &author, &ctx).map_err(|r| r.rule)
+    };
+    let accept = |f: FindingId| {
+        let by = outsider.clone();
+        move |tx: &mut automerge::transaction::Transaction<'_>| {
+            let e = new_event(f, EventKind::ReferralAccepted, &by, at("2026-03-03T09:00:00+08:00"));
+            let (_, events) = automerge::ReadDoc::get(tx, ROOT, "hazard_events").unwrap().unwrap();
+            autosurgeon::reconcile_prop(tx, &events, e.id.as_str(), &e).unwrap();
+        }
+    };
+    assert_eq!(forge(Department::HousingConstruction, &accept(referred.id)), Ok(()));
+    assert_eq!(forge(Department::MarketRegulation, &accept(referred.id)), Err(Rule::NotOnTeam));
+    assert_eq!(forge(Department::HousingConstruction, &accept(kept.id)), Err(Rule::NotOnTeam));
+    let rewrite = |tx: &mut automerge::transaction::Transaction<'_>| {
+        let (_, findings) = automerge::ReadDoc::get(tx, ROOT, "findings").unwrap().unwrap();
+        let (_, f) = automerge::ReadDoc::get(tx, &findings, referred.id.to_string().as_str()).unwrap().unwrap();
+        tx.put(&f, "description", "改写的隐患描述").unwrap();
+    };
+    assert_eq!(forge(Department::HousingConstruction, &rewrite), Err(Rule::NotOnTeam));
+    let add = |tx: &mut automerge::transaction::Transaction<'_>| {
+        let f = ordinary(&c, &outsider, at("2026-03-03T09:00:00+08:00"), "外部门新增隐患");
+        let (_, findings) = automerge::ReadDoc::get(tx, ROOT, "findings").unwrap().unwrap();
+        autosurgeon::reconcile_prop(tx, &findings, f.id.to_string().as_str(), &f).unwrap();
+    };
+    assert_eq!(forge(Department::HousingConstruction, &add), Err(Rule::NotOnTeam));
 }

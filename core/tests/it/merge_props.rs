@@ -229,7 +229,7 @@ proptest! {
         let ctx = Context { office: &office, checklists: &checklists };
         for change in doc.get_changes(&[]) {
             let i = (0..3).find(|i| w.stores[*i].actor() == change.actor_id()).unwrap();
-            let author = Author { person: w.editors[i].person, role: w.editors[i].role, enterprise: None };
+            let author = Author { person: w.editors[i].person, role: w.editors[i].role, enterprise: None, department: None };
             let verdict = authorize_changes(&doc, change.deps(), std::slice::from_ref(&change), &author, &ctx);
             prop_assert!(verdict.is_ok(), "{:?} refused: {:?}", change.message(), verdict);
         }

@@ -117,7 +117,7 @@ fn touches(
     cached: &crate::state::CachedDigest,
     revision: i64,
 ) -> Result<bool, AppError> {
-    let changed = db::access_changed_since(&mut *db.sql, &caller.user.id, cached.revision)?;
+    let changed = db::access_changed_since(&mut *db.sql, &caller.user, cached.revision)?;
     if changed.iter().any(|row| cached.readable.contains(&row.doc)) {
         return Ok(true);
     }

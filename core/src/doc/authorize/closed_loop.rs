@@ -10,7 +10,7 @@ use automerge::{ObjId, Value, ROOT};
 use super::entry::Entry;
 use super::refusal::{under, Refusal, Rule};
 use super::Step;
-use crate::doc::closed_loop::{check_photos, hazard_events, is_major, order_deadline};
+use crate::doc::closed_loop::{check_photos, facts_of, hazard_events};
 use crate::model::{Finding, GovernancePlan, RectificationReport};
 use crate::rules::lifecycle::{action_of, life_cycle, refusal_on, EventKind, HazardEvent};
 use crate::rules::permissions::{allows, Action};
@@ -27,6 +27,42 @@ fn finding(s: &Step<'_>, key: &str) -> Result<Finding, Refusal> {
         .ok_or_else(missing)
 }
 
+/// What an officer not on the team may write: hazard events and the status
+/// they move, nothing else (both are checked against the referral: events
+/// in [`event`], the status in [`referred_status`]).
+pub(super) fn referral_only(s: &Step<'_>) -> Result<(), Refusal> {
+    let not_on_team = || Refusal::new(Rule::NotOnTeam, format!("人员 {} 不在检查组中", s.author.person));
+    let root_ok = s.touched.root.iter().all(|k| k == "hazard_events" || k == "actors");
+    let entries_ok = s.touched.entries.keys().all(|c| matches!(*c, "hazard_events" | "actors" | "findings"));
+    if s.creating || !root_ok || !entries_ok {
+        return Err(not_on_team());
+    }
+    Ok(())
+}
+
+/// Whether `f` was referred to the author's department (any department when
+/// the caller does not know the author's: the server always does).
+fn referred_here(s: &Step<'_>, f: &Finding) -> bool {
+    match (f.referred_to, s.author.department) {
+        (Some(to), Some(mine)) => to == mine,
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
+}
+
+/// An officer of the department a hazard was referred to changed the
+/// finding: only its status, moved by their event on a hazard referred there.
+pub(super) fn referred_status(
+    s: &Step<'_>,
+    f: &Finding,
+    changed: &std::collections::BTreeSet<String>,
+) -> Result<(), Refusal> {
+    if !referred_here(s, f) || changed.iter().any(|c| c != "status") {
+        return Err(Refusal::new(Rule::NotOnTeam, format!("隐患 {} 未移交本部门", f.id)));
+    }
+    Ok(())
+}
+
 /// A new hazard event.
 pub(super) fn event(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
     if e.existed() {
@@ -40,9 +76,12 @@ pub(super) fn event(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
         return Err(Refusal::new(Rule::Forbidden, "隐患事件须由本人以本人角色记录"));
     }
     let f = finding(s, &ev.finding.to_string())?;
+    if s.referral && !referred_here(s, &f) {
+        return Err(Refusal::new(Rule::NotOnTeam, format!("隐患 {} 未移交本部门", ev.finding)));
+    }
     let scheme = under(Rule::Deadline, s.ctx.office.scheme(&s.grade_scheme()?))?;
     let before = hazard_events(&s.before).map_err(|_| Refusal::new(Rule::Schema, "隐患事件无法读取"))?;
-    let lc = life_cycle(ev.finding, order_deadline(&s.ctx.office.calendar, scheme, &f), is_major(scheme, &f), &before);
+    let lc = life_cycle(&facts_of(&s.ctx.office.calendar, scheme, &f), &before);
     if let Some(why) = refusal_on(&lc, &ev) {
         let rule = if allows(ev.role, action_of(ev.kind)) { Rule::Transition } else { Rule::Forbidden };
         return Err(Refusal::new(rule, why));

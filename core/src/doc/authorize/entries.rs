@@ -81,6 +81,9 @@ fn finding(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
     let after: Finding = e.value(s)?;
     let scheme = under(Rule::Deadline, s.ctx.office.scheme(&s.grade_scheme()?))?;
     let grade = under(Rule::Deadline, scheme.grade(&after.grade))?;
+    if s.referral && !e.existed() {
+        return Err(Refusal::new(Rule::NotOnTeam, format!("人员 {} 不在检查组中", s.author.person)));
+    }
     if !e.existed() {
         s.permit(Action::RecordFinding)?;
         s.editable()?;
@@ -97,6 +100,9 @@ fn finding(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
     }
     settled_conflicts(s, e, SIGNIFICANT_FINDING_FIELDS)?;
     let changed = e.changed();
+    if s.referral {
+        super::closed_loop::referred_status(s, &after, &changed)?;
+    }
     let any = |fields: &[&str]| fields.iter().any(|f| changed.contains(*f));
     if any(&["id", "found_by", "found_at"]) {
         return Err(Refusal::new(Rule::Immutable, format!("隐患 {} 的编号、发现人或发现时间", e.key)));

@@ -28,7 +28,7 @@ pub use refusal::{Refusal, Rule};
 use touched::Touched;
 
 use super::at::DocAt;
-use crate::model::{ChecklistItem, ChecklistTemplate, EnterpriseId, InspectionStatus, PersonId, TeamRole};
+use crate::model::{ChecklistItem, ChecklistTemplate, Department, EnterpriseId, InspectionStatus, PersonId, TeamRole};
 use crate::office::OfficeData;
 use crate::rules::permissions::{allows, Action, Role};
 
@@ -42,6 +42,11 @@ pub struct Author {
     /// An enterprise user's enterprise; the server always knows it, a
     /// device (which holds only its own inspections) may pass `None`.
     pub enterprise: Option<EnterpriseId>,
+    /// An officer's department; the server always knows it. An officer not
+    /// on the team acts only on hazards referred to their department; a
+    /// device that does not know its department passes `None` and leaves
+    /// that check to the server.
+    pub department: Option<Department>,
 }
 
 /// What the rules consult besides the document.
@@ -74,15 +79,27 @@ pub fn authorize_changes(
 ) -> Result<(), Refusal> {
     let Some(first) = changes.first() else { return Ok(()) };
     let standing_at = if known.is_empty() { vec![first.hash()] } else { known.to_vec() };
-    let role = effective_role(&DocAt::new(doc, &standing_at), author)?;
+    // An officer not on the team may still act on a hazard referred to
+    // their department (移交), and on nothing else (checked per change).
+    let (role, referral) = match effective_role(&DocAt::new(doc, &standing_at), author) {
+        Ok(role) => (role, false),
+        Err(r) if r.rule == Rule::NotOnTeam && matches!(author.role, Role::Inspector | Role::TeamLead) => {
+            (Role::Inspector, true)
+        }
+        Err(r) => return Err(r),
+    };
     let mut signed = false;
     let mut frozen = Vec::new();
     for change in changes {
         limits::check_change(change).map_err(|r| r.by(change.hash()))?;
         let (deps, produced) = (change.deps().to_vec(), [change.hash()]);
         let actor = change.actor_id().to_hex_string();
-        let step =
+        let mut step =
             Step::new(doc, change, &deps, &produced, actor, role, author, ctx).map_err(|r| r.by(change.hash()))?;
+        step.referral = referral;
+        if referral {
+            closed_loop::referral_only(&step).map_err(|r| r.by(change.hash()))?;
+        }
         // Who may create comes first; otherwise what was done to a record
         // says more than the state it left the header in.
         let checked = if step.creating {
@@ -164,6 +181,9 @@ pub(super) struct Step<'a> {
     pub creating: bool,
     pub status_before: Option<InspectionStatus>,
     pub status_after: Option<InspectionStatus>,
+    /// The author is not on the team: an officer of the department a hazard
+    /// was referred to.
+    pub referral: bool,
 }
 
 impl<'a> Step<'a> {
@@ -194,6 +214,7 @@ impl<'a> Step<'a> {
             actor,
             ctx,
             creating,
+            referral: false,
         })
     }
 

@@ -63,11 +63,15 @@ pub fn suspension_warning(finding: &Finding, lc: &LifeCycle, today: NaiveDate) -
 
 #[cfg(test)]
 mod tests {
-    use super::super::{life_cycle, HazardEvent, ReinspectionMode};
+    use super::super::{life_cycle, HazardEvent, HazardFacts, ReinspectionMode};
     use super::*;
     use crate::model::governance::{Listing, ListingLevel};
     use crate::model::{FindingId, PersonId, Timestamp};
     use crate::rules::permissions::Role;
+
+    fn facts(major: bool) -> HazardFacts {
+        HazardFacts::new(FindingId::from_uuid(uuid::Uuid::nil()), "2026-04-17".parse().unwrap(), major)
+    }
 
     fn ev(n: u32, kind: EventKind, role: Role, at: &str) -> HazardEvent {
         HazardEvent {
@@ -118,8 +122,7 @@ mod tests {
             resume,
             review,
         ];
-        let mid =
-            life_cycle(FindingId::from_uuid(uuid::Uuid::nil()), "2026-04-17".parse().unwrap(), true, &events[..8]);
+        let mid = life_cycle(&facts(true), &events[..8]);
         assert_eq!(mid.state, HazardState::ReinspectionDue);
         assert!(mid.listing.as_ref().is_some_and(|l| l.public));
         let ignored: Vec<(&str, &str)> = mid.ignored.iter().map(|(e, why)| (e.id.as_str(), why.as_str())).collect();
@@ -128,17 +131,16 @@ mod tests {
         // 现场审查 within 10 working days of the application (04-29), whatever the
         // deadline: 05-01..05 off, 05-09 a make-up Saturday.
         assert_eq!(mid.reinspection_due(&cal, &Default::default()), Some("2026-05-15".parse().unwrap()));
-        let done = life_cycle(FindingId::from_uuid(uuid::Uuid::nil()), "2026-04-17".parse().unwrap(), true, &events);
+        let done = life_cycle(&facts(true), &events);
         assert_eq!(done.state, HazardState::Closed);
         assert!(done.listing.is_none(), "摘牌 when closed");
         // The ordinary report is not the major path, and the major path is not the ordinary one's.
         let mut report = ev(10, Submitted, Role::Enterprise, "2026-03-25T09:00:00+08:00");
         report.report = Some("r1".into());
         let ordered = [ev(1, Ordered, Role::TeamLead, "2026-03-18T16:00:00+08:00")];
-        let lc = life_cycle(FindingId::from_uuid(uuid::Uuid::nil()), "2026-04-17".parse().unwrap(), true, &ordered);
+        let lc = life_cycle(&facts(true), &ordered);
         assert!(refusal(&lc, &report).unwrap().contains("治理方案"));
-        let ordinary =
-            life_cycle(FindingId::from_uuid(uuid::Uuid::nil()), "2026-04-17".parse().unwrap(), false, &ordered);
+        let ordinary = life_cycle(&facts(false), &ordered);
         assert!(refusal(&ordinary, &events[1]).unwrap().contains("一般隐患"));
     }
 
@@ -152,7 +154,7 @@ mod tests {
             Timestamp::parse("2026-03-18T10:00:00+08:00").unwrap(),
         );
         f.immediate_measure = Some(ImmediateMeasure::SuspendProduction);
-        let lc = life_cycle(f.id, "2026-04-17".parse().unwrap(), true, &[]);
+        let lc = life_cycle(&HazardFacts::new(f.id, "2026-04-17".parse().unwrap(), true), &[]);
         let on = |d: &str| suspension_warning(&f, &lc, d.parse().unwrap());
         assert_eq!(on("2026-08-17"), None);
         assert!(on("2026-08-18").unwrap().contains("将满六个月（2026-09-18）"));

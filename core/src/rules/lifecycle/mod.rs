@@ -71,6 +71,8 @@ code_enum!(
         /// 重大: the enterprise applies to resume production (恢复生产申请);
         /// the 现场审查 comes next.
         ResumptionRequested = ("resumption_requested", "申请恢复生产"),
+        /// The department the hazard was referred to (移交) takes it on.
+        ReferralAccepted = ("referral_accepted", "接收移交"),
     }
 );
 
@@ -174,6 +176,7 @@ pub fn action_of(kind: EventKind) -> Action {
         EventKind::Passed | EventKind::Failed => Action::Reinspect,
         EventKind::Escalated => Action::Escalate,
         EventKind::Listed => Action::SuperviseMajor,
+        EventKind::ReferralAccepted => Action::AcceptReferral,
         EventKind::PlanFiled | EventKind::Milestone | EventKind::Assessed | EventKind::ResumptionRequested => {
             Action::SubmitRectification
         }
@@ -196,7 +199,7 @@ pub fn transition(state: HazardState, kind: EventKind) -> Option<(HazardState, A
         // An escalation presses; it moves nothing.
         (S::Found | S::Rectifying, E::Escalated) => state,
         (S::Rectifying, E::PlanFiled | E::Milestone | E::Assessed) => state,
-        (S::Found | S::Rectifying | S::Submitted | S::ReinspectionDue, E::Listed) => state,
+        (S::Found | S::Rectifying | S::Submitted | S::ReinspectionDue, E::Listed | E::ReferralAccepted) => state,
         // The 现场审查 decides, as a 复查 does (Passed: 核销 and 摘牌).
         (S::Rectifying, E::ResumptionRequested) => S::ReinspectionDue,
         _ => return None,
@@ -215,7 +218,8 @@ pub fn finding_status_after(kind: EventKind) -> Option<FindingStatus> {
         | EventKind::PlanFiled
         | EventKind::Listed
         | EventKind::Milestone
-        | EventKind::Assessed => None,
+        | EventKind::Assessed
+        | EventKind::ReferralAccepted => None,
         EventKind::ResumptionRequested => Some(FindingStatus::AwaitingReinspection),
         EventKind::ConfirmedOnSite | EventKind::Passed => Some(FindingStatus::Closed),
         EventKind::Submitted => Some(FindingStatus::AwaitingReinspection),
@@ -272,6 +276,8 @@ pub fn escalation_refusal(lc: &LifeCycle, event: &HazardEvent) -> Option<String>
 pub fn refusal_on(lc: &LifeCycle, event: &HazardEvent) -> Option<String> {
     refusal(lc.state, event).or_else(|| match event.kind {
         EventKind::Escalated => escalation_refusal(lc, event),
+        EventKind::ReferralAccepted if !lc.referred => Some("该隐患未移交".into()),
+        EventKind::ReferralAccepted if lc.referral_accepted_by.is_some() => Some("移交已被接收".into()),
         _ => major::refusal(lc, event),
     })
 }
@@ -302,6 +308,10 @@ pub struct LifeCycle {
     pub assessed: bool,
     /// 重大: the office's 挂牌督办, while listed (摘牌 when closed).
     pub listing: Option<Listing>,
+    /// Referred to another department (移交).
+    pub referred: bool,
+    /// Who of that department accepted the referral.
+    pub referral_accepted_by: Option<PersonId>,
     /// The events that applied, in order.
     pub applied: Vec<HazardEvent>,
     /// Events kept but not applied, with the reason.
@@ -349,10 +359,30 @@ impl LifeCycle {
     }
 }
 
+/// What the fold needs to know of a hazard besides its events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HazardFacts {
+    /// The hazard.
+    pub finding: FindingId,
+    /// The deadline on its order.
+    pub deadline: NaiveDate,
+    /// Its grade is a 重大事故隐患.
+    pub major: bool,
+    /// The team referred it to another department (移交).
+    pub referred: bool,
+}
+
+impl HazardFacts {
+    /// An ordinary or major hazard, not referred.
+    pub fn new(finding: FindingId, deadline: NaiveDate, major: bool) -> Self {
+        HazardFacts { finding, deadline, major, referred: false }
+    }
+}
+
 /// Folds `events` (any order, any replica; others' hazards are skipped)
-/// into the life cycle of hazard `finding`, whose order carries `deadline`;
-/// `major` when its grade is a 重大事故隐患.
-pub fn life_cycle(finding: FindingId, deadline: NaiveDate, major: bool, events: &[HazardEvent]) -> LifeCycle {
+/// into the life cycle of the hazard `facts` describe.
+pub fn life_cycle(facts: &HazardFacts, events: &[HazardEvent]) -> LifeCycle {
+    let HazardFacts { finding, deadline, major, referred } = *facts;
     let mut mine: Vec<&HazardEvent> = events.iter().filter(|e| e.finding == finding).collect();
     mine.sort_by(|a, b| (a.at.unix_millis(), &a.id).cmp(&(b.at.unix_millis(), &b.id)));
     mine.dedup_by(|a, b| a.id == b.id);
@@ -368,6 +398,8 @@ pub fn life_cycle(finding: FindingId, deadline: NaiveDate, major: bool, events: 
         plan: None,
         assessed: false,
         listing: None,
+        referred,
+        referral_accepted_by: None,
         applied: vec![],
         ignored: vec![],
     };
@@ -387,6 +419,7 @@ pub fn life_cycle(finding: FindingId, deadline: NaiveDate, major: bool, events: 
             EventKind::PlanFiled => lc.plan = e.report.clone(),
             EventKind::Assessed => lc.assessed = true,
             EventKind::Listed => lc.listing = e.listing.clone(),
+            EventKind::ReferralAccepted => lc.referral_accepted_by = Some(e.by),
             EventKind::ResumptionRequested => lc.reinspection_requested = Some(local_date(&e.at.0)),
             _ => {}
         }

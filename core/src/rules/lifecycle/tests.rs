@@ -52,6 +52,10 @@ fn every_state_and_event() {
         (S::Rectifying, E::Listed, S::Rectifying),
         (S::Submitted, E::Listed, S::Submitted),
         (S::ReinspectionDue, E::Listed, S::ReinspectionDue),
+        (S::Found, E::ReferralAccepted, S::Found),
+        (S::Rectifying, E::ReferralAccepted, S::Rectifying),
+        (S::Submitted, E::ReferralAccepted, S::Submitted),
+        (S::ReinspectionDue, E::ReferralAccepted, S::ReinspectionDue),
     ];
     for &s in HazardState::ALL {
         for &k in EventKind::ALL {
@@ -93,7 +97,7 @@ fn a_returned_report_keeps_the_original_deadline_and_counts_late() {
         ev(5, E::Accepted, Role::Inspector, "2026-10-13T09:00:00+08:00"),
         ev(6, E::Passed, Role::Inspector, "2026-10-15T09:00:00+08:00"),
     ];
-    let lc = life_cycle(hazard(), d("2026-09-30"), false, &events);
+    let lc = life_cycle(&HazardFacts::new(hazard(), d("2026-09-30"), false), &events);
     assert_eq!(lc.state, HazardState::Closed);
     assert_eq!((lc.original_deadline, lc.deadline), (d("2026-09-30"), d("2026-10-20")));
     assert_eq!(lc.closed_on_time(), Some(false), "closed after the original deadline");
@@ -107,7 +111,7 @@ fn overdue_and_reinspection_due_around_the_2026_national_day() {
     let working = LoopRules::default();
     let calendar_days = LoopRules { reinspection_within: DeadlineRule::CalendarDays(10) };
     let ordered = [ev(1, EventKind::Ordered, Role::TeamLead, "2026-09-10T16:00:00+08:00")];
-    let lc = life_cycle(hazard(), d("2026-09-30"), false, &ordered);
+    let lc = life_cycle(&HazardFacts::new(hazard(), d("2026-09-30"), false), &ordered);
     // The deadline day itself is in time; the next day is overdue, holiday or not.
     assert!(!lc.is_overdue(d("2026-09-30")));
     assert!(lc.is_overdue(d("2026-10-01")));
@@ -117,7 +121,7 @@ fn overdue_and_reinspection_due_around_the_2026_national_day() {
     // A 复查申请 on 09-28 comes first.
     let mut asked = ordered.to_vec();
     asked.push(ev(2, EventKind::Submitted, Role::Enterprise, "2026-09-28T11:00:00+08:00"));
-    let lc = life_cycle(hazard(), d("2026-09-30"), false, &asked);
+    let lc = life_cycle(&HazardFacts::new(hazard(), d("2026-09-30"), false), &asked);
     assert_eq!(lc.state, HazardState::Submitted);
     assert!(!lc.is_overdue(d("2026-10-05")), "a report in time is with the officers");
     assert_eq!(lc.reinspection_due(&cal, &working), Some(d("2026-10-16")));
@@ -152,7 +156,7 @@ fn the_office_escalates_an_overdue_hazard_step_by_step() {
         e.role = Role::Inspector;
         e
     });
-    let lc = life_cycle(hazard(), d("2026-09-30"), false, &events);
+    let lc = life_cycle(&HazardFacts::new(hazard(), d("2026-09-30"), false), &events);
     assert_eq!(lc.state, HazardState::Rectifying);
     assert_eq!(lc.escalation, Some(L::Interview));
     let ignored: Vec<&str> = lc.ignored.iter().map(|(e, _)| e.id.as_str()).collect();
@@ -170,7 +174,7 @@ fn two_officers_reviewing_offline_the_first_decides_on_every_replica() {
         ev(4, E::Returned, Role::Inspector, "2026-09-26T10:00:00+08:00"),
         ev(3, E::Accepted, Role::TeamLead, "2026-09-26T09:00:00+08:00"),
     ];
-    let lc = life_cycle(hazard(), d("2026-09-30"), false, &events);
+    let lc = life_cycle(&HazardFacts::new(hazard(), d("2026-09-30"), false), &events);
     assert_eq!(lc.state, HazardState::ReinspectionDue);
     assert_eq!(lc.ignored.len(), 1);
     assert!(lc.ignored[0].1.contains("待复查"), "{}", lc.ignored[0].1);
@@ -202,7 +206,7 @@ proptest! {
         for (i, e) in events.iter_mut().enumerate() {
             e.id = format!("e{i:03}");
         }
-        let base = life_cycle(hazard(), d("2026-09-30"), false, &events);
+        let base = life_cycle(&HazardFacts::new(hazard(), d("2026-09-30"), false), &events);
         let mut shuffled = events.clone();
         let mut s = seed;
         for i in (1..shuffled.len()).rev() {
@@ -212,7 +216,7 @@ proptest! {
         let mut dup = shuffled.clone();
         dup.extend(events.iter().take(3).cloned());
         for other in [shuffled, dup] {
-            let lc = life_cycle(hazard(), d("2026-09-30"), false, &other);
+            let lc = life_cycle(&HazardFacts::new(hazard(), d("2026-09-30"), false), &other);
             prop_assert_eq!(&lc, &base);
         }
         let mut ids: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();

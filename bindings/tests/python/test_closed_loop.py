@@ -141,12 +141,19 @@ def test_a_hazard_is_reported_returned_reported_again_reinspected_and_closed(peo
         requests_reinspection=True))
     ent.sync()
 
-    # The member re-inspects both on site: passed, closed (销号).
+    # Only the issuing department decides: the member (another department) may not.
     member.clock.set("2026-03-30T10:00:00+08:00")
     member.sync()
-    member.store.accept_rectification(iid, found[0].id)
+    with pytest.raises(ApiError.Validation) as other:
+        member.store.accept_rectification(iid, found[0].id)
+    assert "须由应急管理的执法人员" in str(other.value)
+    # The lead re-inspects both on site: passed, closed (销号).
+    lead.clock.set("2026-03-30T10:00:00+08:00")
+    lead.sync()
+    lead.store.accept_rectification(iid, found[0].id)
     for f in found[:2]:
-        member.store.record_reinspection(iid, f.id, True, "on_site", None, None)
+        lead.store.record_reinspection(iid, f.id, True, "on_site", None, None)
+    lead.sync()
     member.sync()
     cycles = {c.finding_id: c for c in member.store.life_cycles(iid)}
     first = cycles[found[0].id]

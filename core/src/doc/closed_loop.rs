@@ -12,7 +12,9 @@ use automerge::{ReadDoc, ROOT};
 use super::edit::Editor;
 use super::fields::{object, put_significant, root_map, root_map_or_create, string};
 use crate::error::{Error, Result};
-use crate::model::{Finding, FindingId, FindingStatus, GovernancePlan, RectificationReport, Timestamp};
+use crate::model::{
+    Department, Finding, FindingId, FindingStatus, GovernancePlan, PersonId, RectificationReport, TeamMember, Timestamp,
+};
 use crate::rules::calendar::HolidayCalendar;
 use crate::rules::deadline::finding_deadline;
 use crate::rules::grades::GradeScheme;
@@ -82,6 +84,40 @@ pub fn life_cycles(
     findings.values().map(|f| (f.id, life_cycle(&facts_of(cal, scheme, f), events))).collect()
 }
 
+/// The department whose officers decide on `finding` (accept or return a
+/// report, pass or fail the 复查): the one it was referred to, otherwise
+/// the department of the team member who found it.
+pub fn issuing_department(team: &BTreeMap<String, TeamMember>, finding: &Finding) -> Option<Department> {
+    finding.referred_to.or_else(|| team.get(&finding.found_by.to_string()).map(|m| m.department))
+}
+
+/// Whether `event` is a decision only the issuing department may take.
+pub fn is_decision(kind: EventKind) -> bool {
+    matches!(kind, EventKind::Accepted | EventKind::Returned | EventKind::Passed | EventKind::Failed)
+}
+
+/// Refuses a decision by an officer of another department than the
+/// issuing one. `department` is the author's as the caller knows it (the
+/// server: its own record); otherwise their team entry says.
+pub fn check_decider(
+    team: &BTreeMap<String, TeamMember>,
+    finding: &Finding,
+    kind: EventKind,
+    person: PersonId,
+    department: Option<Department>,
+) -> Result<()> {
+    if !is_decision(kind) {
+        return Ok(());
+    }
+    let mine = department.or_else(|| team.get(&person.to_string()).map(|m| m.department));
+    match (issuing_department(team, finding), mine) {
+        (Some(issuing), Some(mine)) if issuing != mine => {
+            Err(Error::validation("hazard_event", format!("须由{}的执法人员审核和复查", issuing.label())))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Why `event` cannot be recorded on a hazard standing in `lc`, as an error.
 pub fn check_event(lc: &LifeCycle, event: &HazardEvent) -> Result<()> {
     let Some(why) = refusal_on(lc, event) else { return Ok(()) };
@@ -116,6 +152,8 @@ pub(super) fn record_event(
     let finding: Finding = autosurgeon::hydrate_prop(tx, &findings, event.finding.to_string().as_str())?;
     let lc = life_cycle(&facts_of(cal, scheme, &finding), &hazard_events(tx)?);
     check_event(&lc, event)?;
+    let team: BTreeMap<String, TeamMember> = autosurgeon::hydrate_prop(tx, ROOT, "team")?;
+    check_decider(&team, &finding, event.kind, event.by, None)?;
     let events = root_map_or_create(tx, EVENTS)?;
     if tx.get(&events, event.id.as_str())?.is_some() {
         return Err(Error::validation("hazard_event", "an event with this id already exists"));

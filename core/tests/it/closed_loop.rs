@@ -118,7 +118,11 @@ fn a_hazard_goes_round_the_loop_and_every_step_is_an_event() {
     // Again; accepted; the 复查 passes on site: closed (销号).
     let second = report(f, &ent, &before.sha256, &after.sha256, "2026-04-02T09:00:00+08:00");
     store.edit(&insp.id, &ent, &[Edit::SubmitRectification(second)], at("2026-04-02T09:00:00+08:00")).unwrap();
-    event(&mut store, &insp.id, &t.lead, new_event(f, EventKind::Accepted, &t.lead, at("2026-04-03T09:00:00+08:00")));
+    // Only the issuing department (住建, who found it) decides; the lead is 应急.
+    let by_lead = new_event(f, EventKind::Accepted, &t.lead, at("2026-04-03T09:00:00+08:00"));
+    let refused = store.edit(&insp.id, &t.lead, &[Edit::RecordHazardEvent(by_lead)], later).unwrap_err();
+    assert!(refused.to_string().contains("须由住建的执法人员"), "{refused}");
+    event(&mut store, &insp.id, &t.a, new_event(f, EventKind::Accepted, &t.a, at("2026-04-03T09:00:00+08:00")));
     let due = of_f(store.reinspections_due_by("2026-12-31".parse().unwrap()).unwrap());
     assert_eq!(due.len(), 1);
     let mut passed = new_event(f, EventKind::Passed, &t.a, at("2026-04-07T10:00:00+08:00"));

@@ -10,8 +10,8 @@ use automerge::{ObjId, Value, ROOT};
 use super::entry::Entry;
 use super::refusal::{under, Refusal, Rule};
 use super::Step;
-use crate::doc::closed_loop::{check_photos, facts_of, hazard_events};
-use crate::model::{Finding, GovernancePlan, RectificationReport};
+use crate::doc::closed_loop::{check_decider, check_photos, facts_of, hazard_events};
+use crate::model::{Finding, GovernancePlan, RectificationReport, TeamMember};
 use crate::rules::lifecycle::{action_of, life_cycle, refusal_on, EventKind, HazardEvent};
 use crate::rules::permissions::{allows, Action};
 
@@ -79,6 +79,8 @@ pub(super) fn event(s: &Step<'_>, e: &Entry<'_>) -> Result<(), Refusal> {
     if s.referral && !referred_here(s, &f) {
         return Err(Refusal::new(Rule::NotOnTeam, format!("隐患 {} 未移交本部门", ev.finding)));
     }
+    let team: std::collections::BTreeMap<String, TeamMember> = super::hydrate(&s.after, automerge::ROOT, "team")?;
+    under(Rule::Forbidden, check_decider(&team, &f, ev.kind, ev.by, s.author.department))?;
     let scheme = under(Rule::Deadline, s.ctx.office.scheme(&s.grade_scheme()?))?;
     let before = hazard_events(&s.before).map_err(|_| Refusal::new(Rule::Schema, "隐患事件无法读取"))?;
     let lc = life_cycle(&facts_of(&s.ctx.office.calendar, scheme, &f), &before);

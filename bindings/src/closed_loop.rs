@@ -328,6 +328,20 @@ impl LianjianStore {
         })
     }
 
+    /// The enterprise starts its own record of hazards it found itself
+    /// (自查自报); returns its id. Hazards are added with `add_finding` and
+    /// go the same loop; the office reviews them.
+    pub fn start_self_inspection(&self, enterprise_id: String) -> ApiResult<String> {
+        let editor = self.editor()?;
+        let mut store = self.core();
+        let enterprise = store.enterprise(&enterprise_id.parse()?)?;
+        let scheme = store.grade_scheme().id.clone();
+        let now = self.now();
+        let record = lianjian_core::model::Inspection::self_inspection(&enterprise, &scheme, now);
+        store.create_inspection(&record, &editor, now)?;
+        Ok(record.id.to_string())
+    }
+
     /// The team refers a hazard to another department (移交: `department`
     /// is its code, e.g. `housing_construction`), while the record is open;
     /// that department's officers receive the inspection with their next

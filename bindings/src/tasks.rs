@@ -50,6 +50,8 @@ pub struct FindingSummary {
     /// The office's last step against it (`reminder`, `supervision_letter`,
     /// `interview`, `public_notice`).
     pub escalation: Option<String>,
+    /// Found by the enterprise itself (自查自报).
+    pub self_reported: bool,
 }
 
 impl From<FindingRow> for FindingSummary {
@@ -72,6 +74,7 @@ impl From<FindingRow> for FindingSummary {
             reinspection_due: r.reinspection_due.map(|d| d.to_string()),
             returned_reason: r.returned_reason,
             escalation: r.escalation,
+            self_reported: r.self_reported,
         }
     }
 }

@@ -69,8 +69,13 @@ pub fn rows_of(inspection: &Inspection, numbers: &BTreeMap<String, String>) -> V
                 cells: [
                     f.id.to_string(),
                     print_time(&inspection.started_at.unwrap_or(f.found_at)),
-                    department.map(|d| d.label().to_string()).unwrap_or_default(),
-                    officers.join("、"),
+                    // A hazard the enterprise reported itself (自查自报) says so.
+                    if inspection.self_reported {
+                        "企业自查自报".into()
+                    } else {
+                        department.map(|d| d.label().to_string()).unwrap_or_default()
+                    },
+                    if inspection.self_reported { "—".into() } else { officers.join("、") },
                     inspection.enterprise_name.clone(),
                     f.location.clone(),
                     f.description.clone(),

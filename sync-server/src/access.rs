@@ -84,7 +84,8 @@ impl Access for CallerAccess<'_> {
         if !exists {
             // New inspections come from team leads' tablets (or the office);
             // validate() checks the creator is on the team.
-            return matches!(role, Role::TeamLead | Role::Office);
+            // (or an enterprise's own self-inspection: checked there too).
+            return matches!(role, Role::TeamLead | Role::Office | Role::Enterprise);
         }
         match self.rows.get(doc) {
             // Within the document, `authorize_changes` decides what each may change:

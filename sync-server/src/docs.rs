@@ -334,7 +334,12 @@ pub fn follow(
             let team: BTreeMap<String, TeamMember> = autosurgeon::hydrate_prop(merged, automerge::ROOT, "team")?;
             let enterprise: String = autosurgeon::hydrate_prop(merged, automerge::ROOT, "enterprise")?;
             let status: InspectionStatus = autosurgeon::hydrate_prop(merged, automerge::ROOT, "status")?;
-            let signed = matches!(status, InspectionStatus::Signed | InspectionStatus::Closed);
+            // The enterprise reads (and writes its part of) its inspections
+            // once signed, and its own self-inspection always.
+            let self_reported: bool =
+                autosurgeon::hydrate_prop::<_, Option<bool>, _, _>(merged, automerge::ROOT, "self_reported")?
+                    .unwrap_or(false);
+            let signed = self_reported || matches!(status, InspectionStatus::Signed | InspectionStatus::Closed);
             let mut writers: Vec<String> = team.into_keys().collect();
             // A hazard referred to another department (移交) reaches its officers.
             writers.extend(referred_departments(merged)?.into_iter().map(|d| db::department_key(&d)));

@@ -355,3 +355,45 @@ def test_a_hazard_referred_to_another_department_is_taken_on_and_closed_there(pe
     lead.sync()
     done = {c.finding_id: c for c in lead.store.life_cycles(iid)}[found[0].id]
     assert (done.state, done.referral_accepted_by) == ("closed", liu.id)
+
+
+def test_the_enterprise_reports_a_hazard_it_found_itself_and_the_office_closes_it(server, people, tmp_path):
+    ent, office = people["ent"], people["office"]
+    for d in (ent, office):
+        d.clock.set("2026-06-01T09:00:00+08:00")
+        d.sync()
+    mine = ent.store.search_enterprises("", 5)[0]
+    # 自查自报: the enterprise's own record, made offline on its device.
+    iid = ent.store.start_self_inspection(mine.id)
+    f = ent.store.add_finding(iid, hazard("灭火器压力不足未及时更换", "三级"))
+    processor = PhotoProcessor(FONT, 2)
+    before = ent.store.ingest_photo(iid, EvidenceTargetInput.FINDING(finding_id=f.id), "hazard",
+                                    str(PHOTOS / "plain.png"), processor).sha256
+    assert [x.self_reported for x in ent.store.rectifications_due() if x.id == f.id] == [True]
+    after = ent.store.ingest_photo(iid, EvidenceTargetInput.FINDING(finding_id=f.id), "rectification",
+                                   str(PHOTOS / "other-scene.jpg"), processor).sha256
+    ent.store.submit_rectification(iid, RectificationInput(
+        finding_id=f.id, measures="更换全部过期灭火器", responsible="安全科 王敏", completed_on="2026-06-01",
+        cost_fen=36000, photos=[PhotoPairInput(before=before, after=after)], files=[], requests_reinspection=True))
+    ent.sync()
+    assert ent.upload().failed == []
+
+    # The office reviews it in writing and closes it; the enterprise sees that.
+    office.sync()
+    assert f.id in {x.id for x in office.store.reviews_due()}
+    office.store.accept_rectification(iid, f.id)
+    office.store.record_reinspection(iid, f.id, True, "written", None, None)
+    office.sync()
+    ent.sync()
+    assert [c.state for c in ent.store.life_cycles(iid)] == ["closed"]
+
+    # The office's ledger holds it, marked as reported by the enterprise.
+    import subprocess
+    import zipfile
+    from conftest import SERVER
+    xlsx = tmp_path / "ledger.xlsx"
+    subprocess.run([str(SERVER), "--data", str(server.data), "export", "ledger", "--out", str(xlsx)], check=True,
+                   capture_output=True)
+    with zipfile.ZipFile(xlsx) as z:
+        strings = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xml"))
+    assert "灭火器压力不足未及时更换" in strings and "企业自查自报" in strings

@@ -26,7 +26,7 @@ use crate::evidence::{EvidencePurpose, EvidenceTarget};
 use crate::model::{DeadlineBasis, Finding, FindingStatus, Inspection, InspectionId, InspectionStatus, Timestamp};
 use crate::rules::deadline::settle_finding;
 use crate::rules::grades::GradeScheme;
-use crate::rules::permissions::{authorize, Action};
+use crate::rules::permissions::{authorize, authorize_in, Action};
 use crate::rules::transitions::{check_finding_transition, check_inspection_transition, content_editable};
 use crate::signing::record::RecordRef;
 
@@ -41,7 +41,14 @@ pub struct InspectionDoc {
 impl InspectionDoc {
     /// Creates the document for a new inspection, authored by `editor`.
     pub fn create(inspection: &Inspection, actor: ActorId, editor: &Editor, at: Timestamp) -> Result<Self> {
-        authorize(editor.role, Action::CreateInspection)?;
+        if inspection.self_reported {
+            // The enterprise's own record: by its user, with no team.
+            if editor.role != crate::rules::permissions::Role::Enterprise || !inspection.team.is_empty() {
+                return Err(Error::Forbidden { role: editor.role.code().into(), action: "self_report".into() });
+            }
+        } else {
+            authorize(editor.role, Action::CreateInspection)?;
+        }
         if inspection.schema != SCHEMA_VERSION {
             return Err(Error::validation("schema", format!("new inspections use schema {SCHEMA_VERSION}")));
         }
@@ -158,7 +165,10 @@ impl InspectionDoc {
         at: Timestamp,
     ) -> Result<Option<ChangeHash>> {
         let office = ctx.office;
-        let rules = Rules { scheme: office.scheme(&self.grade_scheme_id()?)?, calendar: &office.calendar };
+        let self_reported = matches!(self.doc.get(ROOT, "self_reported")?, Some((automerge::Value::Scalar(v), _))
+            if matches!(v.as_ref(), ScalarValue::Boolean(true)));
+        let rules =
+            Rules { scheme: office.scheme(&self.grade_scheme_id()?)?, calendar: &office.calendar, self_reported };
         let before = self.doc.get_heads();
         if edits.iter().any(|e| matches!(e, Edit::SetStatus(InspectionStatus::Signed))) {
             self.check_finalizable()?;
@@ -364,6 +374,8 @@ fn check_team(tx: &Transaction<'_>) -> Result<()> {
 struct Rules<'a> {
     scheme: &'a GradeScheme,
     calendar: &'a crate::rules::calendar::HolidayCalendar,
+    /// The enterprise's self-inspection (its user records hazards there).
+    self_reported: bool,
 }
 
 /// Writes a finding's deadline fields as settled by the rules; only the
@@ -457,7 +469,7 @@ fn apply_one(
             }
         }
         Edit::AddFinding(f) => {
-            authorize(editor.role, Action::RecordFinding)?;
+            authorize_in(editor.role, Action::RecordFinding, rules.self_reported)?;
             require_editable(*status)?;
             let grade = rules.scheme.grade(&f.grade)?;
             if f.description.trim().is_empty() {
@@ -479,7 +491,7 @@ fn apply_one(
                 }
                 _ => Action::RecordFinding,
             };
-            authorize(editor.role, action)?;
+            authorize_in(editor.role, action, rules.self_reported)?;
             require_editable(*status)?;
             let findings = root_map(tx, "findings")?;
             let obj = object(tx, &findings, &id.to_string(), "finding")?;
@@ -524,7 +536,7 @@ fn apply_one(
             }
         }
         Edit::AttachEvidence { id, sha256 } => {
-            authorize(editor.role, Action::RecordFinding)?;
+            authorize_in(editor.role, Action::RecordFinding, rules.self_reported)?;
             if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(Error::validation("sha256", "must be 64 hexadecimal characters"));
             }
@@ -557,7 +569,7 @@ fn apply_one(
                 EvidencePurpose::Rectification => Action::Reinspect,
                 _ => Action::RecordFinding,
             };
-            authorize(editor.role, action)?;
+            authorize_in(editor.role, action, rules.self_reported)?;
             if meta.purpose != EvidencePurpose::Rectification {
                 require_editable(*status)?;
             }
@@ -628,7 +640,7 @@ fn apply_one(
             autosurgeon::reconcile_prop(tx, &refusals, refusal.record.as_str(), refusal)?;
         }
         Edit::ChooseOutcome { outcome, reason } => {
-            authorize(editor.role, Action::GradeFinding)?;
+            authorize_in(editor.role, Action::GradeFinding, rules.self_reported)?;
             require_editable(*status)?;
             let inspection: Inspection = autosurgeon::hydrate(&*tx)?;
             crate::rules::outcome::check_choice(crate::rules::outcome::derived_outcome(&inspection), *outcome, reason)?;

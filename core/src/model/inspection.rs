@@ -235,6 +235,10 @@ pub struct Inspection {
     /// (`rules::outcome`).
     #[autosurgeon(missing = "Option::default")]
     pub outcome: Option<OutcomeChoice>,
+    /// The enterprise's own self-inspection (自查自报): no team; its hazards
+    /// go the same loop and the office reviews them.
+    #[autosurgeon(missing = "Default::default")]
+    pub self_reported: bool,
 }
 
 impl Inspection {
@@ -272,6 +276,13 @@ impl Inspection {
             signatures: BTreeMap::new(),
             refusals: BTreeMap::new(),
             outcome: None,
+            self_reported: false,
         }
+    }
+
+    /// The enterprise's own record of hazards it found itself (自查自报),
+    /// on `at`: no team, no checklist.
+    pub fn self_inspection(enterprise: &super::Enterprise, grade_scheme: &str, at: Timestamp) -> Self {
+        Inspection { self_reported: true, ..Inspection::planned(enterprise, vec![], &[], grade_scheme, at) }
     }
 }

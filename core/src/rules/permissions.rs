@@ -83,14 +83,31 @@ pub fn allows(role: Role, action: Action) -> bool {
         StartInspection | ManageTeam | ResolveConflict | SubmitForSignature | ReopenForEditing | MarkSigned => {
             role == TeamLead
         }
-        RecordResponse | RecordFinding | GradeFinding | RecordInterview | Reinspect | CloseOnSite
-        | CollectSignature | IssueOrder | ReviewRectification | AcceptReferral => {
-            matches!(role, Inspector | TeamLead)
-        }
+        RecordResponse | RecordFinding | GradeFinding | RecordInterview | CloseOnSite | CollectSignature
+        | IssueOrder | AcceptReferral => matches!(role, Inspector | TeamLead),
         CloseInspection => matches!(role, TeamLead | Office),
+        // The office reviews and re-inspects too (in writing, the hazards
+        // enterprises report themselves).
+        ReviewRectification | Reinspect => matches!(role, Inspector | TeamLead | Office),
         StartRectification | SubmitRectification => role == Enterprise,
         ManageCatalog | Escalate | SuperviseMajor => role == Office,
         ReadInspection => true,
+    }
+}
+
+/// [`allows`] in a record: in the enterprise's own self-inspection (自查自报)
+/// the enterprise also records and grades the hazards it found.
+pub fn allows_in(role: Role, action: Action, self_reported: bool) -> bool {
+    allows(role, action)
+        || (self_reported && role == Role::Enterprise && matches!(action, Action::RecordFinding | Action::GradeFinding))
+}
+
+/// [`authorize`] with [`allows_in`].
+pub fn authorize_in(role: Role, action: Action, self_reported: bool) -> Result<()> {
+    if allows_in(role, action, self_reported) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden { role: role.code().into(), action: action.code().into() })
     }
 }
 
@@ -118,7 +135,9 @@ mod tests {
             (ResolveConflict, false, true, false, false),
             (MarkSigned, false, true, false, false),
             (SubmitRectification, false, false, true, false),
-            (Reinspect, true, true, false, false),
+            (Reinspect, true, true, false, true),
+            (ReviewRectification, true, true, false, true),
+            (Escalate, false, false, false, true),
             (ManageCatalog, false, false, false, true),
             (CloseInspection, false, true, false, true),
             (ReadInspection, true, true, true, true),
@@ -128,5 +147,8 @@ mod tests {
             assert_eq!(got, [i, l, e, o], "{action}");
         }
         assert!(matches!(authorize(Role::Enterprise, RecordFinding), Err(Error::Forbidden { .. })));
+        // In its own self-inspection the enterprise records and grades.
+        assert!(allows_in(Role::Enterprise, RecordFinding, true) && allows_in(Role::Enterprise, GradeFinding, true));
+        assert!(!allows_in(Role::Enterprise, Reinspect, true) && !allows_in(Role::Enterprise, RecordFinding, false));
     }
 }

@@ -69,7 +69,7 @@ impl Store {
         let sql = format!(
             "SELECT f.id, f.inspection_id, f.enterprise_id, i.enterprise_name, f.grade, f.due_date, f.immediate, f.status,
                     f.description, f.conflicted, f.provisional, f.deadline_changed, f.life_state, f.original_due,
-                    f.reinspection_due, f.closed_at, f.returned_reason, f.escalation
+                    f.reinspection_due, f.closed_at, f.returned_reason, f.escalation, f.self_reported
              FROM findings f JOIN inspections i ON i.id = f.inspection_id
              WHERE {filter} ORDER BY f.due_date, f.id"
         );
@@ -97,6 +97,7 @@ impl Store {
                 closed_at: r.get(15)?,
                 returned_reason: r.get(16)?,
                 escalation: r.get(17)?,
+                self_reported: r.get(18)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -141,7 +141,15 @@ pub fn refresh_inspection(
     let findings = root_map(doc, "findings")?;
     let scheme = office.scheme(&req("grade_scheme")?).ok();
     let events = crate::doc::closed_loop::hazard_events(doc)?;
-    let rules = DeadlineRules { calendar: &office.calendar, scheme, loop_rules: &office.loop_rules, events: &events };
+    let self_reported = matches!(doc.get(ROOT, "self_reported")?, Some((Value::Scalar(v), _))
+        if matches!(v.as_ref(), automerge::ScalarValue::Boolean(true)));
+    let rules = DeadlineRules {
+        calendar: &office.calendar,
+        scheme,
+        loop_rules: &office.loop_rules,
+        events: &events,
+        self_reported,
+    };
     if touched.all_findings {
         tx.prepare_cached("DELETE FROM findings WHERE inspection_id = ?1")?.execute([id])?;
         for key in doc.keys(&findings) {
@@ -216,6 +224,8 @@ struct DeadlineRules<'a> {
     loop_rules: &'a crate::rules::lifecycle::LoopRules,
     /// The inspection's hazard events.
     events: &'a [crate::rules::lifecycle::HazardEvent],
+    /// The enterprise's own self-inspection.
+    self_reported: bool,
 }
 
 /// Where a hazard stands: the fold of its events, or, for a hazard no event
@@ -284,15 +294,15 @@ fn refresh_finding(
     tx.prepare_cached(
         "INSERT INTO findings (id, inspection_id, enterprise_id, grade, due_date, immediate, status, description, found_at,
            conflicted, provisional, deadline_changed, life_state, original_due, reinspection_due, closed_at,
-           returned_reason, escalation)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+           returned_reason, escalation, self_reported)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
          ON CONFLICT(id) DO UPDATE SET grade = excluded.grade, due_date = excluded.due_date, immediate = excluded.immediate,
            status = excluded.status, description = excluded.description, found_at = excluded.found_at,
            conflicted = excluded.conflicted, provisional = excluded.provisional,
            deadline_changed = excluded.deadline_changed, life_state = excluded.life_state,
            original_due = excluded.original_due, reinspection_due = excluded.reinspection_due,
            closed_at = excluded.closed_at, returned_reason = excluded.returned_reason,
-           escalation = excluded.escalation",
+           escalation = excluded.escalation, self_reported = excluded.self_reported",
     )?
     .execute(params![
         key,
@@ -313,6 +323,7 @@ fn refresh_finding(
         settled.closed_at.map(|t| t.to_string()),
         returned_reason,
         settled.escalation.map(|l| l.code()),
+        rules.self_reported,
     ])?;
     Ok(())
 }
@@ -359,6 +370,8 @@ pub struct FindingRow {
     pub returned_reason: Option<String>,
     /// The office's last step against it (`reminder` … `public_notice`).
     pub escalation: Option<String>,
+    /// Found by the enterprise itself (自查自报).
+    pub self_reported: bool,
 }
 
 /// One line of an enterprise's history.

@@ -258,3 +258,40 @@ fn a_referral_lets_that_department_act_on_that_hazard_and_nothing_else() {
     };
     assert_eq!(forge(Department::HousingConstruction, &add), Err(Rule::NotOnTeam));
 }
+
+/// 自查自报: the enterprise's own record, kept by its user alone.
+#[test]
+fn only_the_enterprise_keeps_its_own_self_inspection() {
+    let e = enterprise("construction");
+    let c = checklist("construction");
+    let ent = Editor { person: PersonId::new(), name: "企业安全负责人".into(), role: Role::Enterprise };
+    let mut store = Store::open_in_memory().unwrap();
+    let when = at("2026-06-01T09:00:00+08:00");
+    store.put_enterprise(&e, when).unwrap();
+    let record = Inspection::self_inspection(&e, "three-level", when);
+    store.create_inspection(&record, &ent, when).unwrap();
+    let f = ordinary(&c, &ent, when, "灭火器压力不足");
+    store.edit(&record.id, &ent, &[Edit::AddFinding(f)], when).unwrap();
+    assert!(store.inspection_findings(&record.id).unwrap()[0].self_reported);
+    // Not with a team, and not by an officer in the enterprise's name.
+    let mut teamed = Inspection::self_inspection(&e, "three-level", when);
+    teamed.team = team("construction").members.into_iter().map(|m| (m.person.to_string(), m)).collect();
+    assert!(matches!(store.create_inspection(&teamed, &ent, when), Err(Error::Forbidden { .. })));
+    let t = team("construction");
+    let other = Inspection::self_inspection(&e, "three-level", when);
+    assert!(matches!(store.create_inspection(&other, &t.lead, when), Err(Error::Forbidden { .. })));
+    // The enterprise records nothing in an inspection by officers.
+    let (mut officers, insp, c2, _) = started_store("construction");
+    let g = ordinary(&c2, &ent, when, "企业自行添加");
+    assert!(matches!(officers.edit(&insp.id, &ent, &[Edit::AddFinding(g)], when), Err(Error::Forbidden { .. })));
+    // Another enterprise's user creating it is refused by the server's rule.
+    let doc = store.inspection_doc(&record.id).unwrap().into_automerge();
+    let office = OfficeData::default();
+    let ctx = Context { office: &office, checklists: &[] };
+    let stranger =
+        Author { person: ent.person, role: Role::Enterprise, enterprise: Some(EnterpriseId::new()), department: None };
+    let created = doc.get_changes(&[]);
+    assert_eq!(authorize_changes(&doc, &[], &created, &stranger, &ctx).map_err(|r| r.rule), Err(Rule::NotOnTeam));
+    let owner = Author { enterprise: Some(e.id), ..stranger };
+    assert_eq!(authorize_changes(&doc, &[], &created, &owner, &ctx), Ok(()));
+}

@@ -56,8 +56,14 @@ fn on_site(status: InspectionStatus) -> bool {
 
 /// A new inspection: created by the office or by its own team lead, as a draft.
 fn check_creation(s: &Step<'_>) -> Result<(), Refusal> {
-    // The effective role was read from the team this change creates.
-    if !matches!(s.role, Role::Office | Role::TeamLead) {
+    // The enterprise's own self-inspection: its user, no team (the author's
+    // enterprise was matched against the record's when the role was read).
+    if s.self_reported {
+        let team: std::collections::BTreeMap<String, TeamMember> = hydrate(&s.after, ROOT, "team")?;
+        if s.role != Role::Enterprise || !team.is_empty() {
+            return Err(Refusal::new(Rule::Forbidden, "自查记录须由企业本身创建，且不设检查组"));
+        }
+    } else if !matches!(s.role, Role::Office | Role::TeamLead) {
         return Err(Refusal::new(Rule::Forbidden, "检查须由联检办或本组组长创建"));
     }
     if s.status_after != Some(InspectionStatus::Draft) {

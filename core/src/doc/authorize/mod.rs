@@ -30,7 +30,7 @@ use touched::Touched;
 use super::at::DocAt;
 use crate::model::{ChecklistItem, ChecklistTemplate, Department, EnterpriseId, InspectionStatus, PersonId, TeamRole};
 use crate::office::OfficeData;
-use crate::rules::permissions::{allows, Action, Role};
+use crate::rules::permissions::{allows_in, Action, Role};
 
 /// Who wrote the changes, as the caller knows them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -184,6 +184,8 @@ pub(super) struct Step<'a> {
     /// The author is not on the team: an officer of the department a hazard
     /// was referred to.
     pub referral: bool,
+    /// The enterprise's own self-inspection (自查自报).
+    pub self_reported: bool,
 }
 
 impl<'a> Step<'a> {
@@ -203,6 +205,7 @@ impl<'a> Step<'a> {
         let before = if deps.is_empty() { DocAt::new(&*EMPTY, deps) } else { DocAt::new(doc, deps) };
         let after = DocAt::new(doc, produced);
         let creating = deps.is_empty() || ReadDoc::get(&before, ROOT, "id").ok().flatten().is_none();
+        let self_reported = hydrate_opt::<_, bool>(&after, ROOT, "self_reported")?.unwrap_or(false);
         Ok(Step {
             touched: Touched::of_change(doc, change),
             status_before: header::status(&before)?,
@@ -215,6 +218,7 @@ impl<'a> Step<'a> {
             ctx,
             creating,
             referral: false,
+            self_reported,
         })
     }
 
@@ -225,7 +229,7 @@ impl<'a> Step<'a> {
 
     /// Refuses unless the author's role may take `action`.
     pub fn permit(&self, action: Action) -> Result<(), Refusal> {
-        if allows(self.role, action) {
+        if allows_in(self.role, action, self.self_reported) {
             Ok(())
         } else {
             Err(Refusal::new(Rule::Forbidden, format!("{}不能{}", self.role.label(), action.label())))

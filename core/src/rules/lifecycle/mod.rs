@@ -191,7 +191,9 @@ pub fn transition(state: HazardState, kind: EventKind) -> Option<(HazardState, A
     let next = match (state, kind) {
         (S::Found, E::Ordered) => S::Rectifying,
         (S::Found, E::ConfirmedOnSite) => S::Closed,
-        (S::Rectifying, E::Submitted) => S::Submitted,
+        // A report may come before the order's event (a self-reported
+        // hazard has none): the enterprise is at it either way.
+        (S::Found | S::Rectifying, E::Submitted) => S::Submitted,
         (S::Submitted, E::Accepted) => S::ReinspectionDue,
         (S::Submitted, E::Returned) => S::Rectifying,
         (S::ReinspectionDue, E::Passed) => S::Closed,

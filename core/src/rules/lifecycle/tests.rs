@@ -37,6 +37,7 @@ fn every_state_and_event() {
     let allowed = [
         (S::Found, E::Ordered, S::Rectifying),
         (S::Found, E::ConfirmedOnSite, S::Closed),
+        (S::Found, E::Submitted, S::Submitted),
         (S::Rectifying, E::Submitted, S::Submitted),
         (S::Submitted, E::Accepted, S::ReinspectionDue),
         (S::Submitted, E::Returned, S::Rectifying),

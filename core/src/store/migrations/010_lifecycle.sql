@@ -8,4 +8,5 @@ ALTER TABLE findings ADD COLUMN reinspection_due TEXT;
 ALTER TABLE findings ADD COLUMN closed_at TEXT;
 ALTER TABLE findings ADD COLUMN returned_reason TEXT;
 ALTER TABLE findings ADD COLUMN escalation TEXT;
+ALTER TABLE findings ADD COLUMN self_reported INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX findings_by_life ON findings(life_state, due_date);

@@ -16,7 +16,7 @@ use lianjian_core::signing::RecordRef;
 use crate::engine::{Engine, FormData, Rendered};
 use crate::error::{Error, Result};
 use crate::forms::{decision, hazard_list, interview, order, receipt, review, site_record, FormKind};
-use crate::signatures::{blocks, record_hash, unsigned, Blocks};
+use crate::signatures::{blocks, record_hash, unsigned};
 
 /// What to print.
 #[derive(Clone, Debug)]
@@ -73,7 +73,7 @@ pub fn record_of(req: &Request) -> Result<RecordRef> {
         FormKind::RectificationOrder => order::RECORD,
         FormKind::SiteRecord => site_record::RECORD,
         FormKind::OnSiteDecision => decision::RECORD,
-        FormKind::ReviewOpinion => review::RECORD,
+        FormKind::ReviewOpinion => review::record(req.date),
         FormKind::ServiceReceipt => receipt::RECORD,
         FormKind::HazardList => hazard_list::RECORD,
         FormKind::Interview => interview::record(req.interview.ok_or_else(|| missing(req, "未指定询问记录"))?),
@@ -92,8 +92,6 @@ pub fn render_inspection(engine: &Engine, doc: &Automerge, ctx: &Context, req: &
     let mut images = BTreeMap::new();
     let sigs = match req.kind {
         FormKind::ServiceReceipt => unsigned(&inspection, &record),
-        // The review is signed at the 复查, not with the original record.
-        FormKind::ReviewOpinion => Blocks { refusal: None, ..unsigned(&inspection, &record) },
         _ => blocks(&inspection, &checks, &record, &mut images)?,
     };
     let hash = record_hash(&inspection, &record)?;

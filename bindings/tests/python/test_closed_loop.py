@@ -3,7 +3,8 @@ three hazards and the enterprise signs; the enterprise's device, offline,
 reports on two with after-photos paired with the before-photos (one a reused
 picture, flagged); an officer returns one with a reason, which reaches the
 enterprise; it reports again; the officers accept, the 复查 passes and the
-hazard is closed; the third passes its deadline, is overdue on every
+hazard is closed, and the day's 整改复查意见书 is signed by the enterprise and
+two officers and printed; the third passes its deadline, is overdue on every
 device, and the office escalates it (提醒, then 督办函), which the enterprise
 sees. Each step is an event the server checked with the same rules; a step
 a role may not take is refused on the device and on the server."""
@@ -13,8 +14,8 @@ import asyncio
 import pytest
 from conftest import FixedClock
 
-from lianjian_ffi import (ApiError, EvidenceTargetInput, FindingInput, LianjianStore, PhotoPairInput,
-                          PhotoProcessor, RectificationInput, SignerInput, SyncEngine, UserInfo)
+from lianjian_ffi import (ApiError, DocumentEngine, DocumentOptions, EvidenceTargetInput, FindingInput, LianjianStore,
+                          PhotoPairInput, PhotoProcessor, RectificationInput, SignerInput, SyncEngine, UserInfo)
 from test_signing import FONT, PHOTOS, handwriting, plan
 
 
@@ -55,7 +56,7 @@ def hazard(description, grade):
                         requirement="限期整改")
 
 
-def test_a_hazard_is_reported_returned_reported_again_reinspected_and_closed(people):
+def test_a_hazard_is_reported_returned_reported_again_reinspected_and_closed(people, tmp_path):
     lead, member, ent, office = people["lead"], people["member"], people["ent"], people["office"]
     for d in (lead, member, ent):
         d.clock.set("2026-03-18T09:00:00+08:00")
@@ -153,7 +154,25 @@ def test_a_hazard_is_reported_returned_reported_again_reinspected_and_closed(peo
     lead.store.accept_rectification(iid, found[0].id)
     for f in found[:2]:
         lead.store.record_reinspection(iid, f.id, True, "on_site", None, None)
+    # The day's 整改复查意见书: signed on the lead's tablet by the enterprise and two officers.
+    record = "reinspection:2026-03-30"
+    lead.store.sign_record(iid, record, SignerInput(name="复查企业代表", role="responsible_person", person_id=None),
+                           handwriting(5), 400, 160)
+    for pid, name in [(lead.id, lead.name), (member.id, member.name)]:
+        lead.store.sign_record(iid, record, SignerInput(name=name, role="inspector", person_id=pid),
+                               handwriting(6), 400, 160)
     lead.sync()
+    asyncio.run(lead.engine.request_number_block(lead.store, lead.token, "review_opinion", 2026))
+    opinion = DocumentEngine("/usr/share/fonts/opentype/noto").render_document(
+        lead.store, iid, "review_opinion",
+        DocumentOptions(department="emergency_management", office="", interview_id=None,
+                        origin_number="（咸安）应急责改〔2026〕1号", origin_date="2026-03-18", delivered=[]),
+        str(tmp_path / "printed"))
+    import subprocess
+    text = "".join(subprocess.run(["pdftotext", opinion.pdf_path, "-"], capture_output=True, text=True,
+                                  check=True).stdout.split())
+    for expected in ["整改复查意见书", "复查企业代表", "防静电接地线断开", "安全出口指示灯损坏"]:
+        assert expected in text, (expected, text)
     member.sync()
     cycles = {c.finding_id: c for c in member.store.life_cycles(iid)}
     first = cycles[found[0].id]

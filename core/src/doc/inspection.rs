@@ -325,7 +325,8 @@ fn require_editable(status: InspectionStatus) -> Result<()> {
 
 /// Whether `record` is before its signer now, to be signed or refused: an
 /// interview record on site, as it is read back to the interviewee; the
-/// findings list and site record once presented for signature.
+/// findings list and site record once presented for signature; a 复查's
+/// opinion once the inspection is signed.
 fn check_presented(tx: &Transaction<'_>, status: InspectionStatus, record: &RecordRef) -> Result<()> {
     match record {
         RecordRef::Interview(id) => {
@@ -334,6 +335,10 @@ fn check_presented(tx: &Transaction<'_>, status: InspectionStatus, record: &Reco
             }
             object(tx, &root_map(tx, "interviews")?, &id.to_string(), "interview")?;
         }
+        RecordRef::Reinspection(_) if !matches!(status, InspectionStatus::Signed | InspectionStatus::Closed) => {
+            return Err(Error::validation("status", "the 复查 follows a signed inspection"));
+        }
+        RecordRef::Reinspection(_) => {}
         _ if status != InspectionStatus::AwaitingSignature => {
             return Err(Error::validation(
                 "status",

@@ -62,7 +62,7 @@ fn record_state(inspection: &Inspection, checks: &[SignatureCheck], record: Reco
         .collect();
     let mut missing = Vec::new();
     match &record {
-        RecordRef::Findings | RecordRef::SiteRecord => {
+        RecordRef::Findings | RecordRef::SiteRecord | RecordRef::Reinspection(_) => {
             let responsible = signed_by(SignerRole::ResponsiblePerson).next().is_some();
             if !responsible {
                 refusal_problem(inspection, &code, "缺少企业负责人签字或拒签记录", &mut missing);

@@ -64,6 +64,25 @@ pub fn record_value(inspection: &Inspection, record: &RecordRef) -> Result<Value
             root.insert("findings".into(), findings(inspection));
             root.insert("refusal".into(), refusal_value(refusal));
         }
+        RecordRef::Reinspection(day) => {
+            // What the 复查 found, hazard by hazard, as the record stands.
+            let mut list: Vec<&Finding> = inspection.findings.values().collect();
+            list.sort_by_key(|f| (f.found_at, f.id.to_string()));
+            let results: Vec<Value> = list
+                .into_iter()
+                .map(|f| {
+                    json!({
+                        "id": f.id.to_string(),
+                        "description": f.description,
+                        "location": f.location,
+                        "status": f.status.code(),
+                    })
+                })
+                .collect();
+            root.insert("reinspected_on".into(), day.to_string().into());
+            root.insert("results".into(), results.into());
+            root.insert("refusal".into(), refusal_value(refusal));
+        }
         RecordRef::Interview(id) => {
             let interview = inspection
                 .interviews

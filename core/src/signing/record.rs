@@ -1,11 +1,14 @@
 //! The records a person signs. Each inspection has one findings list
-//! (隐患清单) and one site inspection record (现场检查记录), and any number of
-//! interview records (询问笔录).
+//! (隐患清单) and one site inspection record (现场检查记录), any number of
+//! interview records (询问笔录), and after signing, one 整改复查意见书 per day
+//! of 复查.
 
 use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
+use chrono::NaiveDate;
+
 use crate::model::InterviewId;
 
 /// A signable record of an inspection.
@@ -17,15 +20,20 @@ pub enum RecordRef {
     SiteRecord,
     /// 询问笔录: one interview.
     Interview(InterviewId),
+    /// 整改复查意见书: the 复查 of one day, signed after the inspection was
+    /// (by the enterprise and two officers, or refused).
+    Reinspection(NaiveDate),
 }
 
 impl RecordRef {
-    /// Stable text form: `findings`, `site_record` or `interview:<id>`.
+    /// Stable text form: `findings`, `site_record`, `interview:<id>` or
+    /// `reinspection:<YYYY-MM-DD>`.
     pub fn code(&self) -> String {
         match self {
             RecordRef::Findings => "findings".into(),
             RecordRef::SiteRecord => "site_record".into(),
             RecordRef::Interview(id) => format!("interview:{id}"),
+            RecordRef::Reinspection(day) => format!("reinspection:{day}"),
         }
     }
 
@@ -35,6 +43,7 @@ impl RecordRef {
             RecordRef::Findings => "隐患清单",
             RecordRef::SiteRecord => "现场检查记录",
             RecordRef::Interview(_) => "询问笔录",
+            RecordRef::Reinspection(_) => "整改复查意见书",
         }
     }
 }
@@ -51,10 +60,15 @@ impl FromStr for RecordRef {
         match s {
             "findings" => Ok(RecordRef::Findings),
             "site_record" => Ok(RecordRef::SiteRecord),
-            _ => match s.strip_prefix("interview:") {
-                Some(id) => Ok(RecordRef::Interview(id.parse()?)),
-                None => Err(Error::validation("record", format!("unknown record {s:?}"))),
-            },
+            _ => {
+                if let Some(id) = s.strip_prefix("interview:") {
+                    return Ok(RecordRef::Interview(id.parse()?));
+                }
+                match s.strip_prefix("reinspection:").map(|d| d.parse::<NaiveDate>()) {
+                    Some(Ok(day)) => Ok(RecordRef::Reinspection(day)),
+                    _ => Err(Error::validation("record", format!("unknown record {s:?}"))),
+                }
+            }
         }
     }
 }

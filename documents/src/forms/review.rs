@@ -9,8 +9,11 @@ use lianjian_core::signing::RecordRef;
 
 use crate::signatures::{print_date, Blocks};
 
-/// The record whose hash it carries (the findings it reviews).
-pub const RECORD: RecordRef = RecordRef::Findings;
+/// The record it prints: the 复查 of `date`, signed then by the enterprise
+/// and two officers (or refused); unsigned, it prints lines to sign by hand.
+pub fn record(date: chrono::NaiveDate) -> RecordRef {
+    RecordRef::Reinspection(date)
+}
 
 /// Fills the opinion.
 pub fn build(

@@ -166,10 +166,23 @@ async fn raw_changes_that_break_the_rules_are_refused_and_the_honest_flow_passes
             "too_large",
         ),
         (
-            "an inspector closes a hazard with no report and no 复查",
+            "an inspector of another department passes the lead's hazard",
             false,
             Box::new({
                 let (f, by) = (f.id, a_ed.clone());
+                move |tx, _| {
+                    let mut e = new_event(f, EventKind::Passed, &by, at("2026-03-02T11:00:00+08:00"));
+                    e.mode = Some(ReinspectionMode::OnSite);
+                    autosurgeon::reconcile_prop(tx, map(tx, "hazard_events"), e.id.as_str(), &e).unwrap();
+                }
+            }),
+            "forbidden",
+        ),
+        (
+            "the lead closes a hazard with no report and no 复查",
+            true,
+            Box::new({
+                let (f, by) = (f.id, lead_ed.clone());
                 move |tx, _| {
                     let mut e = new_event(f, EventKind::Passed, &by, at("2026-03-02T11:00:00+08:00"));
                     e.mode = Some(ReinspectionMode::OnSite);

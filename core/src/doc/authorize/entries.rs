@@ -268,6 +268,9 @@ fn presented(s: &Step<'_>, record: &str) -> Result<(), Refusal> {
             matches!(status, Some(InspectionStatus::InProgress | InspectionStatus::AwaitingSignature))
                 && root_obj(&s.after, "interviews").is_some_and(|m| !all(&s.after, &m, &id.to_string()).is_empty())
         }
+        Ok(RecordRef::Reinspection(_)) => {
+            matches!(status, Some(InspectionStatus::Signed | InspectionStatus::Closed))
+        }
         Ok(_) => status == Some(InspectionStatus::AwaitingSignature),
         Err(_) => return Err(Refusal::new(Rule::Schema, "签字所针对的记录无法识别")),
     };

@@ -369,6 +369,20 @@ impl LianjianStore {
         Ok(self.core().rectifications_due()?.into_iter().map(Into::into).collect())
     }
 
+    /// The office presses an enterprise as a whole: `level` on each of its
+    /// overdue hazards not yet pressed that far; how many were pressed.
+    pub fn escalate_enterprise(&self, enterprise_id: String, level: String, note: String) -> ApiResult<u32> {
+        let level = EscalationLevel::from_code(&level)?;
+        let editor = self.editor()?;
+        let n = self.core().escalate_enterprise(&enterprise_id, &editor, level, &note, self.now())?;
+        Ok(n as u32)
+    }
+
+    /// The office's listed major hazards (挂牌督办) not yet written off.
+    pub fn listed_hazards(&self) -> ApiResult<Vec<FindingSummary>> {
+        Ok(self.core().listed_hazards()?.into_iter().map(Into::into).collect())
+    }
+
     /// The officers' tasks: reports waiting for review.
     pub fn reviews_due(&self) -> ApiResult<Vec<FindingSummary>> {
         Ok(self.core().reviews_due()?.into_iter().map(Into::into).collect())

@@ -52,6 +52,8 @@ pub struct FindingSummary {
     pub escalation: Option<String>,
     /// Found by the enterprise itself (自查自报).
     pub self_reported: bool,
+    /// 挂牌督办 level while listed (`province`, `city`, `county`).
+    pub listing: Option<String>,
 }
 
 impl From<FindingRow> for FindingSummary {
@@ -75,6 +77,7 @@ impl From<FindingRow> for FindingSummary {
             returned_reason: r.returned_reason,
             escalation: r.escalation,
             self_reported: r.self_reported,
+            listing: r.listing,
         }
     }
 }

@@ -51,6 +51,23 @@ def people(server, tmp_path_factory):
                 zhao=Device(tmp, url, users["检查人员"][1], "zhao", at))
 
 
+def sign_and_order(lead, officer, iid, found):
+    """The enterprise signs, both officers sign, the inspection is marked
+    signed and the orders are handed over; the lead syncs and uploads."""
+    lead.store.set_inspection_status(iid, "awaiting_signature")
+    for record in ["findings", "site_record"]:
+        lead.store.sign_record(iid, record, SignerInput(name="企业负责人", role="responsible_person", person_id=None),
+                               handwriting(1), 400, 160)
+        for pid, name in [(lead.id, lead.name), (officer.id, officer.name)]:
+            lead.store.sign_record(iid, record, SignerInput(name=name, role="inspector", person_id=pid),
+                                   handwriting(2), 400, 160)
+    lead.store.set_inspection_status(iid, "signed")
+    for f in found:
+        lead.store.order_rectification(iid, f.id)
+    lead.sync()
+    assert lead.upload().failed == []
+
+
 def hazard(description, grade):
     return FindingInput(description=description, location="储罐区", item_code=None, grade=grade,
                         requirement="限期整改")
@@ -74,18 +91,7 @@ def test_a_hazard_is_reported_returned_reported_again_reinspected_and_closed(peo
                                       str(PHOTOS / name), processor).sha256
               for f, name in zip(found, ["site-12mp.jpg", "other-scene.jpg", "plain.png"])]
     # Signed by the enterprise and both officers; the orders are handed over.
-    lead.store.set_inspection_status(iid, "awaiting_signature")
-    for record in ["findings", "site_record"]:
-        lead.store.sign_record(iid, record, SignerInput(name="企业负责人", role="responsible_person", person_id=None),
-                               handwriting(1), 400, 160)
-        for pid, name in [(lead.id, lead.name), (member.id, member.name)]:
-            lead.store.sign_record(iid, record, SignerInput(name=name, role="inspector", person_id=pid),
-                                   handwriting(2), 400, 160)
-    lead.store.set_inspection_status(iid, "signed")
-    for f in found:
-        lead.store.order_rectification(iid, f.id)
-    lead.sync()
-    assert lead.upload().failed == []
+    sign_and_order(lead, member, iid, found)
 
     # The enterprise sees its hazards with their deadlines.
     ent.clock.set("2026-03-25T09:00:00+08:00")
@@ -202,12 +208,15 @@ def test_a_hazard_is_reported_returned_reported_again_reinspected_and_closed(peo
     with pytest.raises(ApiError.Validation):
         office.store.escalate_hazard(iid, found[2].id, "reminder", "再次提醒")
     office.store.escalate_hazard(iid, found[2].id, "supervision_letter", "发出督办函")
+    # Against the enterprise as a whole: every overdue hazard of it not pressed that far.
+    assert office.store.escalate_enterprise(company.id, "supervision_letter", "再次督办") == 0
+    assert office.store.escalate_enterprise(company.id, "interview", "约谈企业主要负责人") == 1
     office.sync()
     ent.sync()
     pressed = [f for f in ent.store.rectifications_due() if f.id == found[2].id]
-    assert [f.escalation for f in pressed] == ["supervision_letter"]
+    assert [f.escalation for f in pressed] == ["interview"]
     steps = [e.escalation for c in ent.store.life_cycles(iid) if c.finding_id == found[2].id for e in c.events]
-    assert steps == [None, "reminder", "supervision_letter"]
+    assert steps == [None, "reminder", "supervision_letter", "interview"]
 
 
 def cli(server, *args):
@@ -236,16 +245,7 @@ def test_a_major_hazard_is_listed_treated_assessed_and_written_off(server, peopl
     iid = plan(lead.store, lead.id, lead.name, member.id, member.name, company, checklist)
     f = lead.store.add_finding(iid, hazard("液氯储罐区防泄漏围堰破损", "二级"))
     lead.store.set_finding_grade(iid, f.id, "一级", "suspend_production")
-    lead.store.set_inspection_status(iid, "awaiting_signature")
-    for record in ["findings", "site_record"]:
-        lead.store.sign_record(iid, record, SignerInput(name="企业负责人", role="responsible_person", person_id=None),
-                               handwriting(1), 400, 160)
-        for pid, name in [(lead.id, lead.name), (member.id, member.name)]:
-            lead.store.sign_record(iid, record, SignerInput(name=name, role="inspector", person_id=pid),
-                                   handwriting(2), 400, 160)
-    lead.store.set_inspection_status(iid, "signed")
-    lead.store.order_rectification(iid, f.id)
-    lead.sync()
+    sign_and_order(lead, member, iid, [f])
 
     # A second enterprise's user reads and writes none of it.
     other_company = next(e for e in lead.store.search_enterprises("", 60) if e.id != company.id)
@@ -283,6 +283,7 @@ def test_a_major_hazard_is_listed_treated_assessed_and_written_off(server, peopl
     ent.sync()
     cycle = ent.store.life_cycles(iid)[0]
     assert (cycle.major, cycle.plan_id, cycle.listing_level, cycle.listing_public) == (True, plan_id, "city", True)
+    assert [(x.id, x.listing) for x in office.store.listed_hazards()] == [(f.id, "city")]
 
     # Progress, an application too early, the assessment, the application.
     ent.store.report_milestone(iid, f.id, "旧围堰已拆除，新围堰基础浇筑完成", [])
@@ -307,6 +308,8 @@ def test_a_major_hazard_is_listed_treated_assessed_and_written_off(server, peopl
     ent.sync()
     done = ent.store.life_cycles(iid)[0]
     assert done.state == "closed" and done.listing_level is None
+    office.sync()
+    assert office.store.listed_hazards() == []
     assert [e.kind for e in done.events] == ["ordered", "plan_filed", "listed", "milestone", "assessed",
                                              "resumption_requested", "passed"]
 
@@ -327,18 +330,7 @@ def test_a_hazard_referred_to_another_department_is_taken_on_and_closed_there(pe
                                      str(PHOTOS / "site-12mp.jpg"), processor).sha256
     lead.store.refer_finding(iid, found[0].id, "housing_construction")
     lead.store.refer_finding(iid, found[1].id, "fire_rescue")
-    lead.store.set_inspection_status(iid, "awaiting_signature")
-    for record in ["findings", "site_record"]:
-        lead.store.sign_record(iid, record, SignerInput(name="企业负责人", role="responsible_person", person_id=None),
-                               handwriting(1), 400, 160)
-        for pid, name in [(lead.id, lead.name), (zhao.id, zhao.name)]:
-            lead.store.sign_record(iid, record, SignerInput(name=name, role="inspector", person_id=pid),
-                                   handwriting(2), 400, 160)
-    lead.store.set_inspection_status(iid, "signed")
-    for f in found:
-        lead.store.order_rectification(iid, f.id)
-    lead.sync()
-    assert lead.upload().failed == []
+    sign_and_order(lead, zhao, iid, found)
 
     # The 住建 officer receives it, with the hazard on her task list, and takes it on.
     liu.clock.set("2026-03-19T09:00:00+08:00")

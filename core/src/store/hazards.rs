@@ -1,15 +1,17 @@
 //! The hazard lists every role works from, read from the `findings`
 //! projection: hazards due and overdue, and each role's tasks in the closed
 //! loop (the enterprise's rectifications, the officers' reviews and 复查,
-//! the office's overdue hazards and late 复查), each with its date.
+//! the office's overdue hazards, late 复查 and listed major hazards), each
+//! with its date.
 
 use chrono::NaiveDate;
 
 use super::{FindingRow, Store};
 use crate::doc::closed_loop;
+use crate::doc::{Edit, Editor};
 use crate::error::Result;
-use crate::model::{InspectionId, RectificationReport};
-use crate::rules::lifecycle::LifeCycle;
+use crate::model::{InspectionId, RectificationReport, Timestamp};
+use crate::rules::lifecycle::{EscalationLevel, EventKind, LifeCycle};
 
 /// The hazard states in which the enterprise is at work.
 const RECTIFYING: &str = "f.life_state IN ('found', 'rectifying')";
@@ -46,6 +48,12 @@ impl Store {
         self.finding_rows(RECTIFYING, &[])
     }
 
+    /// The office's list of the major hazards it listed for supervision
+    /// (挂牌督办) and not yet written off.
+    pub fn listed_hazards(&self) -> Result<Vec<FindingRow>> {
+        self.finding_rows("f.listing IS NOT NULL AND f.life_state != 'closed'", &[])
+    }
+
     /// The officers' tasks: reports waiting for review.
     pub fn reviews_due(&self) -> Result<Vec<FindingRow>> {
         self.finding_rows("f.life_state = 'submitted'", &[])
@@ -69,7 +77,7 @@ impl Store {
         let sql = format!(
             "SELECT f.id, f.inspection_id, f.enterprise_id, i.enterprise_name, f.grade, f.due_date, f.immediate, f.status,
                     f.description, f.conflicted, f.provisional, f.deadline_changed, f.life_state, f.original_due,
-                    f.reinspection_due, f.closed_at, f.returned_reason, f.escalation, f.self_reported
+                    f.reinspection_due, f.closed_at, f.returned_reason, f.escalation, f.self_reported, f.listing
              FROM findings f JOIN inspections i ON i.id = f.inspection_id
              WHERE {filter} ORDER BY f.due_date, f.id"
         );
@@ -98,6 +106,7 @@ impl Store {
                 returned_reason: r.get(16)?,
                 escalation: r.get(17)?,
                 self_reported: r.get(18)?,
+                listing: r.get(19)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -116,5 +125,34 @@ impl Store {
     /// The rectification reports on `inspection`, oldest first.
     pub fn rectification_reports(&mut self, inspection: &InspectionId) -> Result<Vec<RectificationReport>> {
         closed_loop::rectification_reports(self.inspection_doc(inspection)?.automerge())
+    }
+
+    /// The office presses an enterprise as a whole: `level` on each of its
+    /// overdue hazards not yet pressed that far (each an event, checked as
+    /// any); how many were pressed.
+    pub fn escalate_enterprise(
+        &mut self,
+        enterprise: &str,
+        editor: &Editor,
+        level: EscalationLevel,
+        note: &str,
+        at: Timestamp,
+    ) -> Result<usize> {
+        let today = crate::model::time::local_date(&at.0);
+        let due: Vec<FindingRow> =
+            self.overdue_findings(today)?.into_iter().filter(|r| r.enterprise_id == enterprise).collect();
+        let mut pressed = 0;
+        for r in due {
+            let done = r.escalation.as_deref().and_then(|c| EscalationLevel::from_code(c).ok());
+            if done.is_some_and(|d| d.rank() >= level.rank()) {
+                continue;
+            }
+            let mut e = closed_loop::new_event(r.id.parse()?, EventKind::Escalated, editor, at);
+            e.escalation = Some(level);
+            e.reason = Some(note.to_string());
+            self.edit(&r.inspection_id.parse()?, editor, &[Edit::RecordHazardEvent(e)], at)?;
+            pressed += 1;
+        }
+        Ok(pressed)
     }
 }

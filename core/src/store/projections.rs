@@ -294,15 +294,16 @@ fn refresh_finding(
     tx.prepare_cached(
         "INSERT INTO findings (id, inspection_id, enterprise_id, grade, due_date, immediate, status, description, found_at,
            conflicted, provisional, deadline_changed, life_state, original_due, reinspection_due, closed_at,
-           returned_reason, escalation, self_reported)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+           returned_reason, escalation, self_reported, listing)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
          ON CONFLICT(id) DO UPDATE SET grade = excluded.grade, due_date = excluded.due_date, immediate = excluded.immediate,
            status = excluded.status, description = excluded.description, found_at = excluded.found_at,
            conflicted = excluded.conflicted, provisional = excluded.provisional,
            deadline_changed = excluded.deadline_changed, life_state = excluded.life_state,
            original_due = excluded.original_due, reinspection_due = excluded.reinspection_due,
            closed_at = excluded.closed_at, returned_reason = excluded.returned_reason,
-           escalation = excluded.escalation, self_reported = excluded.self_reported",
+           escalation = excluded.escalation, self_reported = excluded.self_reported,
+           listing = excluded.listing",
     )?
     .execute(params![
         key,
@@ -324,6 +325,7 @@ fn refresh_finding(
         returned_reason,
         settled.escalation.map(|l| l.code()),
         rules.self_reported,
+        settled.listing.as_ref().map(|l| l.level.code()),
     ])?;
     Ok(())
 }
@@ -372,6 +374,8 @@ pub struct FindingRow {
     pub escalation: Option<String>,
     /// Found by the enterprise itself (自查自报).
     pub self_reported: bool,
+    /// 挂牌督办 level while listed (`province`, `city`, `county`).
+    pub listing: Option<String>,
 }
 
 /// One line of an enterprise's history.

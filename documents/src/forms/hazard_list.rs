@@ -15,7 +15,7 @@ pub const RECORD: RecordRef = RecordRef::Findings;
 
 /// The department a hazard is for.
 pub fn department_of(inspection: &Inspection, f: &Finding) -> Option<Department> {
-    f.referred_to.or_else(|| inspection.team.get(&f.found_by.to_string()).map(|m| m.department))
+    lianjian_core::doc::closed_loop::issuing_department(&inspection.team, f)
 }
 
 /// Fills the list of `department`'s hazards.

@@ -9,4 +9,5 @@ ALTER TABLE findings ADD COLUMN closed_at TEXT;
 ALTER TABLE findings ADD COLUMN returned_reason TEXT;
 ALTER TABLE findings ADD COLUMN escalation TEXT;
 ALTER TABLE findings ADD COLUMN self_reported INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE findings ADD COLUMN listing TEXT;
 CREATE INDEX findings_by_life ON findings(life_state, due_date);

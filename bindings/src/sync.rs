@@ -81,6 +81,9 @@ pub struct SyncReport {
     pub reapplied: u32,
     /// Documents received in a form this device cannot keep (see `quarantined`).
     pub quarantined: Vec<String>,
+    /// Some hazard moved in the loop (a report, a decision, a new deadline,
+    /// an escalation): refresh the task lists.
+    pub tasks_changed: bool,
 }
 
 /// Hears a sync's progress after every response.
@@ -127,6 +130,7 @@ impl SyncEngine {
     ) -> ApiResult<SyncReport> {
         self.interrupted.store(false, Ordering::SeqCst);
         // Documents may reference photos whose bytes are still on the way.
+        let tasks_before = store.core().task_fingerprint()?;
         let pending = lianjian_core::sync::blobs::pending_declarations(&store.core())?;
         self.client.declare(pending, &token).await?;
         let session_id = uuid::Uuid::now_v7().to_string();
@@ -147,7 +151,9 @@ impl SyncEngine {
         let mut touched = p.changed.clone();
         touched.extend(p.rejected.iter().map(|r| r.doc.clone()).filter(|d| !p.changed.contains(d)));
         store.notify(touched);
+        let tasks_changed = store.core().task_fingerprint()? != tasks_before;
         Ok(SyncReport {
+            tasks_changed,
             progress: (&p).into(),
             changed: p.changed,
             rejected: p

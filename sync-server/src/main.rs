@@ -15,7 +15,9 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use lianjian_core::model::{PersonId, Timestamp};
-use lianjian_core::office::documents::{ImportOutcome, KIND_CALENDAR, KIND_REGION, KIND_SCOPE, KIND_TEMPLATE};
+use lianjian_core::office::documents::{
+    ImportOutcome, KIND_CALENDAR, KIND_LOOP_RULES, KIND_REGION, KIND_SCOPE, KIND_TEMPLATE,
+};
 use lianjian_core::rules::permissions::Role;
 use lianjian_sync_server::{app, db, seed, AppState, Config};
 
@@ -112,6 +114,15 @@ enum Command {
     /// Import the division of duties: which industries each department's
     /// inspectors oversee (fixtures/scopes/departments.toml).
     ImportScope {
+        /// The file.
+        file: PathBuf,
+        /// Who imports it.
+        #[arg(long, env = "USER", default_value = "office")]
+        by: String,
+    },
+    /// Import the closed loop's time rules: when the 复查 is due after the
+    /// deadline or the 复查申请 (fixtures/loop-rules.toml).
+    ImportLoopRules {
         /// The file.
         file: PathBuf,
         /// Who imports it.
@@ -284,6 +295,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let kind = match &command {
         Command::ImportCalendar { .. } => KIND_CALENDAR,
         Command::ImportScope { .. } => KIND_SCOPE,
+        Command::ImportLoopRules { .. } => KIND_LOOP_RULES,
         _ => KIND_REGION,
     };
     match command {
@@ -367,7 +379,8 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::ImportCalendar { file, by }
         | Command::ImportRegion { file, by }
-        | Command::ImportScope { file, by } => {
+        | Command::ImportScope { file, by }
+        | Command::ImportLoopRules { file, by } => {
             let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let state = AppState::open(&config)?;
             let outcome = seed::import_office_doc(&state, kind, &text, &by, Timestamp::now())

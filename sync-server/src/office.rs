@@ -67,6 +67,7 @@ impl OfficeCache {
                 (_, OfficeDoc::Font(f)) => {
                     data.office.fonts.insert(f.doc_id(), f);
                 }
+                (_, OfficeDoc::LoopRules(l)) => data.office.loop_rules = l.rules,
             }
         }
         let known = cached.as_ref().map(|c| &c.data.checklists);

@@ -134,9 +134,10 @@ def test_a_hazard_is_reported_returned_reported_again_reinspected_and_closed(peo
     lead.store.accept_rectification(iid, found[1].id)
     lead.sync()
 
-    # The reason reaches the enterprise; it reports again.
+    # The reason reaches the enterprise (its sync says its tasks changed); it reports again.
     ent.clock.set("2026-03-27T09:00:00+08:00")
-    ent.sync()
+    assert ent.sync().tasks_changed
+    assert not ent.sync().tasks_changed
     returned = {f.id: f for f in ent.store.rectifications_due()}
     assert returned[found[0].id].returned_reason == "整改照片与隐患现场照片为同一张，请补拍"
     assert returned[found[0].id].due_date == "2026-04-03"

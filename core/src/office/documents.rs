@@ -25,6 +25,8 @@ pub const KIND_SCOPE: &str = "scope";
 pub const KIND_TEMPLATE: &str = "template";
 /// The `doc_kind` of an imported font (one per file).
 pub const KIND_FONT: &str = "font";
+/// The `doc_kind` of the loop's time rules (one per office).
+pub const KIND_LOOP_RULES: &str = "loop_rules";
 
 /// The document id of a year's calendar.
 pub fn calendar_doc_id(year: i32) -> String {
@@ -38,7 +40,7 @@ pub fn region_doc_id(id: &str) -> String {
 
 /// Whether a `doc_kind` is one of the office's rule documents.
 pub fn is_office_kind(kind: &str) -> bool {
-    matches!(kind, KIND_CALENDAR | KIND_REGION | KIND_SCOPE | KIND_TEMPLATE | KIND_FONT)
+    matches!(kind, KIND_CALENDAR | KIND_REGION | KIND_SCOPE | KIND_TEMPLATE | KIND_FONT | KIND_LOOP_RULES)
 }
 
 /// What an office rule document holds, parsed.
@@ -54,6 +56,8 @@ pub enum OfficeDoc {
     Template(super::template::TemplateBundle),
     /// A font file the office imported (its bytes are a blob).
     Font(super::font::FontRef),
+    /// The closed loop's time rules (when the 复查 is due).
+    LoopRules(crate::rules::lifecycle::LoopRulesImport),
 }
 
 impl OfficeDoc {
@@ -65,6 +69,7 @@ impl OfficeDoc {
             KIND_SCOPE => Ok(OfficeDoc::Scope(Scope::from_toml(text)?)),
             KIND_TEMPLATE => Ok(OfficeDoc::Template(super::template::TemplateBundle::parse(text)?)),
             KIND_FONT => Ok(OfficeDoc::Font(super::font::FontRef::parse(text)?)),
+            KIND_LOOP_RULES => Ok(OfficeDoc::LoopRules(crate::rules::lifecycle::LoopRulesImport::from_toml(text)?)),
             other => Err(Error::Schema(format!("unknown office document kind {other:?}"))),
         }
     }
@@ -77,6 +82,7 @@ impl OfficeDoc {
             OfficeDoc::Scope(_) => KIND_SCOPE,
             OfficeDoc::Template(_) => KIND_TEMPLATE,
             OfficeDoc::Font(_) => KIND_FONT,
+            OfficeDoc::LoopRules(_) => KIND_LOOP_RULES,
         }
     }
 
@@ -88,6 +94,7 @@ impl OfficeDoc {
             OfficeDoc::Scope(_) => "scope".into(),
             OfficeDoc::Template(t) => t.doc_id(),
             OfficeDoc::Font(f) => f.doc_id(),
+            OfficeDoc::LoopRules(_) => "loop-rules".into(),
         }
     }
 
@@ -99,6 +106,7 @@ impl OfficeDoc {
             OfficeDoc::Scope(s) => s.source.clone(),
             OfficeDoc::Template(t) => t.source(),
             OfficeDoc::Font(f) => f.source(),
+            OfficeDoc::LoopRules(l) => l.source.clone(),
         }
     }
 }

@@ -155,4 +155,25 @@ impl Store {
         }
         Ok(pressed)
     }
+
+    /// A fingerprint of every hazard's place in the loop (state, deadlines,
+    /// return reason, escalation): equal before and after a sync when no
+    /// task list can have changed, so the app knows when to refresh them.
+    pub fn task_fingerprint(&self) -> Result<String> {
+        use sha2::Digest;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, life_state, due_date, reinspection_due, returned_reason, escalation, listing FROM findings
+             ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut hash = sha2::Sha256::new();
+        while let Some(r) = rows.next()? {
+            for i in 0..7 {
+                let v: Option<String> = r.get(i)?;
+                hash.update(v.unwrap_or_default().as_bytes());
+                hash.update([0]);
+            }
+        }
+        Ok(hex::encode(hash.finalize()))
+    }
 }

@@ -46,6 +46,7 @@ pub(super) fn load_office(conn: &Connection) -> Result<OfficeData> {
             Ok(OfficeDoc::Font(f)) => {
                 office.fonts.insert(f.doc_id(), f);
             }
+            Ok(OfficeDoc::LoopRules(l)) => office.loop_rules = l.rules,
             Err(_) => {}
         }
     }

@@ -337,3 +337,27 @@ async fn an_offices_font_is_checked_imported_fetched_and_printed_with() {
     let listed = String::from_utf8_lossy(&out.stdout);
     assert!(listed.contains("NotoSansCJK") && !listed.contains("NotoSerifCJK"), "{listed}");
 }
+
+/// The office's own time rules of the loop: a bad file is refused naming
+/// what is wrong; the imported rules reach devices with their next sync.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_offices_loop_rules_are_imported_and_reach_devices() {
+    use lianjian_core::rules::grades::DeadlineRule;
+    let server = Server::start().await;
+    let good = std::fs::read_to_string(fixtures_dir().join("loop-rules.toml")).unwrap();
+    for (bad, why) in [
+        (good.replace("days = 10", "days = 0"), "1 至 60 日"),
+        (good.replace("source = \"演示用复查时限（非真实文件）\"", "source = \" \""), "依据"),
+        (good.replace("calendar_days", "lunar_days"), "格式错误"),
+    ] {
+        let (ok, out) = run_import(&server, "import-loop-rules", &bad, "联检办");
+        assert!(!ok && out.contains(why), "{why}: {out}");
+    }
+    let (ok, out) = run_import(&server, "import-loop-rules", &good, "联检办");
+    assert!(ok, "{out}");
+    let lead_user = server.user(Role::TeamLead, 0).clone();
+    let (mut lead, e, client) = server.device(&lead_user).await;
+    assert_eq!(lead.office().loop_rules.reinspection_within, DeadlineRule::WorkingDays(10));
+    client.sync(&mut lead, &e.token).await.unwrap();
+    assert_eq!(lead.office().loop_rules.reinspection_within, DeadlineRule::CalendarDays(10));
+}

@@ -160,6 +160,36 @@ pub struct LoopRules {
     pub reinspection_within: DeadlineRule,
 }
 
+/// The office's own time rules of the loop, as imported
+/// (`lianjian-sync-server import-loop-rules FILE`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoopRulesImport {
+    /// The notice it comes from.
+    pub source: String,
+    /// The rules.
+    pub rules: LoopRules,
+}
+
+impl LoopRulesImport {
+    /// Parses the TOML an office writes; the period must be 1–60 days.
+    pub fn from_toml(text: &str) -> crate::error::Result<Self> {
+        let parsed: LoopRulesImport = toml::from_str(text).map_err(|e| {
+            crate::error::Error::validation("loop_rules", format!("复查时限文件格式错误：{}", e.message()))
+        })?;
+        if parsed.source.trim().is_empty() {
+            return Err(crate::error::Error::validation("loop_rules", "须注明依据（source）"));
+        }
+        let days = match parsed.rules.reinspection_within {
+            DeadlineRule::CalendarDays(n) | DeadlineRule::WorkingDays(n) => n,
+        };
+        if !(1..=60).contains(&days) {
+            return Err(crate::error::Error::validation("loop_rules", "复查时限须在 1 至 60 日之间"));
+        }
+        Ok(parsed)
+    }
+}
+
 impl Default for LoopRules {
     fn default() -> Self {
         LoopRules { reinspection_within: DeadlineRule::WorkingDays(10) }

@@ -247,24 +247,25 @@ impl LianjianStore {
         Ok(id)
     }
 
-    /// The reports on the inspection, oldest first: (report id, finding id,
-    /// measures) for lists; the full record is in the life cycle's events.
+    /// The reports on the inspection, oldest first.
     pub fn rectification_reports(&self, inspection_id: String) -> ApiResult<Vec<RectificationReportInfo>> {
         let reports = self.core().rectification_reports(&parse_inspection(&inspection_id)?)?;
         Ok(reports
             .into_iter()
             .map(|r| RectificationReportInfo {
                 id: r.id,
-                finding_id: r.finding.to_string(),
                 by: r.by.to_string(),
                 submitted_at: r.submitted_at.to_string(),
-                measures: r.measures,
-                responsible: r.responsible,
-                completed_on: r.completed_on.to_string(),
-                cost_fen: r.cost_fen,
-                photos: r.photos.into_iter().map(|p| PhotoPairInput { before: p.before, after: p.after }).collect(),
-                files: r.files,
-                requests_reinspection: r.requests_reinspection,
+                report: RectificationInput {
+                    finding_id: r.finding.to_string(),
+                    measures: r.measures,
+                    responsible: r.responsible,
+                    completed_on: r.completed_on.to_string(),
+                    cost_fen: r.cost_fen,
+                    photos: r.photos.into_iter().map(|p| PhotoPairInput { before: p.before, after: p.after }).collect(),
+                    files: r.files,
+                    requests_reinspection: r.requests_reinspection,
+                },
             })
             .collect())
     }
@@ -395,29 +396,15 @@ impl LianjianStore {
     }
 }
 
-/// A rectification report as listed.
+/// A rectification report as listed: who submitted it, when, and what it says.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct RectificationReportInfo {
     /// Report id.
     pub id: String,
-    /// The hazard.
-    pub finding_id: String,
     /// Who submitted it.
     pub by: String,
     /// When (RFC 3339).
     pub submitted_at: String,
-    /// 整改措施.
-    pub measures: String,
-    /// 整改责任人.
-    pub responsible: String,
-    /// 完成日期.
-    pub completed_on: String,
-    /// 整改资金 in fen.
-    pub cost_fen: Option<i64>,
-    /// Paired photos.
-    pub photos: Vec<PhotoPairInput>,
-    /// Supporting files.
-    pub files: Vec<String>,
-    /// 复查申请.
-    pub requests_reinspection: bool,
+    /// The report as submitted.
+    pub report: RectificationInput,
 }

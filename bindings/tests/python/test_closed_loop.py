@@ -51,6 +51,19 @@ def people(server, tmp_path_factory):
                 zhao=Device(tmp, url, users["检查人员"][1], "zhao", at))
 
 
+def visit(lead, officer, others):
+    """Everyone syncs at the start of the visit; the lead plans an inspection
+    of the enterprise user's enterprise with `officer`. Returns (enterprise, id)."""
+    for d in (lead, officer, *others):
+        d.clock.set("2026-03-18T09:00:00+08:00")
+        d.sync()
+    ent = others[0]
+    mine = ent.store.search_enterprises("", 5)[0]
+    company = lead.store.search_enterprises(mine.name, 1)[0]
+    checklist = lead.store.latest_checklists(company.industry)[0]
+    return company, plan(lead.store, lead.id, lead.name, officer.id, officer.name, company, checklist)
+
+
 def sign_and_order(lead, officer, iid, found):
     """The enterprise signs, both officers sign, the inspection is marked
     signed and the orders are handed over; the lead syncs and uploads."""
@@ -75,13 +88,7 @@ def hazard(description, grade):
 
 def test_a_hazard_is_reported_returned_reported_again_reinspected_and_closed(people, tmp_path):
     lead, member, ent, office = people["lead"], people["member"], people["ent"], people["office"]
-    for d in (lead, member, ent):
-        d.clock.set("2026-03-18T09:00:00+08:00")
-        d.sync()
-    mine = ent.store.search_enterprises("", 5)[0]
-    company = lead.store.search_enterprises(mine.name, 1)[0]
-    checklist = lead.store.latest_checklists(company.industry)[0]
-    iid = plan(lead.store, lead.id, lead.name, member.id, member.name, company, checklist)
+    company, iid = visit(lead, member, [ent])
 
     # On site: three hazards, each photographed.
     processor = PhotoProcessor(FONT, 2)
@@ -237,13 +244,7 @@ def test_a_major_hazard_is_listed_treated_assessed_and_written_off(server, peopl
     from lianjian_ffi import GovernancePlanInput
     url, _ = server
     lead, member, ent, office = people["lead"], people["member"], people["ent"], people["office"]
-    for d in (lead, member, ent, office):
-        d.clock.set("2026-03-18T09:00:00+08:00")
-        d.sync()
-    mine = ent.store.search_enterprises("", 5)[0]
-    company = lead.store.search_enterprises(mine.name, 1)[0]
-    checklist = lead.store.latest_checklists(company.industry)[0]
-    iid = plan(lead.store, lead.id, lead.name, member.id, member.name, company, checklist)
+    company, iid = visit(lead, member, [ent, office])
     f = lead.store.add_finding(iid, hazard("液氯储罐区防泄漏围堰破损", "二级"))
     lead.store.set_finding_grade(iid, f.id, "一级", "suspend_production")
     sign_and_order(lead, member, iid, [f])
@@ -317,14 +318,8 @@ def test_a_major_hazard_is_listed_treated_assessed_and_written_off(server, peopl
 
 def test_a_hazard_referred_to_another_department_is_taken_on_and_closed_there(people, tmp_path):
     lead, zhao, liu, ent = people["lead"], people["zhao"], people["member"], people["ent"]
-    for d in (lead, zhao, liu, ent):
-        d.clock.set("2026-03-18T09:00:00+08:00")
-        d.sync()
-    mine = ent.store.search_enterprises("", 5)[0]
-    company = lead.store.search_enterprises(mine.name, 1)[0]
-    checklist = lead.store.latest_checklists(company.industry)[0]
     # The team: the lead and 赵德胜 (市场监管); 刘海燕 (住建) is not on it.
-    iid = plan(lead.store, lead.id, lead.name, zhao.id, zhao.name, company, checklist)
+    company, iid = visit(lead, zhao, [ent, liu])
     processor = PhotoProcessor(FONT, 2)
     found = [lead.store.add_finding(iid, hazard(d, "二级")) for d in ["违规搭建临时彩钢板房", "配电箱未接地"]]
     before = lead.store.ingest_photo(iid, EvidenceTargetInput.FINDING(finding_id=found[0].id), "hazard",

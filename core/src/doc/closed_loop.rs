@@ -231,22 +231,13 @@ pub(super) fn file_plan(
 
 /// The `submitted` event a report carries.
 pub fn submitted_event(report: &RectificationReport) -> HazardEvent {
-    HazardEvent {
-        id: format!("{}-submitted", report.id),
-        finding: report.finding,
-        kind: EventKind::Submitted,
-        by: report.by,
-        role: Role::Enterprise,
-        at: report.submitted_at,
-        evidence: report.submitted_blobs(),
-        reason: None,
-        deadline: None,
-        requests_reinspection: report.requests_reinspection,
-        report: Some(report.id.clone()),
-        mode: None,
-        escalation: None,
-        listing: None,
-    }
+    let id = format!("{}-submitted", report.id);
+    let mut e =
+        HazardEvent::new(id, report.finding, EventKind::Submitted, report.by, Role::Enterprise, report.submitted_at);
+    e.evidence = report.submitted_blobs();
+    e.requests_reinspection = report.requests_reinspection;
+    e.report = Some(report.id.clone());
+    e
 }
 
 /// Each pair's before-photo is the finding's; each after-photo and file was
@@ -267,20 +258,5 @@ pub fn check_photos(finding: &Finding, report: &RectificationReport) -> Result<(
 
 /// A new event of `kind` on `finding` by `editor` at `at` (an id is minted).
 pub fn new_event(finding: FindingId, kind: EventKind, editor: &Editor, at: Timestamp) -> HazardEvent {
-    HazardEvent {
-        id: uuid::Uuid::now_v7().to_string(),
-        finding,
-        kind,
-        by: editor.person,
-        role: editor.role,
-        at,
-        evidence: vec![],
-        reason: None,
-        deadline: None,
-        requests_reinspection: false,
-        report: None,
-        mode: None,
-        escalation: None,
-        listing: None,
-    }
+    HazardEvent::new(uuid::Uuid::now_v7().to_string(), finding, kind, editor.person, editor.role, at)
 }

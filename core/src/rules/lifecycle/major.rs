@@ -74,22 +74,8 @@ mod tests {
     }
 
     fn ev(n: u32, kind: EventKind, role: Role, at: &str) -> HazardEvent {
-        HazardEvent {
-            id: format!("e{n:03}"),
-            finding: FindingId::from_uuid(uuid::Uuid::nil()),
-            kind,
-            by: PersonId::from_uuid(uuid::Uuid::nil()),
-            role,
-            at: Timestamp::parse(at).unwrap(),
-            evidence: vec![],
-            reason: None,
-            deadline: None,
-            requests_reinspection: false,
-            report: None,
-            mode: None,
-            escalation: None,
-            listing: None,
-        }
+        let (f, by) = (FindingId::from_uuid(uuid::Uuid::nil()), PersonId::from_uuid(uuid::Uuid::nil()));
+        HazardEvent::new(format!("e{n:03}"), f, kind, by, role, Timestamp::parse(at).unwrap())
     }
 
     #[test]

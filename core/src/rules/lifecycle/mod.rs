@@ -150,6 +150,29 @@ pub struct HazardEvent {
     pub listing: Option<Listing>,
 }
 
+impl HazardEvent {
+    /// An event `id` of `kind` on `finding` by `by` in `role` at `at`, with
+    /// nothing else said yet (the caller sets what its kind needs).
+    pub fn new(id: String, finding: FindingId, kind: EventKind, by: PersonId, role: Role, at: Timestamp) -> Self {
+        HazardEvent {
+            id,
+            finding,
+            kind,
+            by,
+            role,
+            at,
+            evidence: vec![],
+            reason: None,
+            deadline: None,
+            requests_reinspection: false,
+            report: None,
+            mode: None,
+            escalation: None,
+            listing: None,
+        }
+    }
+}
+
 /// The rules of the loop an office may set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoopRules {

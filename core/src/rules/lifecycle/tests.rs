@@ -12,22 +12,15 @@ fn hazard() -> FindingId {
 }
 
 fn ev(n: u32, kind: EventKind, role: Role, at: &str) -> HazardEvent {
-    HazardEvent {
-        id: format!("e{n:03}"),
-        finding: hazard(),
-        kind,
-        by: PersonId::from_uuid(uuid::Uuid::nil()),
-        role,
-        at: Timestamp::parse(at).unwrap(),
-        evidence: vec!["ab".repeat(32)],
-        reason: Some("整改照片与隐患位置不符".into()),
-        deadline: Some(Day(d("2026-10-20"))),
-        requests_reinspection: true,
-        report: None,
-        mode: Some(ReinspectionMode::OnSite),
-        escalation: Some(EscalationLevel::Reminder),
-        listing: None,
-    }
+    let by = PersonId::from_uuid(uuid::Uuid::nil());
+    let mut e = HazardEvent::new(format!("e{n:03}"), hazard(), kind, by, role, Timestamp::parse(at).unwrap());
+    e.evidence = vec!["ab".repeat(32)];
+    e.reason = Some("整改照片与隐患位置不符".into());
+    e.deadline = Some(Day(d("2026-10-20")));
+    e.requests_reinspection = true;
+    e.mode = Some(ReinspectionMode::OnSite);
+    e.escalation = Some(EscalationLevel::Reminder);
+    e
 }
 
 #[test]

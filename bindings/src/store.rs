@@ -29,6 +29,9 @@ pub struct UserInfo {
 pub trait ChangeListener: Send + Sync {
     /// `document_ids` changed on this device.
     fn on_change(&self, document_ids: Vec<String>);
+    /// A sync moved some hazard in the loop (a report, a decision, a new
+    /// deadline, an escalation): the task lists are to be read again.
+    fn on_tasks_changed(&self);
 }
 
 /// The time source an app may hand the store instead of the device clock
@@ -101,6 +104,14 @@ impl LianjianStore {
             user: Mutex::new(None),
             listeners: Mutex::new(vec![]),
         }))
+    }
+
+    /// Tells the listeners the task lists changed.
+    pub(crate) fn notify_tasks(&self) {
+        let listeners = self.listeners.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        for l in listeners {
+            l.on_tasks_changed();
+        }
     }
 
     pub(crate) fn notify(&self, ids: Vec<String>) {

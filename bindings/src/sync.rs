@@ -152,6 +152,9 @@ impl SyncEngine {
         touched.extend(p.rejected.iter().map(|r| r.doc.clone()).filter(|d| !p.changed.contains(d)));
         store.notify(touched);
         let tasks_changed = store.core().task_fingerprint()? != tasks_before;
+        if tasks_changed {
+            store.notify_tasks();
+        }
         Ok(SyncReport {
             tasks_changed,
             progress: (&p).into(),

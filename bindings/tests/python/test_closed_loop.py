@@ -14,9 +14,23 @@ import asyncio
 import pytest
 from conftest import FixedClock
 
-from lianjian_ffi import (ApiError, DocumentEngine, DocumentOptions, EvidenceTargetInput, FindingInput, LianjianStore,
-                          PhotoPairInput, PhotoProcessor, RectificationInput, SignerInput, SyncEngine, UserInfo)
+from lianjian_ffi import (ApiError, ChangeListener, DocumentEngine, DocumentOptions, EvidenceTargetInput,
+                          FindingInput, LianjianStore, PhotoPairInput, PhotoProcessor, RectificationInput,
+                          SignatureStatusInfo, SignerInput, SyncEngine, UserInfo)
 from test_signing import FONT, PHOTOS, handwriting, plan
+
+
+class Heard(ChangeListener):
+    """Counts the task-list changes a sync announces."""
+
+    def __init__(self):
+        self.tasks = 0
+
+    def on_change(self, document_ids):
+        pass
+
+    def on_tasks_changed(self):
+        self.tasks += 1
 
 
 class Device:
@@ -141,10 +155,12 @@ def test_a_hazard_is_reported_returned_reported_again_reinspected_and_closed(peo
     lead.store.accept_rectification(iid, found[1].id)
     lead.sync()
 
-    # The reason reaches the enterprise (its sync says its tasks changed); it reports again.
+    # The reason reaches the enterprise (its sync and its listener say its tasks changed); it reports again.
+    heard = Heard()
+    ent.store.add_change_listener(heard)
     ent.clock.set("2026-03-27T09:00:00+08:00")
-    assert ent.sync().tasks_changed
-    assert not ent.sync().tasks_changed
+    assert ent.sync().tasks_changed and heard.tasks == 1
+    assert not ent.sync().tasks_changed and heard.tasks == 1
     returned = {f.id: f for f in ent.store.rectifications_due()}
     assert returned[found[0].id].returned_reason == "整改照片与隐患现场照片为同一张，请补拍"
     assert returned[found[0].id].due_date == "2026-04-03"
@@ -306,7 +322,15 @@ def test_a_major_hazard_is_listed_treated_assessed_and_written_off(server, peopl
     due = [x for x in lead.store.reinspections_due_by("2026-05-31") if x.id == f.id]
     assert [x.reinspection_due for x in due] == ["2026-05-15"]
     lead.store.record_reinspection(iid, f.id, True, "on_site", None, None)
+    # The enterprise refuses to sign the opinion: recorded, and two officers sign.
+    record = "reinspection:2026-05-08"
+    lead.store.refuse_to_sign(iid, record, "企业对复查结论有异议，拒绝签字")
+    for pid, name in [(lead.id, lead.name), (member.id, member.name)]:
+        lead.store.sign_record(iid, record, SignerInput(name=name, role="inspector", person_id=pid),
+                               handwriting(7), 400, 160)
     lead.sync()
+    signed = [c for c in lead.store.verify_signatures(iid) if c.signature.record == record]
+    assert len(signed) == 2 and all(isinstance(c.status, SignatureStatusInfo.VALID) for c in signed), signed
     ent.sync()
     done = ent.store.life_cycles(iid)[0]
     assert done.state == "closed" and done.listing_level is None

@@ -20,6 +20,9 @@ class Changes(ChangeListener):
     def on_change(self, document_ids):
         self.seen.extend(document_ids)
 
+    def on_tasks_changed(self):
+        self.seen.append("tasks")
+
 
 class Progress(SyncListener):
     def __init__(self):

@@ -53,6 +53,7 @@ final class ChangeRelay: ChangeListener {
     let f: ([String]) -> Void
     init(_ f: @escaping ([String]) -> Void) { self.f = f }
     func onChange(documentIds: [String]) { f(documentIds) }
+    func onTasksChanged() { f([]) }
 }
 
 final class ProgressRelay: SyncListener {

@@ -60,10 +60,19 @@ class InspectionRepository(
     /** Document ids changed by sync (a merge from teammates). */
     val changes: SharedFlow<List<String>> = _changes.asSharedFlow()
 
+    private val _tasksChanged = MutableSharedFlow<Unit>(extraBufferCapacity = 8)
+
+    /** A sync moved some hazard in the closed loop: read the task lists again. */
+    val tasksChanged: SharedFlow<Unit> = _tasksChanged.asSharedFlow()
+
     init {
         store.addChangeListener(object : ChangeListener {
             override fun onChange(documentIds: List<String>) {
                 _changes.tryEmit(documentIds)
+            }
+
+            override fun onTasksChanged() {
+                _tasksChanged.tryEmit(Unit)
             }
         })
     }

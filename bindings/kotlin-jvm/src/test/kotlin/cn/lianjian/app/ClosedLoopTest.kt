@@ -78,7 +78,7 @@ class ClosedLoopTest {
         office.loop.accept(id, finding.id)
         office.loop.reinspect(id, finding.id, true, "written")
         office.app.sync(office.token)
-        ent.app.sync(ent.token)
+        assertTrue(ent.app.sync(ent.token).tasksChanged, "the enterprise's sync says its tasks changed")
         val cycle = ent.loop.lifeCycles(id).single()
         assertEquals("closed", cycle.state)
         assertEquals(listOf("submitted", "accepted", "passed"), cycle.events.map { it.kind })

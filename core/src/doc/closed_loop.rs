@@ -169,6 +169,15 @@ pub(super) fn record_event(
     Ok(())
 }
 
+/// Refuses a report or plan filed by anyone but the enterprise's own user
+/// named on it.
+fn enterprise_in_person(editor: &Editor, by: PersonId) -> Result<()> {
+    if editor.role != Role::Enterprise || by != editor.person {
+        return Err(Error::Forbidden { role: editor.role.code().into(), action: "submit_rectification".into() });
+    }
+    Ok(())
+}
+
 /// Stores the enterprise's report and its `submitted` event (one change).
 pub(super) fn submit_report(
     tx: &mut Transaction<'_>,
@@ -177,9 +186,7 @@ pub(super) fn submit_report(
     scheme: &GradeScheme,
     report: &RectificationReport,
 ) -> Result<()> {
-    if editor.role != Role::Enterprise || report.by != editor.person {
-        return Err(Error::Forbidden { role: editor.role.code().into(), action: "submit_rectification".into() });
-    }
+    enterprise_in_person(editor, report.by)?;
     report.validate()?;
     let findings = root_map(tx, "findings")?;
     let finding: Finding = autosurgeon::hydrate_prop(tx, &findings, report.finding.to_string().as_str())?;
@@ -212,9 +219,7 @@ pub(super) fn file_plan(
     scheme: &GradeScheme,
     plan: &GovernancePlan,
 ) -> Result<()> {
-    if editor.role != Role::Enterprise || plan.by != editor.person {
-        return Err(Error::Forbidden { role: editor.role.code().into(), action: "submit_rectification".into() });
-    }
+    enterprise_in_person(editor, plan.by)?;
     plan.validate()?;
     // Created lazily: documents made before the major path have no such map.
     let plans = super::fields::root_map_or_create(tx, PLANS)?;

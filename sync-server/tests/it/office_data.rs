@@ -214,25 +214,23 @@ fn template_dir(dir: &std::path::Path, manifest: impl Fn(String) -> String, orde
 }
 
 fn import_template(server: &Server, dir: &std::path::Path) -> (bool, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lianjian-sync-server"));
-    cmd.arg("--data").arg(&server.config.data);
-    if let Some(url) = &server.config.database_url {
-        cmd.arg("--database-url").arg(url);
-    }
-    let out = cmd.arg("import-template").arg(dir).arg("--by").arg("联检办").output().unwrap();
-    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    cli(server, &["import-template".as_ref(), dir.as_os_str()])
+}
+
+/// The bundled manifest as an office's own set `id`, version 2026.1, in
+/// force from 2026-01-01.
+fn office_manifest(m: String, id: &str) -> String {
+    m.replace("id = \"lianjian-default\"", &format!("id = \"{id}\""))
+        .replace("version = \"2024.1\"", "version = \"2026.1\"")
+        .replace("effective_from = \"2024-01-01\"", "effective_from = \"2026-01-01\"")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_offices_template_set_is_tried_imported_and_reaches_devices() {
     let server = Server::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let own = |m: String| {
-        m.replace("id = \"lianjian-default\"", "id = \"xianan\"")
-            .replace("version = \"2024.1\"", "version = \"2026.1\"")
-            .replace("effective_from = \"2024-01-01\"", "effective_from = \"2026-01-01\"")
-            .replace("咸宁市咸安区应急管理局", "咸宁市咸安区应急管理局（试点）")
-    };
+    let own =
+        |m: String| office_manifest(m, "xianan").replace("咸宁市咸安区应急管理局", "咸宁市咸安区应急管理局（试点）");
     // A broken form: refused, naming the form; nothing imported.
     let broken = dir.path().join("broken");
     template_dir(&broken, own, |t| t.replace("#(issuer.court)", "#(issuer.no_such_field)"));
@@ -291,12 +289,7 @@ async fn an_offices_font_is_checked_imported_fetched_and_printed_with() {
     let (ok, out) = cli(&server, &["import-font".as_ref(), font.as_os_str()]);
     assert!(ok && out.contains("Unchanged"), "{out}");
     // A set in that face only: its trial lays the forms out with the imported font.
-    let sans = |m: String| {
-        m.replace("id = \"lianjian-default\"", "id = \"xianan-sans\"")
-            .replace("version = \"2024.1\"", "version = \"2026.1\"")
-            .replace("effective_from = \"2024-01-01\"", "effective_from = \"2026-01-01\"")
-            .replace("\"Noto Serif CJK SC\"", "\"Noto Sans CJK SC\"")
-    };
+    let sans = |m: String| office_manifest(m, "xianan-sans").replace("\"Noto Serif CJK SC\"", "\"Noto Sans CJK SC\"");
     let set_dir = dir.path().join("sans");
     template_dir(&set_dir, sans, |t| t);
     let (ok, out) = import_template(&server, &set_dir);

@@ -77,6 +77,9 @@ pub struct DocTables<'a> {
     /// server's own writes): the blobs a document newly references are
     /// vouched for by them.
     pub author: Option<db::User>,
+    /// The office's calendars and grade schemes, for the hazards' standing
+    /// in the ledger index (none: the deadlines on file are listed).
+    pub rules: Option<std::sync::Arc<crate::rule_data::RuleData>>,
     db: &'a mut dyn Sql,
     cache: &'a mut DocCache,
     actor: ActorId,
@@ -86,7 +89,7 @@ impl<'a> DocTables<'a> {
     /// Documents on `db`, loaded through `cache`; new documents created here
     /// (from what a device sends) get the server's `actor`.
     pub fn new(db: &'a mut dyn Sql, cache: &'a mut DocCache, actor: ActorId) -> Self {
-        DocTables { db, cache, actor, author: None }
+        DocTables { db, cache, actor, author: None, rules: None }
     }
 
     /// The database these tables live in (for records kept beside a change,
@@ -197,7 +200,7 @@ impl<'a> DocTables<'a> {
             if let Some((peer, state)) = state {
                 write_sync_state(tx, id, peer, state)?;
             }
-            follow(tx, id, &doc, &[], self.author.as_ref())
+            follow(tx, id, &doc, &[], self.author.as_ref(), self.rules.as_deref())
         });
         match result {
             Ok(()) => {
@@ -222,6 +225,7 @@ impl<'a> DocTables<'a> {
         let bytes = if compact { cached.doc.save() } else { cached.doc.save_after(before) };
         let doc = &cached.doc;
         let author = self.author.as_ref();
+        let rules = self.rules.as_deref();
         let db = &mut *self.db;
         let result = db.transaction(|tx| -> Result<()> {
             let n = tx
@@ -250,7 +254,7 @@ impl<'a> DocTables<'a> {
             if let Some((peer, state)) = state {
                 write_sync_state(tx, id, peer, state)?;
             }
-            follow(tx, id, doc, before, author)
+            follow(tx, id, doc, before, author, rules)
         });
         match result {
             Ok(()) => {
@@ -328,6 +332,7 @@ pub fn follow(
     merged: &Automerge,
     since: &[ChangeHash],
     author: Option<&db::User>,
+    rules: Option<&crate::rule_data::RuleData>,
 ) -> Result<()> {
     match kind_of(merged)?.as_deref() {
         None => {
@@ -381,7 +386,7 @@ pub fn follow(
                 )
                 .map_err(storage)?;
             }
-            Ok(())
+            crate::ledger::index::reindex(db, doc, merged, rules)
         }
         Some(KIND_ENTERPRISE) => {
             db::set_access(db, doc, "enterprise", Some(doc), false, &[]).map_err(storage)?;

@@ -41,9 +41,29 @@ pub enum AppError {
     /// Too many attempts; try again later.
     #[error("too many attempts")]
     TooManyRequests,
+    /// An office page asked for without a live session: to the sign-in page
+    /// (an htmx request is told where to go instead).
+    #[error("sign-in required")]
+    SignInRequired {
+        /// The page to return to afterwards.
+        next: String,
+        /// Asked by htmx (answered with `HX-Redirect`).
+        htmx: bool,
+    },
+    /// An error on an office page: shown as a page, not as JSON.
+    #[error(transparent)]
+    Page(Box<AppError>),
 }
 
 impl AppError {
+    /// This error, shown to a person in a browser as a page.
+    pub fn page(self) -> Self {
+        match self {
+            AppError::Page(_) | AppError::SignInRequired { .. } => self,
+            other => AppError::Page(Box::new(other)),
+        }
+    }
+
     /// The error's code and the Chinese sentence for it, for answers that
     /// report several outcomes in one body.
     pub fn public(&self) -> (&'static str, String) {
@@ -77,6 +97,8 @@ impl AppError {
             AppError::Core(_) | AppError::Upload(_) | AppError::Db(_) | AppError::Internal(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }
+            AppError::SignInRequired { .. } => (StatusCode::SEE_OTHER, "sign_in"),
+            AppError::Page(inner) => inner.status_and_code(),
         }
     }
 }
@@ -95,6 +117,7 @@ fn message(code: &str) -> &'static str {
         "bad_length" => "文件长度不正确",
         "hash_mismatch" | "chunk_mismatch" => "文件在传输中损坏，将重新上传",
         "contention" => "服务器繁忙，请稍后重试",
+        "sign_in" => "请先登录",
         _ => "服务器内部错误，请稍后重试",
     }
 }
@@ -102,10 +125,19 @@ fn message(code: &str) -> &'static str {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
+        if let AppError::SignInRequired { next, htmx } = &self {
+            return crate::pages::sign_in_redirect(next, *htmx);
+        }
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         } else {
             tracing::info!(error = %self, code, "request refused");
+        }
+        if let AppError::Page(inner) = &self {
+            // A person reads this: the Chinese sentence, and what was wrong
+            // unless the fault is the server's.
+            let detail = (!status.is_server_error()).then(|| inner.to_string());
+            return crate::pages::error_page(status, message(code), detail.as_deref());
         }
         // People read `message` (Chinese); `detail` says what in the request
         // was wrong, and is left out when the fault is the server's.

@@ -45,7 +45,7 @@ pub enum ExportError {
 
 /// A number as printed, with the issuer's 代字 from the templates in force
 /// on 1 January of its year.
-fn printed(templates: &Templates, key: &lianjian_core::numbering::NumberKey, seq: u32) -> String {
+pub(crate) fn printed(templates: &Templates, key: &lianjian_core::numbering::NumberKey, seq: u32) -> String {
     let kind = FormKind::from_code(&key.form);
     let issuer = kind.and_then(|k| {
         let date = NaiveDate::from_ymd_opt(key.year, 12, 31)?;
@@ -60,6 +60,49 @@ fn printed(templates: &Templates, key: &lianjian_core::numbering::NumberKey, seq
 
 /// Writes the ledger to `path`; returns the number of hazard rows.
 pub fn export_ledger(state: &AppState, filter: &LedgerFilter, path: &Path) -> Result<u32, ExportError> {
+    let ids: Vec<String> = {
+        let mut db = state.lock();
+        db.sql
+            .query("SELECT doc_id FROM doc_access WHERE kind = $1 ORDER BY doc_id", args!["inspection"])?
+            .iter()
+            .map(|r| r.text(0))
+            .collect::<Result<_, _>>()?
+    };
+    write_ledger(state, &ids, path, |row| {
+        filter.from.is_none_or(|f| row.found_on >= f)
+            && filter.to.is_none_or(|t| row.found_on <= t)
+            && filter.department.as_ref().is_none_or(|d| row.department.as_ref() == Some(d))
+            && filter.status.as_ref().is_none_or(|s| &row.status == s)
+    })
+}
+
+/// Writes to `path` the ledger of the hazards the office's ledger page
+/// lists for `filter` on `today` (the same rows, in the workbook's layout);
+/// returns the number of hazard rows.
+pub fn export_page_filter(
+    state: &AppState,
+    filter: &crate::ledger::LedgerFilter,
+    today: NaiveDate,
+    path: &Path,
+) -> Result<u32, ExportError> {
+    let rows = {
+        let mut db = state.lock();
+        crate::ledger::query::all(&mut *db.sql, filter, today)?
+    };
+    let hazards: std::collections::BTreeSet<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let inspections: std::collections::BTreeSet<String> = rows.into_iter().map(|r| r.inspection_id).collect();
+    let inspections: Vec<String> = inspections.into_iter().collect();
+    write_ledger(state, &inspections, path, |row| hazards.contains(&row.cells[0]))
+}
+
+/// Writes the rows of `inspections` that `keep` keeps, with the 文书登记
+/// sheet, to `path`; one document in memory at a time.
+fn write_ledger(
+    state: &AppState,
+    inspections: &[String],
+    path: &Path,
+    keep: impl Fn(&lianjian_documents::ledger::LedgerRow) -> bool,
+) -> Result<u32, ExportError> {
     let templates = Templates::bundled();
     let mut db = state.lock();
     let uses = crate::numbers::ledger(&mut *db.sql)?;
@@ -72,27 +115,17 @@ pub fn export_ledger(state: &AppState, filter: &LedgerFilter, path: &Path) -> Re
         .collect();
     let by_document: BTreeMap<String, String> =
         numbered.iter().filter(|(u, _)| u.voided.is_none()).map(|(u, n)| (u.document.clone(), n.clone())).collect();
-    let ids: Vec<String> = db
-        .sql
-        .query("SELECT doc_id FROM doc_access WHERE kind = $1 ORDER BY doc_id", args!["inspection"])?
-        .iter()
-        .map(|r| r.text(0))
-        .collect::<Result<_, _>>()?;
     let mut writer = LedgerWriter::new()?;
-    for id in ids {
-        let was_loaded = db.cache.contains(&id);
+    for id in inspections {
+        let was_loaded = db.cache.contains(id);
         let inspection: Inspection =
-            db.docs().with_document(&id, |am| autosurgeon::hydrate(am).map_err(lianjian_core::Error::from))??;
+            db.docs().with_document(id, |am| autosurgeon::hydrate(am).map_err(lianjian_core::Error::from))??;
         // One document in memory at a time, whatever the ledger's size.
         if !was_loaded {
-            db.cache.forget(&id);
+            db.cache.forget(id);
         }
         for row in rows_of(&inspection, &by_document) {
-            let keep = filter.from.is_none_or(|f| row.found_on >= f)
-                && filter.to.is_none_or(|t| row.found_on <= t)
-                && filter.department.as_ref().is_none_or(|d| row.department.as_ref() == Some(d))
-                && filter.status.as_ref().is_none_or(|s| &row.status == s);
-            if keep {
+            if keep(&row) {
                 writer.push(&row)?;
             }
         }

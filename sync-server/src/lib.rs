@@ -5,22 +5,28 @@
 //! for scale-out; blobs live in the data folder.
 
 pub mod access;
+pub mod accounts;
 pub mod audit;
 pub mod blobs;
 pub mod db;
+pub mod demo_year;
 pub mod docs;
 pub mod error;
 pub mod export;
 pub mod font_import;
+pub mod ledger;
 pub mod limits;
 pub mod metrics;
 pub mod migrations;
 pub mod numbers;
 pub mod office;
+pub mod pages;
 pub mod routes;
+pub mod rule_data;
 pub mod seed;
 pub mod sql;
 pub mod state;
+pub mod web;
 
 pub use routes::app;
 pub use state::{AppState, Config};

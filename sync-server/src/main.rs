@@ -179,6 +179,27 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Office users' accounts for the web pages.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Sets an office user's password for the web pages, read from standard
+    /// input (one line); every session opened with the old one ends.
+    SetPassword {
+        /// The user's sign-in name or id.
+        user: String,
+        /// Give the user this sign-in name too.
+        #[arg(long)]
+        login: Option<String>,
+        /// Set the rank: clerk (科员) or head (联检办负责人).
+        #[arg(long)]
+        rank: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -220,6 +241,9 @@ enum AuditCommand {
         since: Option<String>,
     },
 }
+
+/// Inspections in the demo's year.
+const DEMO_INSPECTIONS: usize = 160;
 
 /// Days after which an upload no document references is deleted (at every start).
 const UPLOAD_EXPIRY_DAYS: u64 = 30;
@@ -310,10 +334,23 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                     )
                     .into());
                 }
-                seed::seed(&state, &fixtures)?
+                let seeded = seed::seed(&state, &fixtures)?;
+                let made = seed::demo_year(&state, &fixtures, state.clock.today(), DEMO_INSPECTIONS)?;
+                if made.inspections > 0 {
+                    println!("demo year: {} inspections, {} hazards", made.inspections, made.hazards);
+                }
+                for (login, password) in seed::demo_passwords(&state)? {
+                    println!("office pages: sign in as {login} with password {password} (shown once)");
+                }
+                seeded
             } else {
-                seed::first_admin(&state)?
+                let seeded = seed::first_admin(&state)?;
+                if !seeded.is_empty() {
+                    println!("set the office's first password: lianjian-sync-server admin set-password admin");
+                }
+                seeded
             };
+            seed::rebuild_ledger_if_empty(&state)?;
             if !seeded.is_empty() {
                 println!("enrollment codes (one-time, valid 7 days):");
             }
@@ -443,6 +480,19 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             lianjian_sync_server::numbers::set_block_size(&mut *state.lock().sql, size).map_err(|e| e.to_string())?;
             audit(&state, "setting", None, None, format!("文书编号段大小：{size}"))?;
             println!("document number blocks hold {size} numbers from now on");
+        }
+        Command::Admin { command: AdminCommand::SetPassword { user, login, rank } } => {
+            let rank = rank.map(|r| lianjian_core::rules::office_access::OfficeRank::from_code(&r)).transpose()?;
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password)?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            let state = AppState::open(&config)?;
+            let set = {
+                let mut db = state.lock();
+                lianjian_sync_server::accounts::set_password(&mut *db.sql, &user, login.as_deref(), rank, password)?
+            };
+            audit(&state, "office_set_password", Some(&set.id), None, format!("设置 {} 的办公页面密码", set.name))?;
+            println!("password set for {} ({})", set.name, set.id);
         }
         Command::Audit { command } => {
             let state = AppState::open(&config)?;

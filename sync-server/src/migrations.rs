@@ -256,6 +256,54 @@ CREATE TABLE settings (
 );
 "#,
     ),
+    // 13: the office's web pages: sign-in names, argon2 password hashes and
+    // ranks of office users, browser sessions, failed sign-ins (lockout), and
+    // the ledger's index of every hazard (rebuilt from the documents).
+    Migration::Shared(
+        r#"
+ALTER TABLE users ADD COLUMN login TEXT;
+ALTER TABLE users ADD COLUMN password_hash TEXT;
+ALTER TABLE users ADD COLUMN office_rank TEXT;
+CREATE UNIQUE INDEX users_by_login ON users (login);
+CREATE TABLE web_sessions (
+    id_hash    TEXT PRIMARY KEY,
+    user_id    TEXT NOT NULL REFERENCES users(id),
+    csrf       TEXT NOT NULL,
+    created_ms BIGINT NOT NULL,
+    seen_ms    BIGINT NOT NULL
+);
+CREATE TABLE sign_in_failures (
+    login        TEXT PRIMARY KEY,
+    failures     BIGINT NOT NULL,
+    locked_until BIGINT NOT NULL
+);
+CREATE TABLE ledger_hazards (
+    id             TEXT PRIMARY KEY,
+    inspection_id  TEXT NOT NULL,
+    enterprise_id  TEXT NOT NULL,
+    enterprise     TEXT NOT NULL,
+    department     TEXT,
+    industry       TEXT NOT NULL,
+    township       TEXT NOT NULL,
+    grade          TEXT NOT NULL,
+    major          BIGINT NOT NULL,
+    state          TEXT NOT NULL,
+    found_on       TEXT NOT NULL,
+    original_due   TEXT NOT NULL,
+    due            TEXT NOT NULL,
+    closed_on      TEXT,
+    escalation     TEXT,
+    description    TEXT NOT NULL,
+    location       TEXT NOT NULL,
+    officers       TEXT NOT NULL,
+    self_reported  BIGINT NOT NULL
+);
+CREATE INDEX ledger_by_found ON ledger_hazards (found_on);
+CREATE INDEX ledger_by_state_due ON ledger_hazards (state, due);
+CREATE INDEX ledger_by_inspection ON ledger_hazards (inspection_id);
+CREATE INDEX ledger_by_enterprise ON ledger_hazards (enterprise_id);
+"#,
+    ),
 ];
 
 /// The schema version this build writes.

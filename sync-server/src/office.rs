@@ -6,25 +6,14 @@
 //! stored documents' heads change (looked at only when the data revision
 //! moved); checklist versions never change, so each is read once.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use lianjian_core::doc::catalog::read_checklist;
-use lianjian_core::model::ChecklistTemplate;
 use lianjian_core::office::documents::{read_office_doc, OfficeDoc};
-use lianjian_core::office::OfficeData;
 use lianjian_core::store::DocKind;
 
-/// What the rules read besides the document itself.
-#[derive(Default)]
-pub struct RuleData {
-    /// Calendars, regions, grade schemes.
-    pub office: OfficeData,
-    /// Checklist versions by document id (`id@version`).
-    pub checklists: HashMap<String, Arc<ChecklistTemplate>>,
-}
-
 use crate::docs::DocTables;
+pub use crate::rule_data::RuleData;
 
 /// The office data and what it was read from.
 #[derive(Default)]

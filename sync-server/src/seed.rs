@@ -11,6 +11,7 @@ use lianjian_core::model::{PersonId, Timestamp};
 use lianjian_core::office::documents::{
     office_doc, update_office_doc, ImportOutcome, OfficeDoc, KIND_REGION, KIND_SCOPE,
 };
+use lianjian_core::rules::office_access::OfficeRank;
 use lianjian_core::rules::permissions::Role;
 use lianjian_core::store::DocKind;
 use lianjian_core::Error;
@@ -136,6 +137,7 @@ pub fn seed(state: &AppState, fixtures: &Path) -> lianjian_core::Result<Vec<Seed
     if db::active_users(db).map_err(storage)?.is_empty() {
         let demo = [
             ("联检办管理员", Role::Office, None, None),
+            ("联检办科员", Role::Office, None, None),
             ("陈立新", Role::TeamLead, Some("emergency_management"), None),
             ("刘海燕", Role::Inspector, Some("housing_construction"), None),
             ("赵德胜", Role::Inspector, Some("market_regulation"), None),
@@ -151,6 +153,11 @@ pub fn seed(state: &AppState, fixtures: &Path) -> lianjian_core::Result<Vec<Seed
                 grid: None,
             };
             db::add_user(db, &user).map_err(storage)?;
+            match user.name.as_str() {
+                "联检办管理员" => name_office_user(db, &user.id, "admin", OfficeRank::Head)?,
+                "联检办科员" => name_office_user(db, &user.id, "clerk", OfficeRank::Clerk)?,
+                _ => {}
+            }
         }
     }
     issue_missing_codes(db, now).map_err(storage)
@@ -175,7 +182,67 @@ pub fn first_admin(state: &AppState) -> lianjian_core::Result<Vec<Seeded>> {
         grid: None,
     };
     db::add_user(db, &user).map_err(storage)?;
+    name_office_user(db, &user.id, "admin", OfficeRank::Head)?;
     issue_missing_codes(db, Timestamp::now()).map_err(storage)
+}
+
+/// Gives an office user a sign-in name and rank (no password yet: the
+/// office sets it with `admin set-password`, or the demo prints one).
+fn name_office_user(
+    db: &mut dyn crate::sql::Sql,
+    id: &str,
+    login: &str,
+    rank: OfficeRank,
+) -> lianjian_core::Result<()> {
+    db.execute("UPDATE users SET login = $1, office_rank = $2 WHERE id = $3", crate::args![login, rank.code(), id])
+        .map_err(Error::from)?;
+    Ok(())
+}
+
+/// Demo only: a fresh random password for every office user who has a
+/// sign-in name and none yet; returns (sign-in name, password) to print
+/// once. A restart sets none.
+pub fn demo_passwords(state: &AppState) -> lianjian_core::Result<Vec<(String, String)>> {
+    let mut db = state.lock();
+    let db = &mut *db.sql;
+    let logins: Vec<String> = db
+        .query("SELECT login FROM users WHERE login IS NOT NULL AND password_hash IS NULL ORDER BY login", &[])
+        .map_err(Error::from)?
+        .iter()
+        .map(|r| r.text(0))
+        .collect::<Result<_, _>>()
+        .map_err(Error::from)?;
+    let mut out = Vec::new();
+    for login in logins {
+        let password: String = db::new_secret().chars().take(16).collect();
+        crate::accounts::set_password(db, &login, None, None, &password)
+            .map_err(|e| Error::validation("password", e.to_string()))?;
+        out.push((login, password));
+    }
+    Ok(out)
+}
+
+/// Demo only: on a server holding no inspection yet, a year of inspections
+/// before `today` made from the fixtures (see [`crate::demo_year`]);
+/// returns how many inspections and hazards were made (none on a restart).
+pub fn demo_year(
+    state: &AppState,
+    fixtures: &Path,
+    today: chrono::NaiveDate,
+    count: usize,
+) -> lianjian_core::Result<crate::demo_year::YearMade> {
+    let held = {
+        let mut db = state.lock();
+        db.sql.query_opt("SELECT 1 FROM doc_access WHERE kind = 'inspection' LIMIT 1", &[]).map_err(Error::from)?
+    };
+    if held.is_some() {
+        return Ok(crate::demo_year::YearMade { inspections: 0, hazards: 0 });
+    }
+    let scratch = std::env::temp_dir().join(format!("lianjian-demo-year-{}", db::new_secret()));
+    std::fs::create_dir_all(&scratch)?;
+    let made = crate::demo_year::generate(state, fixtures, today, count, &scratch);
+    let _ = std::fs::remove_dir_all(&scratch);
+    made
 }
 
 fn issue_missing_codes(db: &mut dyn crate::sql::Sql, now: Timestamp) -> Result<Vec<Seeded>, DbError> {
@@ -189,4 +256,37 @@ fn issue_missing_codes(db: &mut dyn crate::sql::Sql, now: Timestamp) -> Result<V
         out.push(Seeded { user, code });
     }
     Ok(out)
+}
+
+/// Builds the ledger's index from every stored inspection when it is empty
+/// (a database from before the index existed); returns the rows written.
+pub fn rebuild_ledger_if_empty(state: &AppState) -> lianjian_core::Result<i64> {
+    let mut db = state.lock();
+    let has_rows = db.sql.query_opt("SELECT 1 FROM ledger_hazards LIMIT 1", &[]).map_err(Error::from)?.is_some();
+    if has_rows {
+        return Ok(0);
+    }
+    let ids: Vec<String> = db
+        .sql
+        .query("SELECT doc_id FROM doc_access WHERE kind = 'inspection' ORDER BY doc_id", &[])
+        .map_err(Error::from)?
+        .iter()
+        .map(|r| r.text(0))
+        .collect::<std::result::Result<_, _>>()
+        .map_err(Error::from)?;
+    let revision = crate::db::revision(&mut *db.sql).map_err(Error::from)?;
+    let rules = state.office.get(revision, &mut db.docs())?;
+    for id in &ids {
+        let was_loaded = db.cache.contains(id);
+        let doc = db.docs().with_document(id, |am| am.clone())?;
+        if !was_loaded {
+            db.cache.forget(id);
+        }
+        crate::ledger::index::reindex(&mut *db.sql, id, &doc, Some(&rules))?;
+    }
+    db.sql
+        .query_opt("SELECT count(*) FROM ledger_hazards", &[])
+        .map_err(Error::from)?
+        .map_or(Ok(0), |r| r.int(0))
+        .map_err(Error::from)
 }

@@ -93,6 +93,9 @@ pub struct AppState {
     pub enroll_limits: crate::limits::EnrollLimits,
     /// Each user's server-side digest, valid for one data revision.
     pub digests: Mutex<HashMap<String, CachedDigest>>,
+    /// What "now" and "today" are for the office's pages (sessions, overdue
+    /// hazards); tests set a fixed one.
+    pub clock: std::sync::Arc<dyn lianjian_core::clock::Clock>,
 }
 
 /// Opening the server's storage failed.
@@ -133,6 +136,7 @@ impl AppState {
             ),
             metrics_token: std::env::var("LIANJIAN_METRICS_TOKEN").ok().filter(|t| t.len() >= 16),
             digests: Mutex::new(HashMap::new()),
+            clock: std::sync::Arc::new(lianjian_core::clock::SystemClock),
         })
     }
 

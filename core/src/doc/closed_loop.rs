@@ -16,10 +16,11 @@ use crate::model::{
     Department, Finding, FindingId, FindingStatus, GovernancePlan, PersonId, RectificationReport, TeamMember, Timestamp,
 };
 use crate::rules::calendar::HolidayCalendar;
-use crate::rules::deadline::finding_deadline;
+use crate::rules::deadline::{finding_deadline, FindingDeadline};
 use crate::rules::grades::GradeScheme;
 use crate::rules::lifecycle::{
-    action_of, finding_status_after, life_cycle, refusal_on, transition, EventKind, HazardEvent, HazardFacts, LifeCycle,
+    action_of, finding_status_after, life_cycle, refusal_on, transition, EventKind, HazardEvent, HazardFacts,
+    HazardState, LifeCycle,
 };
 use crate::rules::permissions::{allows, Role};
 use crate::rules::transitions::finding_transition;
@@ -82,6 +83,47 @@ pub fn life_cycles(
     scheme: &GradeScheme,
 ) -> BTreeMap<FindingId, LifeCycle> {
     findings.values().map(|f| (f.id, life_cycle(&facts_of(cal, scheme, f), events))).collect()
+}
+
+/// Where a hazard stands, as every list shows it (the device's task lists
+/// and the office's ledger): the deadline in force (computed from its grade
+/// in `scheme` on `cal`, or the one on file while the scheme is unknown) and
+/// the life cycle folded from `events`. A hazard no event has moved (a
+/// record made before the loop) stands where its coarse status says.
+pub fn standing(
+    cal: &HolidayCalendar,
+    scheme: Option<&GradeScheme>,
+    finding: &Finding,
+    events: &[HazardEvent],
+) -> (FindingDeadline, LifeCycle) {
+    let in_force = match scheme {
+        Some(scheme) => finding_deadline(cal, scheme, finding),
+        None => FindingDeadline {
+            deadline: finding.deadline,
+            basis: finding.deadline_basis,
+            provisional: finding.deadline_provisional.clone(),
+            changed_from: None,
+        },
+    };
+    let set_on = crate::model::time::local_date(&finding.found_at.0);
+    let facts = HazardFacts {
+        finding: finding.id,
+        deadline: in_force.deadline.due_date(set_on),
+        major: scheme.is_some_and(|s| is_major(s, finding)),
+        referred: finding.referred_to.is_some(),
+    };
+    let lc = life_cycle(&facts, events);
+    let state = if lc.applied.is_empty() {
+        match finding.status {
+            FindingStatus::Open => HazardState::Found,
+            FindingStatus::Rectifying | FindingStatus::Reopened => HazardState::Rectifying,
+            FindingStatus::AwaitingReinspection => HazardState::ReinspectionDue,
+            FindingStatus::Closed => HazardState::Closed,
+        }
+    } else {
+        lc.state
+    };
+    (in_force, LifeCycle { state, ..lc })
 }
 
 /// The department whose officers decide on `finding` (accept or return a

@@ -86,3 +86,44 @@ pub struct Enterprise {
     /// Risk colour.
     pub risk: RiskColour,
 }
+
+/// The township (乡镇 or 街道) a grid belongs to, as the office groups its
+/// statistics: the grid's name without its "第N网格" tail
+/// (咸安区温泉街道第4网格 → 咸安区温泉街道). A name without that tail is a
+/// township already.
+pub fn township_of(grid: &str) -> &str {
+    let Some(stem) = grid.strip_suffix("网格") else { return grid };
+    let digits = stem.trim_end_matches(|c: char| c.is_ascii_digit());
+    match digits.strip_suffix('第') {
+        Some(town) if digits.len() < stem.len() && !town.is_empty() => town,
+        _ => grid,
+    }
+}
+
+/// The Chinese name of an industry code, as the office's tables print it
+/// (the fixtures' codes; another code prints as itself).
+pub fn industry_label(code: &str) -> &str {
+    match code {
+        "hazardous_chemicals" => "危险化学品",
+        "construction" => "建筑施工",
+        "mining" => "矿山",
+        "road_transport" => "道路运输",
+        "special_equipment" => "特种设备",
+        "fire_safety" => "消防安全",
+        "industry_trade" => "工贸",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod township_tests {
+    use super::township_of;
+
+    #[test]
+    fn a_grid_belongs_to_its_township() {
+        assert_eq!(township_of("咸安区温泉街道第4网格"), "咸安区温泉街道");
+        assert_eq!(township_of("赤壁市蒲圻街道第12网格"), "赤壁市蒲圻街道");
+        assert_eq!(township_of("咸安区温泉街道"), "咸安区温泉街道");
+        assert_eq!(township_of("第网格"), "第网格");
+    }
+}

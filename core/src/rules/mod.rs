@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod deadline;
 pub mod grades;
 pub mod lifecycle;
+pub mod office_access;
 pub mod outcome;
 pub mod permissions;
 pub mod signing;

@@ -13,13 +13,14 @@ use automerge::{Automerge, ChangeHash, Prop, ReadDoc, Value, ROOT};
 use chrono::NaiveDate;
 use rusqlite::{params, Transaction};
 
+use crate::doc::closed_loop::standing;
 use crate::doc::conflicts::{significant_conflict, SIGNIFICANT_FINDING_FIELDS, SIGNIFICANT_RESPONSE_FIELDS};
 use crate::doc::fields::{object, root_map, string};
 use crate::error::{Error, Result};
-use crate::model::{FindingStatus, Timestamp};
+use crate::model::Timestamp;
 use crate::office::OfficeData;
-use crate::rules::deadline::{finding_deadline, local_date, Deadline, FindingDeadline};
-use crate::rules::lifecycle::{life_cycle, EventKind, HazardFacts, HazardState, LifeCycle};
+use crate::rules::deadline::{local_date, Deadline};
+use crate::rules::lifecycle::{EventKind, HazardState};
 
 /// Which finding rows a change can have reached.
 #[derive(Debug, Clone)]
@@ -228,20 +229,6 @@ struct DeadlineRules<'a> {
     self_reported: bool,
 }
 
-/// Where a hazard stands: the fold of its events, or, for a hazard no event
-/// has moved, what its coarse status says (records made before the loop).
-fn life_state(lc: &LifeCycle, status: FindingStatus) -> HazardState {
-    if !lc.applied.is_empty() {
-        return lc.state;
-    }
-    match status {
-        FindingStatus::Open => HazardState::Found,
-        FindingStatus::Rectifying | FindingStatus::Reopened => HazardState::Rectifying,
-        FindingStatus::AwaitingReinspection => HazardState::ReinspectionDue,
-        FindingStatus::Closed => HazardState::Closed,
-    }
-}
-
 fn refresh_finding(
     tx: &Transaction<'_>,
     rules: &DeadlineRules<'_>,
@@ -260,27 +247,12 @@ fn refresh_finding(
         string(doc, &obj, k)?.ok_or_else(|| Error::Schema(format!("finding {key} has no {k}")))
     };
     let found_at = field("found_at")?;
-    let set_on = local_date(&Timestamp::parse(&found_at)?.0);
+    // A malformed time is refused here, not read as some other day.
+    Timestamp::parse(&found_at)?;
     let finding = <crate::model::Finding as autosurgeon::Hydrate>::hydrate_map(doc, &obj)?;
-    let in_force = match rules.scheme {
-        Some(scheme) => finding_deadline(rules.calendar, scheme, &finding),
-        None => FindingDeadline {
-            deadline: finding.deadline,
-            basis: finding.deadline_basis,
-            provisional: finding.deadline_provisional.clone(),
-            changed_from: None,
-        },
-    };
+    let (in_force, settled) = standing(rules.calendar, rules.scheme, &finding, rules.events);
     let deadline = in_force.deadline;
-    let facts = HazardFacts {
-        finding: finding.id,
-        deadline: deadline.due_date(set_on),
-        major: rules.scheme.is_some_and(|s| crate::doc::closed_loop::is_major(s, &finding)),
-        referred: finding.referred_to.is_some(),
-    };
-    let lc = life_cycle(&facts, rules.events);
-    let state = life_state(&lc, finding.status);
-    let settled = LifeCycle { state, ..lc };
+    let state = settled.state;
     let returned_reason = match settled.applied.last() {
         Some(e) if state == HazardState::Rectifying && matches!(e.kind, EventKind::Returned | EventKind::Failed) => {
             e.reason.clone()

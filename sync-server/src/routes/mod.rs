@@ -56,6 +56,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/v1/uploads", post(blobs::declare))
         .route("/v1/uploads/{hash}", head(blobs::upload_status).patch(blobs::upload_chunk))
         .route("/v1/blobs/{hash}", get(blobs::download))
+        .merge(crate::web::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(state.clone(), measure))
         .with_state(state)

@@ -53,6 +53,7 @@ where
         let access = CallerAccess::new(&caller, &mut *db.sql, &office)?;
         let mut docs = db.docs();
         docs.author = Some(caller.user.clone());
+        docs.rules = Some(office.clone());
         f(&state, &caller, &access, &mut docs, &body, session(&headers))
     })
     .await
@@ -187,6 +188,7 @@ fn batch_one(
     let access = CallerAccess::new(caller, &mut *db.sql, &office)?;
     let mut docs = db.docs();
     docs.author = Some(caller.user.clone());
+    docs.rules = Some(office.clone());
     let mut before = Vec::with_capacity(req.messages.len());
     for m in &req.messages {
         before.push((m.doc.clone(), ServerDocs::stored_heads(&mut docs, &m.doc)?));

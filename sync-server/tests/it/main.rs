@@ -8,6 +8,7 @@ mod faults;
 mod flow;
 mod jurisdiction;
 mod numbers;
+mod office;
 mod office_data;
 mod probes;
 mod signing;

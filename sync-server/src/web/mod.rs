@@ -1,0 +1,74 @@
+//! The joint inspection office's web pages, served by the sync server
+//! itself: rendered on the server with askama, partial updates with htmx,
+//! every form working without JavaScript. Sign-in and sessions are in
+//! [`session`] and [`sign_in`]; each page has its own module.
+
+mod assets;
+mod chrome;
+mod hazard;
+mod ledger;
+mod session;
+mod sign_in;
+
+pub use session::{SESSION_COOKIE, SIGN_IN_COOKIE};
+
+use std::sync::Arc;
+
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The office's pages and their static files.
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/static/{*path}", get(assets::serve))
+        .route("/", get(|| async { Redirect::to("/office/ledger") }))
+        .route("/office", get(|| async { Redirect::to("/office/ledger") }))
+        .route("/office/sign-in", get(sign_in::form).post(sign_in::submit))
+        .route("/office/sign-out", post(sign_in::sign_out))
+        .route("/office/ledger", get(ledger::page))
+        .route("/office/ledger.xlsx", get(ledger::export))
+        .route("/office/hazards/{id}", get(hazard::page))
+        .route("/office/files/{hash}", get(hazard::file))
+        .layer(axum::middleware::map_response(harden))
+}
+
+/// Headers every page and file carries: nothing from another origin runs or
+/// frames it, and pages (which hold personal data) are not cached.
+async fn harden(mut resp: Response) -> Response {
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
+}
+
+/// An askama page as an HTML response; a template that fails to render is
+/// the server's fault.
+fn html(page: &impl askama::Template) -> Result<Response, AppError> {
+    let body = page.render().map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response())
+}
+
+/// Runs `f` with the database on a blocking thread.
+async fn blocking<T: Send + 'static>(
+    state: &Arc<AppState>,
+    f: impl FnOnce(&AppState) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || f(&state)).await.map_err(|e| AppError::Internal(e.to_string()))?
+}

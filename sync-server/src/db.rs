@@ -203,6 +203,12 @@ pub fn caller(db: &mut dyn Sql, token: &str) -> Result<Option<Caller>, DbError> 
     Ok(Some(Caller { user, device_id, actors }))
 }
 
+/// Records that a device began a sync at `at` (the office's devices list).
+pub fn note_sync(db: &mut dyn Sql, device_id: &str, at: Timestamp) -> Result<(), DbError> {
+    db.execute("UPDATE devices SET last_sync = $1 WHERE id = $2", args![at.to_string(), device_id])?;
+    Ok(())
+}
+
 /// Records the address a device's token was used from; whether it differs
 /// from the one it was last used from (or is its first).
 pub fn note_address(db: &mut dyn Sql, device_id: &str, addr: &str) -> Result<bool, DbError> {

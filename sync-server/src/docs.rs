@@ -391,6 +391,7 @@ pub fn follow(
         Some(KIND_ENTERPRISE) => {
             db::set_access(db, doc, "enterprise", Some(doc), false, &[]).map_err(storage)?;
             let e = lianjian_core::doc::catalog::read_enterprise(merged)?;
+            crate::ledger::index::enterprise(db, &e)?;
             db::set_scope(db, doc, Some(&e.industry), Some(&e.grid)).map_err(storage)
         }
         Some(KIND_CHECKLIST) => {

@@ -11,6 +11,7 @@ pub mod blobs;
 pub mod db;
 pub mod demo_year;
 pub mod docs;
+pub mod draws;
 pub mod error;
 pub mod export;
 pub mod font_import;
@@ -26,6 +27,7 @@ pub mod rule_data;
 pub mod seed;
 pub mod sql;
 pub mod state;
+pub mod stats;
 pub mod web;
 
 pub use routes::app;

@@ -179,6 +179,12 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Re-runs a published 双随机 draw from its package (the public page's
+    /// JSON): checks the commitment and that the draw gives the published result.
+    VerifyDraw {
+        /// The package file.
+        file: PathBuf,
+    },
     /// Office users' accounts for the web pages.
     Admin {
         #[command(subcommand)]
@@ -491,8 +497,17 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 let mut db = state.lock();
                 lianjian_sync_server::accounts::set_password(&mut *db.sql, &user, login.as_deref(), rank, password)?
             };
-            audit(&state, "office_set_password", Some(&set.id), None, format!("设置 {} 的办公页面密码", set.name))?;
+            audit(&state, "office_set_password", Some(&set.id), None, "设置办公页面密码".into())?;
             println!("password set for {} ({})", set.name, set.id);
+        }
+        Command::VerifyDraw { file } => {
+            let package: lianjian_sync_server::draws::Package = serde_json::from_slice(&std::fs::read(&file)?)?;
+            let v = lianjian_sync_server::draws::verify(&package);
+            println!("commitment {}", if v.commitment_matches { "matches" } else { "DOES NOT MATCH" });
+            println!("result {}", if v.result_matches { "matches" } else { "DOES NOT MATCH" });
+            if !(v.commitment_matches && v.result_matches) {
+                return Err("the draw does not verify".into());
+            }
         }
         Command::Audit { command } => {
             let state = AppState::open(&config)?;

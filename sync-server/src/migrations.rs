@@ -257,8 +257,10 @@ CREATE TABLE settings (
 "#,
     ),
     // 13: the office's web pages: sign-in names, argon2 password hashes and
-    // ranks of office users, browser sessions, failed sign-ins (lockout), and
-    // the ledger's index of every hazard (rebuilt from the documents).
+    // ranks of office users, browser sessions, failed sign-ins (lockout), the
+    // indexes of every hazard, enterprise and inspection (rebuilt from the
+    // documents), each device's last sync, inspectors' certificates and
+    // declared conflicts, and the 双随机 draws.
     Migration::Shared(
         r#"
 ALTER TABLE users ADD COLUMN login TEXT;
@@ -296,12 +298,61 @@ CREATE TABLE ledger_hazards (
     description    TEXT NOT NULL,
     location       TEXT NOT NULL,
     officers       TEXT NOT NULL,
-    self_reported  BIGINT NOT NULL
+    self_reported  BIGINT NOT NULL,
+    listed         BIGINT NOT NULL,
+    reinspections  BIGINT NOT NULL,
+    reinspections_on_time BIGINT NOT NULL,
+    reinspected_on TEXT,
+    item_code      TEXT
 );
 CREATE INDEX ledger_by_found ON ledger_hazards (found_on);
 CREATE INDEX ledger_by_state_due ON ledger_hazards (state, due);
 CREATE INDEX ledger_by_inspection ON ledger_hazards (inspection_id);
 CREATE INDEX ledger_by_enterprise ON ledger_hazards (enterprise_id);
+CREATE TABLE office_enterprises (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    credit_code TEXT NOT NULL,
+    industry    TEXT NOT NULL,
+    grid        TEXT NOT NULL,
+    township    TEXT NOT NULL,
+    risk        TEXT NOT NULL
+);
+CREATE TABLE office_inspections (
+    id            TEXT PRIMARY KEY,
+    enterprise_id TEXT NOT NULL,
+    on_day        TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    departments   TEXT NOT NULL,
+    officers      TEXT NOT NULL,
+    self_reported BIGINT NOT NULL,
+    hazards       BIGINT NOT NULL
+);
+CREATE INDEX office_inspections_by_enterprise ON office_inspections (enterprise_id, on_day);
+ALTER TABLE devices ADD COLUMN last_sync TEXT;
+ALTER TABLE users ADD COLUMN certificate TEXT;
+CREATE TABLE inspector_conflicts (
+    user_id       TEXT NOT NULL REFERENCES users(id),
+    enterprise_id TEXT NOT NULL,
+    reason        TEXT NOT NULL,
+    declared_at   TEXT NOT NULL,
+    PRIMARY KEY (user_id, enterprise_id)
+);
+CREATE TABLE draws (
+    id         TEXT PRIMARY KEY,
+    title      TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    pool       TEXT NOT NULL,
+    rules      TEXT NOT NULL,
+    classes    TEXT NOT NULL,
+    secret     TEXT NOT NULL,
+    commitment TEXT NOT NULL,
+    witnesses  TEXT,
+    drawn_at   TEXT,
+    drawn_by   TEXT,
+    result     TEXT
+);
 "#,
     ),
 ];

@@ -37,7 +37,7 @@ pub fn import_enterprises(
     list: &[lianjian_core::model::Enterprise],
     mut progress: impl FnMut(usize, usize),
 ) -> lianjian_core::Result<()> {
-    let now = Timestamp::now();
+    let now = state.clock.now();
     let mut db = state.lock();
     let mut docs = db.docs();
     for (i, e) in list.iter().enumerate() {
@@ -60,7 +60,7 @@ pub fn import_checklists(
     list: &[lianjian_core::model::ChecklistTemplate],
     mut progress: impl FnMut(usize, usize),
 ) -> lianjian_core::Result<()> {
-    let now = Timestamp::now();
+    let now = state.clock.now();
     let mut db = state.lock();
     let mut docs = db.docs();
     for (i, c) in list.iter().enumerate() {
@@ -114,12 +114,21 @@ pub fn import_office_doc(
     Ok(outcome)
 }
 
+/// The demo officers' 执法证 numbers.
+const DEMO_CERTIFICATES: &[(&str, &str)] = &[
+    ("陈立新", "42120001001"),
+    ("王建军", "42120001014"),
+    ("李红梅", "42120001027"),
+    ("刘海燕", "42120002017"),
+    ("赵德胜", "42120005033"),
+];
+
 /// Demo data: imports the fixtures' catalogue (idempotent) and regions, and
 /// on an empty server creates the demo users. Issues an enrollment code only
 /// to a user who has never enrolled a device and holds no open code, so a
 /// restart mints nothing new; returns the codes it issued.
 pub fn seed(state: &AppState, fixtures: &Path) -> lianjian_core::Result<Vec<Seeded>> {
-    let now = Timestamp::now();
+    let now = state.clock.now();
     let storage = |e: DbError| Error::from(e);
     let enterprises = load_enterprises(&fixtures.join("enterprises.json"))?;
     let checklists = load_checklists(&fixtures.join("checklists"), &state.scheme)?;
@@ -142,6 +151,8 @@ pub fn seed(state: &AppState, fixtures: &Path) -> lianjian_core::Result<Vec<Seed
             ("刘海燕", Role::Inspector, Some("housing_construction"), None),
             ("赵德胜", Role::Inspector, Some("market_regulation"), None),
             ("企业安全负责人", Role::Enterprise, None, Some(enterprises[0].id.to_string())),
+            ("王建军", Role::TeamLead, Some("emergency_management"), None),
+            ("李红梅", Role::Inspector, Some("emergency_management"), None),
         ];
         for (name, role, dept, ent) in demo {
             let user = User {
@@ -157,6 +168,18 @@ pub fn seed(state: &AppState, fixtures: &Path) -> lianjian_core::Result<Vec<Seed
                 "联检办管理员" => name_office_user(db, &user.id, "admin", OfficeRank::Head)?,
                 "联检办科员" => name_office_user(db, &user.id, "clerk", OfficeRank::Clerk)?,
                 _ => {}
+            }
+            if let Some(cert) = DEMO_CERTIFICATES.iter().find(|(n, _)| *n == user.name).map(|(_, c)| *c) {
+                db.execute("UPDATE users SET certificate = $1 WHERE id = $2", crate::args![cert, &user.id])
+                    .map_err(storage)?;
+            }
+            // 刘海燕's brother runs the first enterprise: she may never be drawn for it.
+            if user.name == "刘海燕" {
+                db.execute(
+                    "INSERT INTO inspector_conflicts (user_id, enterprise_id, reason, declared_at) VALUES ($1, $2, $3, $4)",
+                    crate::args![&user.id, enterprises[0].id.to_string(), "近亲属在该企业任职", now.to_string()],
+                )
+                .map_err(storage)?;
             }
         }
     }
@@ -183,7 +206,7 @@ pub fn first_admin(state: &AppState) -> lianjian_core::Result<Vec<Seeded>> {
     };
     db::add_user(db, &user).map_err(storage)?;
     name_office_user(db, &user.id, "admin", OfficeRank::Head)?;
-    issue_missing_codes(db, Timestamp::now()).map_err(storage)
+    issue_missing_codes(db, state.clock.now()).map_err(storage)
 }
 
 /// Gives an office user a sign-in name and rank (no password yet: the
@@ -262,9 +285,21 @@ fn issue_missing_codes(db: &mut dyn crate::sql::Sql, now: Timestamp) -> Result<V
 /// (a database from before the index existed); returns the rows written.
 pub fn rebuild_ledger_if_empty(state: &AppState) -> lianjian_core::Result<i64> {
     let mut db = state.lock();
-    let has_rows = db.sql.query_opt("SELECT 1 FROM ledger_hazards LIMIT 1", &[]).map_err(Error::from)?.is_some();
+    let has_rows = db.sql.query_opt("SELECT 1 FROM office_inspections LIMIT 1", &[]).map_err(Error::from)?.is_some();
     if has_rows {
         return Ok(0);
+    }
+    let enterprises: Vec<String> = db
+        .sql
+        .query("SELECT doc_id FROM doc_access WHERE kind = 'enterprise'", &[])
+        .map_err(Error::from)?
+        .iter()
+        .map(|r| r.text(0))
+        .collect::<std::result::Result<_, _>>()
+        .map_err(Error::from)?;
+    for id in &enterprises {
+        let e = db.docs().with_document(id, lianjian_core::doc::catalog::read_enterprise)??;
+        crate::ledger::index::enterprise(&mut *db.sql, &e)?;
     }
     let ids: Vec<String> = db
         .sql

@@ -93,6 +93,8 @@ pub struct AppState {
     pub enroll_limits: crate::limits::EnrollLimits,
     /// Each user's server-side digest, valid for one data revision.
     pub digests: Mutex<HashMap<String, CachedDigest>>,
+    /// When each device's last sync was written down (this process).
+    pub synced: Mutex<HashMap<String, i64>>,
     /// What "now" and "today" are for the office's pages (sessions, overdue
     /// hazards); tests set a fixed one.
     pub clock: std::sync::Arc<dyn lianjian_core::clock::Clock>,
@@ -137,6 +139,7 @@ impl AppState {
             metrics_token: std::env::var("LIANJIAN_METRICS_TOKEN").ok().filter(|t| t.len() >= 16),
             digests: Mutex::new(HashMap::new()),
             clock: std::sync::Arc::new(lianjian_core::clock::SystemClock),
+            synced: Mutex::new(HashMap::new()),
         })
     }
 

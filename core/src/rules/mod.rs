@@ -5,7 +5,10 @@
 //! passed in, so they are tested with tables.
 
 pub mod calendar;
+pub mod credit;
 pub mod deadline;
+pub mod draw;
+pub mod frequency;
 pub mod grades;
 pub mod lifecycle;
 pub mod office_access;

@@ -64,7 +64,7 @@ pub async fn enroll(
     let st = state.clone();
     let out = tokio::task::spawn_blocking(move || {
         let mut db = st.lock();
-        let now = lianjian_core::model::Timestamp::now();
+        let now = st.clock.now();
         let out = db::enroll(&mut *db.sql, &req.code, &req.device_name, &req.actors, now)?;
         let event = match &out {
             Some((device, _, user)) => crate::audit::Event {

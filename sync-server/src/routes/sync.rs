@@ -68,6 +68,21 @@ pub async fn digest(State(state): State<Arc<AppState>>, headers: HeaderMap, body
     let r = tokio::task::spawn_blocking(move || -> Result<wire::DigestResponse, AppError> {
         let mut db = state.lock();
         let caller = authenticate(&state, &mut *db.sql, &headers)?;
+        // Every sync begins with a digest: the office sees when each device
+        // last synced (written at most once a minute per device).
+        let now = state.clock.now();
+        let due = {
+            let mut seen = state.synced.lock().unwrap_or_else(|p| p.into_inner());
+            let last = seen.get(&caller.device_id).copied().unwrap_or(i64::MIN);
+            let due = now.unix_millis().saturating_sub(last) >= 60_000;
+            if due {
+                seen.insert(caller.device_id.clone(), now.unix_millis());
+            }
+            due
+        };
+        if due {
+            db::note_sync(&mut *db.sql, &caller.device_id, now)?;
+        }
         let req: wire::DigestRequest = wire::decode(&body)?;
         let revision = db::revision(&mut *db.sql)?;
         // The most frequent request of all: nothing changed, nothing copied.

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 const FILES: &[(&str, &str, &[u8])] = &[
     ("office.css", "text/css; charset=utf-8", include_bytes!("../../static/office.css")),
     ("office.js", "text/javascript; charset=utf-8", include_bytes!("../../static/office.js")),
+    ("stats.js", "text/javascript; charset=utf-8", include_bytes!("../../static/stats.js")),
     (
         "vendor/htmx-2.0.11.min.js",
         "text/javascript; charset=utf-8",

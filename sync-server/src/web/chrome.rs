@@ -4,7 +4,14 @@
 use super::session::Office;
 
 /// The sections of the office's pages, in the top bar's order.
-pub const SECTIONS: &[(&str, &str)] = &[("ledger", "隐患台账")];
+pub const SECTIONS: &[(&str, &str)] = &[
+    ("ledger", "隐患台账"),
+    ("enterprises", "一企一档"),
+    ("stats", "统计分析"),
+    ("draws", "双随机抽查"),
+    ("people", "人员与设备"),
+    ("audit", "审计记录"),
+];
 
 /// The top bar of a signed-in page.
 #[derive(Clone, Debug)]

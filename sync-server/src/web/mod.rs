@@ -4,11 +4,16 @@
 //! [`session`] and [`sign_in`]; each page has its own module.
 
 mod assets;
+mod audit;
 mod chrome;
+mod dossier;
+mod draws;
 mod hazard;
 mod ledger;
+mod people;
 mod session;
 mod sign_in;
+mod stats;
 
 pub use session::{SESSION_COOKIE, SIGN_IN_COOKIE};
 
@@ -34,6 +39,22 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/office/ledger.xlsx", get(ledger::export))
         .route("/office/hazards/{id}", get(hazard::page))
         .route("/office/files/{hash}", get(hazard::file))
+        .route("/office/enterprises", get(dossier::list))
+        .route("/office/enterprises/{id}", get(dossier::dossier))
+        .route("/office/people", get(people::page))
+        .route("/office/users", post(people::add))
+        .route("/office/users/{id}/code", post(people::issue_code))
+        .route("/office/devices/{id}/revoke", post(people::revoke))
+        .route("/office/audit", get(audit::page))
+        .route("/office/draws", get(draws::list).post(draws::create))
+        .route("/office/draws/{id}", get(draws::show))
+        .route("/office/draws/{id}/run", post(draws::run))
+        .route("/public/draws/{id}", get(draws::public))
+        .route("/public/draws/{id}/verify", get(draws::public_verify))
+        .route("/public/draws/{id}/package.json", get(draws::public_package))
+        .route("/office/stats", get(stats::page))
+        .route("/office/stats.json", get(stats::json))
+        .route("/office/stats.xlsx", get(stats::export))
         .layer(axum::middleware::map_response(harden))
 }
 

@@ -84,7 +84,9 @@ pub async fn submit(
             Err(AccountError::Locked { .. }) => (None, "refused:locked".to_string()),
             Err(_) => (None, "refused:password".to_string()),
         };
-        let summary = format!("办公页面登录 {}", f.login.trim().chars().take(32).collect::<String>());
+        // The sign-in name (an account, not a person's name) shows which
+        // account was tried.
+        let summary = format!("办公页面登录 登录名 {}", f.login.trim().chars().take(32).collect::<String>());
         let event = Event { person: person.as_deref(), event: "office_sign_in", summary, result, ..Default::default() };
         audit::append(&mut *db.sql, now, &event)?;
         Ok(r)

@@ -56,7 +56,7 @@ fn demo_data_is_loaded_when_asked_from_any_directory_and_codes_are_not_reissued(
     let elsewhere = tempfile::tempdir().unwrap();
     let data = elsewhere.path().join("data");
     let first = start(elsewhere.path(), &data, &["--demo"]);
-    assert_eq!(first.len(), 6, "{first:?}");
+    assert_eq!(first.len(), 8, "{first:?}");
     assert!(start(elsewhere.path(), &data, &["--demo"]).is_empty(), "a restart issued new codes");
     // The office checks the audit trail from the command line.
     let out = Command::new(env!("CARGO_BIN_EXE_lianjian-sync-server"))

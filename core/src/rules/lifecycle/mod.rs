@@ -489,6 +489,7 @@ pub fn life_cycle(facts: &HazardFacts, events: &[HazardEvent]) -> LifeCycle {
 }
 
 pub mod major;
+pub mod timeliness;
 
 #[cfg(test)]
 mod tests;

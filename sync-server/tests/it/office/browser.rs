@@ -195,11 +195,83 @@ async fn a_clerk_signs_in_filters_the_ledger_opens_a_hazard_and_exports() {
     let (status, bytes) = b.get_bytes(&href).await;
     assert_eq!((status, &bytes[..2]), (200, &b"PK"[..]));
 
+    // 一企一档: search, open a dossier with its reports' photos side by side.
+    c.find(Locator::LinkText("一企一档")).await.unwrap().click().await.unwrap();
+    wait_text(&c, "h1", "一企一档").await;
+    screenshot(&c, "enterprises").await;
+    c.find(Locator::Id("q")).await.unwrap().send_keys("化工").await.unwrap();
+    c.find(Locator::Id("search")).await.unwrap().click().await.unwrap();
+    wait_text(&c, "p", "共").await;
+    let names = text(&c, "#enterprises tbody").await;
+    assert!(!names.is_empty() && names.lines().all(|l| l.contains("化工")), "{names}");
+    let first = c.find(Locator::Css("a.dossier-link")).await.unwrap();
+    let name = first.text().await.unwrap();
+    first.click().await.unwrap();
+    assert_eq!(wait_text(&c, "#dossier-title", &name).await, name);
+    assert!(text(&c, "#cap").await.contains("上限"));
+    screenshot(&c, "dossier").await;
+
+    // 统计分析: the charts are drawn by ECharts from the server's own JSON.
+    c.find(Locator::LinkText("统计分析")).await.unwrap().click().await.unwrap();
+    for _ in 0..100 {
+        let drawn = c.execute("return document.body.getAttribute('data-charts');", vec![]).await.unwrap();
+        if drawn == serde_json::json!("drawn") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let canvases = c.find_all(Locator::Css(".chart canvas")).await.unwrap();
+    assert!(canvases.len() >= 2, "the charts were not drawn");
+    screenshot(&c, "stats").await;
+
+    // A lost phone: its device is revoked on the people page, and its next
+    // sync is refused.
+    let inspector = s.seeded.iter().find(|x| x.user.name == "刘海燕").unwrap().clone();
+    let mut phone = lianjian_core::store::Store::open_in_memory().unwrap();
+    let sync = lianjian_core::sync::http::SyncClient::new(&s.base).unwrap();
+    let enrolled = sync.enroll(&phone, &inspector.code, "刘海燕的手机").await.unwrap();
+    sync.sync(&mut phone, &enrolled.token).await.unwrap();
+    c.find(Locator::LinkText("人员与设备")).await.unwrap().click().await.unwrap();
+    wait_text(&c, "#people", "刘海燕的手机").await;
+    screenshot(&c, "people").await;
+    let device = c.find(Locator::XPath("//div[@class='device'][contains(., '刘海燕的手机')]")).await.unwrap();
+    device.find(Locator::Css("button.revoke")).await.unwrap().click().await.unwrap();
+    wait_text(&c, "#people", "已停用").await;
+    assert!(sync.sync(&mut phone, &enrolled.token).await.is_err(), "a revoked device synced");
+
+    c.find(Locator::LinkText("审计记录")).await.unwrap().click().await.unwrap();
+    assert!(wait_text(&c, "#chain", "审计链完整").await.contains("只读"));
+    screenshot(&c, "audit").await;
+
     // Sign out: the ledger is closed to this browser again.
     c.goto(&format!("{}/office/ledger", s.base)).await.unwrap();
     c.find(Locator::Id("sign-out")).await.unwrap().click().await.unwrap();
     wait_text(&c, "h1", "登录").await;
     c.goto(&format!("{}/office/ledger", s.base)).await.unwrap();
     assert!(c.current_url().await.unwrap().path().ends_with("/office/sign-in"));
+
+    // The head runs a 双随机 draw; the public page re-runs it.
+    c.find(Locator::Id("login")).await.unwrap().send_keys("admin").await.unwrap();
+    c.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    c.find(Locator::Id("sign-in")).await.unwrap().click().await.unwrap();
+    wait_text(&c, "#ledger-total", "共").await;
+    c.find(Locator::LinkText("双随机抽查")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("d-title")).await.unwrap().send_keys("2026年第四季度双随机抽查").await.unwrap();
+    c.find(Locator::Id("d-commit")).await.unwrap().click().await.unwrap();
+    let commitment = wait_text(&c, "#commitment", "").await;
+    assert_eq!(commitment.len(), 64, "{commitment}");
+    c.find(Locator::Id("d-witnesses")).await.unwrap().send_keys("纪检 37，企业代表 904").await.unwrap();
+    c.find(Locator::Id("d-run")).await.unwrap().click().await.unwrap();
+    wait_text(&c, "h2", "抽取结果").await;
+    screenshot(&c, "draw").await;
+    let public = c.find(Locator::Id("public-link")).await.unwrap().attr("href").await.unwrap().unwrap();
+    c.find(Locator::Id("sign-out")).await.unwrap().click().await.unwrap();
+    wait_text(&c, "h1", "登录").await;
+    c.goto(&format!("{}{public}", s.base)).await.unwrap();
+    assert_eq!(text(&c, "#commitment").await, commitment);
+    c.find(Locator::Id("verify")).await.unwrap().click().await.unwrap();
+    let verdict = wait_text(&c, "#verdict", "核验结果").await;
+    assert!(verdict.contains("承诺值一致") && verdict.contains("公布结果一致"), "{verdict}");
+    screenshot(&c, "public-draw").await;
     c.close().await.unwrap();
 }

@@ -3,8 +3,11 @@
 //! browser (Debian's Chromium through ChromeDriver).
 
 mod browser;
+mod dossier;
+mod draws;
 mod ledger;
 mod security;
+mod stats;
 mod support;
 
 /// Percent-encodes a query value (Chinese township names).

@@ -224,3 +224,45 @@ async fn no_path_leaves_the_static_files() {
     assert_eq!(b.get("/static/vendor/htmx-2.0.11.min.js").await.status, 200);
     assert_eq!(b.get("/healthz").await.status, 200);
 }
+
+#[tokio::test]
+async fn the_audit_trail_is_searchable_and_read_only() {
+    let s = OfficeServer::start(3).await;
+    let mut b = s.client();
+    b.sign_in("nobody", "不对的密码不对的").await;
+    b.sign_in("clerk", PASSWORD).await;
+    b.get_bytes("/office/ledger.xlsx").await;
+    let all = b.get("/office/audit").await;
+    assert_eq!(all.status, 200);
+    assert!(all.body.contains("审计链完整"), "{}", all.body);
+    // By person, by name: the clerk's sign-in and export, nothing of others.
+    let mine = b.get(&format!("/office/audit?person={}", super::support_encode("联检办科员"))).await;
+    assert!(mine.body.contains("office_sign_in") && mine.body.contains("office_export"));
+    assert!(!mine.body.contains("登录名 nobody"));
+    let events = b.get("/office/audit?event=office_sign_in").await;
+    assert!(events.body.contains("共 2 条"), "{}", events.body);
+    // By enterprise: the changes to its inspections, and nothing else.
+    let ent = {
+        let mut db = s.state.lock();
+        db.sql.query_opt("SELECT enterprise_id FROM office_inspections LIMIT 1", &[]).unwrap().unwrap().text(0).unwrap()
+    };
+    let by_ent = b.get(&format!("/office/audit?enterprise={ent}")).await;
+    assert_eq!(by_ent.status, 200);
+    assert!(!by_ent.body.contains("office_sign_in"));
+    // Nothing on the page changes it.
+    let base = s.base.clone();
+    let http = reqwest::Client::new();
+    let cookie = format!("lj_session={}", b.cookies["lj_session"]);
+    for method in [reqwest::Method::POST, reqwest::Method::PUT, reqwest::Method::DELETE, reqwest::Method::PATCH] {
+        let r = http
+            .request(method.clone(), format!("{base}/office/audit"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 405, "{method}");
+    }
+    let bad = b.get("/office/audit?from=昨天").await;
+    assert_eq!(bad.status, 400);
+    assert!(b.get("/office/audit").await.body.contains("审计链完整"));
+}

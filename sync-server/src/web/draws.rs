@@ -1,0 +1,319 @@
+//! 双随机、一公开 on the office's pages: the head commits a draw (the pool
+//! frozen, the commitment published at once on a public page), runs it with
+//! the witnesses' numbers, and the result becomes planned inspections. The
+//! public pages (no sign-in) show the commitment, then the secret, the
+//! numbers and the result, offer the package for download and re-run the
+//! draw on request.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Form, Json};
+use serde::Deserialize;
+
+use lianjian_core::model::enterprise::{industry_label, RiskColour};
+use lianjian_core::rules::office_access::{office_allows, OfficeAction};
+
+use crate::audit::{self, Event};
+use crate::draws::{self, DrawError, DrawRecord};
+use crate::error::AppError;
+use crate::state::AppState;
+
+use super::chrome::Chrome;
+use super::session::Office;
+
+impl From<DrawError> for AppError {
+    fn from(e: DrawError) -> Self {
+        match e {
+            DrawError::Unknown => AppError::NotFound(e.to_string()),
+            DrawError::Db(d) => AppError::Db(d),
+            DrawError::Core(c) => AppError::Core(c),
+            other => AppError::BadRequest(other.to_string()),
+        }
+    }
+}
+
+/// A draw in the list.
+pub struct DrawRow {
+    id: String,
+    title: String,
+    created: String,
+    drawn: bool,
+}
+
+#[derive(Template)]
+#[template(path = "draws.html")]
+struct DrawsPage {
+    chrome: Chrome,
+    draws: Vec<DrawRow>,
+    may_run: bool,
+    industries: Vec<(String, String)>,
+}
+
+/// One drawn enterprise as shown.
+pub struct PickView {
+    enterprise: String,
+    class: &'static str,
+    officers: String,
+    reasons: String,
+}
+
+/// A draw as shown (to the office and the public).
+pub struct DrawView {
+    id: String,
+    title: String,
+    created: String,
+    commitment: String,
+    enterprises: usize,
+    inspectors: usize,
+    classes: Vec<(&'static str, usize, u32, u32)>,
+    drawn: Option<DrawnView>,
+}
+
+/// What the public sees once drawn.
+pub struct DrawnView {
+    at: String,
+    witnesses: String,
+    secret: String,
+    picks: Vec<PickView>,
+    exclusions: Vec<(String, String, String)>,
+    at_cap: Vec<String>,
+    unstaffed: Vec<String>,
+}
+
+fn day_time(t: &str) -> String {
+    t.chars().take(16).collect::<String>().replace('T', " ")
+}
+
+fn view(r: &DrawRecord) -> DrawView {
+    let name_of = |id: &str| r.pool.enterprises.iter().find(|e| e.id == id).map_or(id.to_string(), |e| e.name.clone());
+    let officer = |id: &str| r.pool.inspectors.iter().find(|i| i.id == id).map_or(id.to_string(), |i| i.name.clone());
+    let classes = r
+        .rules
+        .ratio
+        .iter()
+        .map(|(c, p)| {
+            let colour = RiskColour::from_code(c).map_or("—", |c| c.label());
+            let n = r.pool.enterprises.iter().filter(|e| &e.class == c).count();
+            let cap = r.rules.cap.iter().find(|(k, _)| k == c).map_or(0, |(_, n)| *n);
+            (colour, n, *p, cap)
+        })
+        .collect();
+    DrawView {
+        id: r.id.clone(),
+        title: r.title.clone(),
+        created: day_time(&r.created_at),
+        commitment: r.commitment.clone(),
+        enterprises: r.pool.enterprises.len(),
+        inspectors: r.pool.inspectors.len(),
+        classes,
+        drawn: r.drawn.as_ref().map(|(w, at, result)| DrawnView {
+            at: day_time(at),
+            witnesses: w.clone(),
+            secret: r.secret.clone(),
+            picks: result
+                .picks
+                .iter()
+                .map(|p| {
+                    let class = r
+                        .pool
+                        .enterprises
+                        .iter()
+                        .find(|e| e.id == p.enterprise)
+                        .and_then(|e| RiskColour::from_code(&e.class).ok())
+                        .map_or("—", |c| c.label());
+                    PickView {
+                        enterprise: name_of(&p.enterprise),
+                        class,
+                        officers: p.inspectors.iter().map(|i| officer(i)).collect::<Vec<_>>().join("、"),
+                        reasons: r.classes.get(&p.enterprise).map(|v| v.join("；")).unwrap_or_default(),
+                    }
+                })
+                .collect(),
+            exclusions: result
+                .exclusions
+                .iter()
+                .map(|x| (officer(&x.inspector), name_of(&x.enterprise), x.reason.clone()))
+                .collect(),
+            at_cap: result.at_cap.iter().map(|e| name_of(e)).collect(),
+            unstaffed: result.unstaffed.iter().map(|e| name_of(e)).collect(),
+        }),
+    }
+}
+
+/// `GET /office/draws`.
+pub async fn list(State(state): State<Arc<AppState>>, office: Office) -> Result<Response, AppError> {
+    office.require(OfficeAction::Read)?;
+    let (rows, industries) = super::blocking(&state, |state| {
+        let mut db = state.lock();
+        let rows = draws::list(&mut *db.sql)?;
+        let industries: Vec<String> = db
+            .sql
+            .query("SELECT DISTINCT industry FROM office_enterprises ORDER BY industry", &[])?
+            .iter()
+            .map(|r| r.text(0))
+            .collect::<Result<_, _>>()?;
+        Ok((rows, industries))
+    })
+    .await
+    .map_err(AppError::page)?;
+    let page = DrawsPage {
+        chrome: Chrome::new(&office, "draws"),
+        draws: rows
+            .into_iter()
+            .map(|(id, title, created, drawn)| DrawRow { id, title, created: day_time(&created), drawn })
+            .collect(),
+        may_run: office_allows(office.0.user.role, Some(office.0.rank), OfficeAction::RunDraw),
+        industries: industries.into_iter().map(|i| (i.clone(), industry_label(&i).to_string())).collect(),
+    };
+    super::html(&page).map_err(AppError::page)
+}
+
+/// The new-draw form.
+#[derive(Deserialize)]
+pub struct NewDraw {
+    #[serde(default)]
+    csrf: String,
+    title: String,
+    #[serde(default)]
+    industry: String,
+    red: u32,
+    orange: u32,
+    yellow: u32,
+    blue: u32,
+    team_size: u32,
+}
+
+/// `POST /office/draws`: freeze the pool and publish the commitment.
+pub async fn create(
+    State(state): State<Arc<AppState>>,
+    office: Office,
+    Form(f): Form<NewDraw>,
+) -> Result<Response, AppError> {
+    office.require(OfficeAction::RunDraw)?;
+    office.check_csrf(&f.csrf)?;
+    let title = f.title.trim().to_string();
+    if title.is_empty() || title.chars().count() > 60 {
+        return Err(AppError::BadRequest("抽查任务名称须为 1 至 60 个字".into()).page());
+    }
+    let rules =
+        draws::rules_for([f.red, f.orange, f.yellow, f.blue], f.team_size).map_err(|e| AppError::from(e).page())?;
+    let industry = Some(f.industry.trim().to_string()).filter(|i| !i.is_empty());
+    let id = super::blocking(&state, move |state| {
+        let now = state.clock.now();
+        let mut db = state.lock();
+        let (id, commitment) = draws::commit(&mut *db.sql, &title, industry.as_deref(), rules, &office.0.user.id, now)?;
+        let event = Event {
+            person: Some(&office.0.user.id),
+            document: Some(&id),
+            event: "draw_commit",
+            summary: format!("双随机抽取承诺值 {commitment}"),
+            result: "accepted".into(),
+            ..Default::default()
+        };
+        audit::append(&mut *db.sql, now, &event)?;
+        Ok(id)
+    })
+    .await
+    .map_err(AppError::page)?;
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/office/draws/{id}"))]).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "draw.html")]
+struct DrawPage {
+    chrome: Chrome,
+    d: DrawView,
+    may_run: bool,
+}
+
+/// `GET /office/draws/{id}`.
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    office: Office,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    office.require(OfficeAction::Read)?;
+    let record = super::blocking(&state, move |state| Ok(draws::load(&mut *state.lock().sql, &id)?))
+        .await
+        .map_err(AppError::page)?;
+    let page = DrawPage {
+        chrome: Chrome::new(&office, "draws"),
+        d: view(&record),
+        may_run: office_allows(office.0.user.role, Some(office.0.rank), OfficeAction::RunDraw),
+    };
+    super::html(&page).map_err(AppError::page)
+}
+
+/// The run form: the witnesses' numbers.
+#[derive(Deserialize)]
+pub struct RunDraw {
+    #[serde(default)]
+    csrf: String,
+    witnesses: String,
+}
+
+/// `POST /office/draws/{id}/run`.
+pub async fn run(
+    State(state): State<Arc<AppState>>,
+    office: Office,
+    Path(id): Path<String>,
+    Form(f): Form<RunDraw>,
+) -> Result<Response, AppError> {
+    office.require(OfficeAction::RunDraw)?;
+    office.check_csrf(&f.csrf)?;
+    let target = format!("/office/draws/{id}");
+    super::blocking(&state, move |state| {
+        let result = draws::run(state, &id, &f.witnesses, &office.0.user)?;
+        let mut db = state.lock();
+        let event = Event {
+            person: Some(&office.0.user.id),
+            document: Some(&id),
+            event: "draw_run",
+            summary: format!("抽取 {} 家企业，生成检查计划", result.picks.len()),
+            result: "accepted".into(),
+            ..Default::default()
+        };
+        audit::append(&mut *db.sql, state.clock.now(), &event)?;
+        Ok(())
+    })
+    .await
+    .map_err(AppError::page)?;
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, target)]).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "public_draw.html")]
+struct PublicDraw {
+    d: DrawView,
+    verdict: Option<(bool, bool)>,
+}
+
+async fn public_record(state: &Arc<AppState>, id: String) -> Result<DrawRecord, AppError> {
+    super::blocking(state, move |state| Ok(draws::load(&mut *state.lock().sql, &id)?)).await.map_err(AppError::page)
+}
+
+/// `GET /public/draws/{id}`: no sign-in.
+pub async fn public(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Response, AppError> {
+    let record = public_record(&state, id).await?;
+    super::html(&PublicDraw { d: view(&record), verdict: None }).map_err(AppError::page)
+}
+
+/// `GET /public/draws/{id}/verify`: re-runs the draw from its package.
+pub async fn public_verify(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Response, AppError> {
+    let record = public_record(&state, id).await?;
+    let package = record.package().ok_or_else(|| AppError::BadRequest("尚未抽取，无法核验".into()).page())?;
+    let v = draws::verify(&package);
+    super::html(&PublicDraw { d: view(&record), verdict: Some((v.commitment_matches, v.result_matches)) })
+        .map_err(AppError::page)
+}
+
+/// `GET /public/draws/{id}/package.json`: everything needed to re-run it.
+pub async fn public_package(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Response, AppError> {
+    let record = public_record(&state, id).await?;
+    let package = record.package().ok_or_else(|| AppError::BadRequest("尚未抽取".into()))?;
+    Ok(Json(package).into_response())
+}

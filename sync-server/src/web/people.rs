@@ -1,0 +1,272 @@
+//! People and devices: every user with their role, department and devices
+//! (when each last synced, from where); the office adds users, issues
+//! enrollment codes (shown once, to print), and revokes a lost device, whose
+//! token is refused from that moment on. Every step is in the audit trail.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use serde::Deserialize;
+
+use lianjian_core::model::{Department, PersonId};
+use lianjian_core::rules::office_access::{OfficeAction, OfficeRank};
+use lianjian_core::rules::permissions::Role;
+
+use crate::args;
+use crate::audit::{self, Event};
+use crate::db::{self, User};
+use crate::error::AppError;
+use crate::state::AppState;
+
+use super::chrome::Chrome;
+use super::session::Office;
+
+/// One device as listed.
+pub struct DeviceView {
+    id: String,
+    name: String,
+    enrolled: String,
+    last_sync: String,
+    address: String,
+    revoked: Option<String>,
+}
+
+/// One user as listed.
+pub struct UserView {
+    id: String,
+    name: String,
+    role: &'static str,
+    department: &'static str,
+    login: String,
+    rank: &'static str,
+    disabled: bool,
+    devices: Vec<DeviceView>,
+}
+
+#[derive(Template)]
+#[template(path = "people.html")]
+struct PeoplePage {
+    chrome: Chrome,
+    users: Vec<UserView>,
+    roles: Vec<(&'static str, &'static str)>,
+    departments: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Template)]
+#[template(path = "code.html")]
+struct CodePage {
+    chrome: Chrome,
+    name: String,
+    code: String,
+    expires: String,
+}
+
+fn day_time(t: Option<String>) -> String {
+    t.map(|t| t.chars().take(16).collect::<String>().replace('T', " ")).unwrap_or_default()
+}
+
+/// `GET /office/people`.
+pub async fn page(State(state): State<Arc<AppState>>, office: Office) -> Result<Response, AppError> {
+    office.require(OfficeAction::ManagePeople)?;
+    let users = super::blocking(&state, |state| {
+        let mut db = state.lock();
+        let rows = db.sql.query(
+            "SELECT id, name, role, department, login, office_rank, disabled FROM users ORDER BY role, name, id",
+            &[],
+        )?;
+        let devices = db.sql.query(
+            "SELECT id, user_id, name, created_at, last_sync, last_addr, revoked_at FROM devices ORDER BY created_at",
+            &[],
+        )?;
+        let mut out = Vec::new();
+        for r in rows {
+            let id = r.text(0)?;
+            let role = Role::from_code(&r.text(2)?).ok();
+            let mut mine = Vec::new();
+            for d in devices.iter().filter(|d| d.text(1).ok().as_deref() == Some(id.as_str())) {
+                mine.push(DeviceView {
+                    id: d.text(0)?,
+                    name: d.text(2)?,
+                    enrolled: day_time(d.opt_text(3)?),
+                    last_sync: day_time(d.opt_text(4)?),
+                    address: d.opt_text(5)?.unwrap_or_default(),
+                    revoked: d.opt_text(6)?.map(|t| day_time(Some(t))),
+                });
+            }
+            out.push(UserView {
+                name: r.text(1)?,
+                role: role.map_or("—", |r| r.label()),
+                department: r.opt_text(3)?.and_then(|d| Department::from_code(&d).ok()).map_or("", |d| d.label()),
+                login: r.opt_text(4)?.unwrap_or_default(),
+                rank: match role {
+                    Some(Role::Office) => {
+                        r.opt_text(5)?.and_then(|c| OfficeRank::from_code(&c).ok()).unwrap_or(OfficeRank::Clerk).label()
+                    }
+                    _ => "",
+                },
+                disabled: r.int(6)? != 0,
+                devices: mine,
+                id,
+            });
+        }
+        Ok(out)
+    })
+    .await
+    .map_err(AppError::page)?;
+    let page = PeoplePage {
+        chrome: Chrome::new(&office, "people"),
+        users,
+        roles: Role::ALL.iter().map(|r| (r.code(), r.label())).collect(),
+        departments: Department::ALL.iter().map(|d| (d.code(), d.label())).collect(),
+    };
+    super::html(&page).map_err(AppError::page)
+}
+
+/// A form that carries only its CSRF token.
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+fn back_to_people() -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, "/office/people")]).into_response()
+}
+
+/// `POST /office/devices/{id}/revoke`: the device's token is refused at once.
+pub async fn revoke(
+    State(state): State<Arc<AppState>>,
+    office: Office,
+    Path(device): Path<String>,
+    Form(f): Form<TokenForm>,
+) -> Result<Response, AppError> {
+    office.require(OfficeAction::ManagePeople)?;
+    office.check_csrf(&f.csrf)?;
+    super::blocking(&state, move |state| {
+        let now = state.clock.now();
+        let mut db = state.lock();
+        if !db::revoke_device(&mut *db.sql, &device, &now.to_string())? {
+            return Err(AppError::NotFound("没有这台在用的设备".into()));
+        }
+        // Its digest must not be answered from a cache either.
+        db::bump_revision(&mut *db.sql)?;
+        let event = Event {
+            person: Some(&office.0.user.id),
+            device: Some(&device),
+            event: "revoke_device",
+            summary: "办公页面停用设备".into(),
+            result: "accepted".into(),
+            ..Default::default()
+        };
+        audit::append(&mut *db.sql, now, &event)?;
+        Ok(())
+    })
+    .await
+    .map_err(AppError::page)?;
+    Ok(back_to_people())
+}
+
+/// `POST /office/users/{id}/code`: a new one-time enrollment code, shown once.
+pub async fn issue_code(
+    State(state): State<Arc<AppState>>,
+    office: Office,
+    Path(user): Path<String>,
+    Form(f): Form<TokenForm>,
+) -> Result<Response, AppError> {
+    office.require(OfficeAction::ManagePeople)?;
+    office.check_csrf(&f.csrf)?;
+    let chrome = Chrome::new(&office, "people");
+    let page = super::blocking(&state, move |state| {
+        let now = state.clock.now();
+        let mut db = state.lock();
+        let who = db::user_by_id(&mut *db.sql, &user)?.ok_or_else(|| AppError::NotFound("用户".into()))?;
+        let code = db::issue_code(&mut *db.sql, &who.id, now, db::CODE_VALIDITY)?;
+        let event = Event {
+            person: Some(&office.0.user.id),
+            event: "enroll_code",
+            summary: format!("办公页面为 {} 签发登记码", who.id),
+            result: "accepted".into(),
+            ..Default::default()
+        };
+        audit::append(&mut *db.sql, now, &event)?;
+        let expires =
+            lianjian_core::model::Timestamp::from_unix_millis(now.unix_millis() + db::CODE_VALIDITY.as_millis() as i64);
+        Ok(CodePage { chrome, name: who.name, code, expires: day_time(Some(expires.to_string())) })
+    })
+    .await
+    .map_err(AppError::page)?;
+    super::html(&page).map_err(AppError::page)
+}
+
+/// The add-user form.
+#[derive(Deserialize)]
+pub struct NewUser {
+    #[serde(default)]
+    csrf: String,
+    name: String,
+    role: String,
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    enterprise: String,
+}
+
+/// `POST /office/users`.
+pub async fn add(
+    State(state): State<Arc<AppState>>,
+    office: Office,
+    Form(f): Form<NewUser>,
+) -> Result<Response, AppError> {
+    office.require(OfficeAction::ManagePeople)?;
+    office.check_csrf(&f.csrf)?;
+    let name = f.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 32 {
+        return Err(AppError::BadRequest("姓名须为 1 至 32 个字".into()).page());
+    }
+    let role = Role::from_code(&f.role).map_err(|_| AppError::BadRequest("没有这个角色".into()).page())?;
+    let department = match f.department.trim() {
+        "" => None,
+        d => Some(Department::from_code(d).map_err(|_| AppError::BadRequest("没有这个部门".into()).page())?),
+    };
+    if matches!(role, Role::Inspector | Role::TeamLead) && department.is_none() {
+        return Err(AppError::BadRequest("检查人员须填写所属部门".into()).page());
+    }
+    let enterprise = Some(f.enterprise.trim().to_string()).filter(|e| !e.is_empty());
+    if role == Role::Enterprise && enterprise.is_none() {
+        return Err(AppError::BadRequest("企业用户须填写企业编号".into()).page());
+    }
+    super::blocking(&state, move |state| {
+        let now = state.clock.now();
+        let mut db = state.lock();
+        if let Some(e) = &enterprise {
+            if db.sql.query_opt("SELECT 1 FROM office_enterprises WHERE id = $1", args![e])?.is_none() {
+                return Err(AppError::BadRequest("没有这个企业".into()));
+            }
+        }
+        let user = User {
+            id: PersonId::new().to_string(),
+            name,
+            role,
+            department: department.map(|d| d.code().to_string()),
+            enterprise_id: enterprise,
+            grid: None,
+        };
+        db::add_user(&mut *db.sql, &user)?;
+        let event = Event {
+            person: Some(&office.0.user.id),
+            event: "user_add",
+            summary: format!("办公页面添加用户 {}，角色 {}", user.id, user.role.code()),
+            result: "accepted".into(),
+            ..Default::default()
+        };
+        audit::append(&mut *db.sql, now, &event)?;
+        Ok(())
+    })
+    .await
+    .map_err(AppError::page)?;
+    Ok(back_to_people())
+}

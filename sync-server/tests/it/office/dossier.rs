@@ -1,0 +1,138 @@
+//! 一企一档 and 人员与设备 over HTTP: the enterprises' list and search, one
+//! dossier's counts against what its documents hold (inspections, hazards,
+//! reports, this year's inspections against the ceiling), and the people
+//! page adding a user, issuing a code that enrolls a device, and revoking
+//! that device so its next sync is refused.
+
+use std::collections::BTreeMap;
+
+use lianjian_core::doc::closed_loop::rectification_reports;
+use lianjian_core::model::Inspection;
+use lianjian_core::store::Store;
+use lianjian_core::sync::http::SyncClient;
+
+use super::support::*;
+
+/// The number in a heading such as "隐患（12）".
+fn counted(body: &str, heading: &str) -> usize {
+    let start = body.find(&format!("<h2>{heading}（")).unwrap_or_else(|| panic!("no {heading}")) + heading.len() + 7;
+    body[start..].split('）').next().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_dossier_holds_what_the_enterprises_documents_hold() {
+    let s = OfficeServer::start(60).await;
+    // Independently: each enterprise's inspections, hazards, reports and 2026 inspections.
+    let mut per: BTreeMap<String, (usize, usize, usize, u32)> = BTreeMap::new();
+    {
+        let mut db = s.state.lock();
+        let ids: Vec<String> = db
+            .sql
+            .query("SELECT doc_id FROM doc_access WHERE kind = 'inspection'", &[])
+            .unwrap()
+            .iter()
+            .map(|r| r.text(0).unwrap())
+            .collect();
+        for id in ids {
+            let (insp, reports) = db
+                .docs()
+                .with_document(&id, |d| {
+                    (autosurgeon::hydrate::<_, Inspection>(d).unwrap(), rectification_reports(d).unwrap().len())
+                })
+                .unwrap();
+            let e = per.entry(insp.enterprise.to_string()).or_default();
+            let on = insp.started_at.unwrap_or(insp.created_at);
+            e.0 += 1;
+            e.1 += insp.findings.len();
+            e.2 += reports;
+            e.3 += u32::from(lianjian_core::model::time::local_date(&on.0).to_string().starts_with("2026"));
+        }
+    }
+    let (busiest, &(inspections, hazards, reports, this_year)) = per.iter().max_by_key(|(_, v)| (v.0, v.1)).unwrap();
+    let mut b = s.client();
+    b.sign_in("clerk", PASSWORD).await;
+    let list = b.get("/office/enterprises").await;
+    assert!(list.body.contains("共 55 家"), "{}", list.body);
+    let page = b.get(&format!("/office/enterprises/{busiest}")).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(counted(&page.body, "检查记录"), inspections);
+    assert_eq!(counted(&page.body, "隐患"), hazards);
+    assert_eq!(counted(&page.body, "整改报告"), reports);
+    assert!(reports == 0 || page.body.contains("整改前") && page.body.contains("整改后"));
+    assert!(page.body.contains(&format!("{this_year} 次 / 上限 ")), "{this_year}");
+    // Search by credit code finds exactly that enterprise.
+    let code_start = page.body.find("统一社会信用代码</dt><dd>").unwrap() + "统一社会信用代码</dt><dd>".len();
+    let code: String = page.body[code_start..].chars().take(18).collect();
+    let found = b.get(&format!("/office/enterprises?q={code}")).await;
+    assert!(found.body.contains("共 1 家"), "{code}");
+    // An enterprise that does not exist is a page saying so.
+    let missing = b.get("/office/enterprises/01a24586-4505-75b3-ab7b-b3b51201d9d8").await;
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("未找到"));
+}
+
+#[tokio::test]
+async fn the_office_adds_a_user_issues_a_code_and_revokes_the_device_it_enrolled() {
+    let s = OfficeServer::start(1).await;
+    let mut b = s.client();
+    b.sign_in("clerk", PASSWORD).await;
+    let csrf = b.csrf().await;
+    // Bad input is a clear error; nothing is added.
+    let bad = b.post("/office/users", &[("csrf", &csrf), ("name", "张三"), ("role", "inspector")]).await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("检查人员须填写所属部门"));
+    let forged = b
+        .post(
+            "/office/users",
+            &[("csrf", "forged"), ("name", "张三"), ("role", "inspector"), ("department", "fire_rescue")],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    let added = b
+        .post(
+            "/office/users",
+            &[("csrf", &csrf), ("name", "张三"), ("role", "inspector"), ("department", "fire_rescue")],
+        )
+        .await;
+    assert_eq!((added.status, added.header("location")), (303, "/office/people".to_string()));
+    let people = b.get("/office/people").await;
+    assert_eq!(people.body.matches("张三").count(), 1);
+    let user_id = {
+        let mut db = s.state.lock();
+        db.sql.query_opt("SELECT id FROM users WHERE name = '张三'", &[]).unwrap().unwrap().text(0).unwrap()
+    };
+    // The code is shown once; the device enrolls with it and syncs.
+    let page = b.post(&format!("/office/users/{user_id}/code"), &[("csrf", &csrf)]).await;
+    let start = page.body.find("id=\"enrollment-code\">").unwrap() + "id=\"enrollment-code\">".len();
+    let code = page.body[start..].split('<').next().unwrap().to_string();
+    let mut store = Store::open_in_memory().unwrap();
+    let client = SyncClient::new(&s.base).unwrap();
+    let enrolled = client.enroll(&store, &code, "张三的手机").await.unwrap();
+    client.sync(&mut store, &enrolled.token).await.unwrap();
+    let people = b.get("/office/people").await;
+    assert!(people.body.contains("张三的手机"));
+    // When it last synced, by the server's clock.
+    assert!(people.body.contains("张三的手机 · 登记 2026-12-04 10:00 · 最近同步 2026-12-04 10:00"), "{}", people.body);
+    let device = {
+        let mut db = s.state.lock();
+        db.sql
+            .query_opt("SELECT id FROM devices WHERE user_id = $1", lianjian_sync_server::args![&user_id])
+            .unwrap()
+            .unwrap()
+            .text(0)
+            .unwrap()
+    };
+    // A forged token revokes nothing; the right one does, at once.
+    assert_eq!(b.post(&format!("/office/devices/{device}/revoke"), &[("csrf", "x")]).await.status, 403);
+    client.sync(&mut store, &enrolled.token).await.unwrap();
+    let revoked = b.post(&format!("/office/devices/{device}/revoke"), &[("csrf", &csrf)]).await;
+    assert_eq!(revoked.status, 303);
+    let refused = client.sync(&mut store, &enrolled.token).await.unwrap_err();
+    assert!(refused.to_string().contains("401") || refused.to_string().contains("凭证"), "{refused}");
+    assert!(b.get("/office/people").await.body.contains("已停用"));
+    // Twice is a clear error, not a second entry.
+    assert_eq!(b.post(&format!("/office/devices/{device}/revoke"), &[("csrf", &csrf)]).await.status, 404);
+    let mut db = s.state.lock();
+    let entries = lianjian_sync_server::audit::list(&mut *db.sql, None, None, None).unwrap();
+    assert_eq!(entries.iter().filter(|e| e.event == "revoke_device" && e.device == device).count(), 1);
+}

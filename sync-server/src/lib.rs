@@ -22,6 +22,7 @@ pub mod migrations;
 pub mod numbers;
 pub mod office;
 pub mod pages;
+pub mod plans;
 pub mod routes;
 pub mod rule_data;
 pub mod seed;

@@ -48,6 +48,9 @@ enum Command {
         /// `fixtures/` folder of the checkout this binary was built from.
         #[arg(long)]
         fixtures: Option<PathBuf>,
+        /// Inspections in the demo's year, made on the first start (0: none).
+        #[arg(long, default_value_t = DEMO_INSPECTIONS)]
+        demo_year: usize,
     },
     /// Create a user.
     UserAdd {
@@ -320,8 +323,12 @@ fn progress_bar(len: usize, what: &str) -> indicatif::ProgressBar {
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let now = Timestamp::now().to_string();
     let config = Config { data: cli.data.clone(), database_url: cli.database_url.clone() };
-    let command =
-        cli.command.unwrap_or(Command::Serve { listen: "127.0.0.1:8080".parse()?, demo: false, fixtures: None });
+    let command = cli.command.unwrap_or(Command::Serve {
+        listen: "127.0.0.1:8080".parse()?,
+        demo: false,
+        fixtures: None,
+        demo_year: DEMO_INSPECTIONS,
+    });
     let kind = match &command {
         Command::ImportCalendar { .. } => KIND_CALENDAR,
         Command::ImportScope { .. } => KIND_SCOPE,
@@ -329,7 +336,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         _ => KIND_REGION,
     };
     match command {
-        Command::Serve { listen, demo, fixtures } => {
+        Command::Serve { listen, demo, fixtures, demo_year } => {
             let state = Arc::new(AppState::open(&config)?);
             let seeded = if demo || fixtures.is_some() {
                 let fixtures = fixtures.unwrap_or_else(|| PathBuf::from(BUILT_FIXTURES));
@@ -341,7 +348,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                     .into());
                 }
                 let seeded = seed::seed(&state, &fixtures)?;
-                let made = seed::demo_year(&state, &fixtures, state.clock.today(), DEMO_INSPECTIONS)?;
+                let made = seed::demo_year(&state, &fixtures, state.clock.today(), demo_year)?;
                 if made.inspections > 0 {
                     println!("demo year: {} inspections, {} hazards", made.inspections, made.hazards);
                 }

@@ -260,7 +260,7 @@ CREATE TABLE settings (
     // ranks of office users, browser sessions, failed sign-ins (lockout), the
     // indexes of every hazard, enterprise and inspection (rebuilt from the
     // documents), each device's last sync, inspectors' certificates and
-    // declared conflicts, and the 双随机 draws.
+    // declared conflicts, the 双随机 draws, and the annual plans.
     Migration::Shared(
         r#"
 ALTER TABLE users ADD COLUMN login TEXT;
@@ -352,6 +352,26 @@ CREATE TABLE draws (
     drawn_at   TEXT,
     drawn_by   TEXT,
     result     TEXT
+);
+CREATE TABLE plans (
+    id          TEXT PRIMARY KEY,
+    year        BIGINT NOT NULL,
+    title       TEXT NOT NULL,
+    created_by  TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    approved_by TEXT,
+    approved_at TEXT
+);
+CREATE TABLE plan_rows (
+    plan_id    TEXT NOT NULL REFERENCES plans(id),
+    seq        BIGINT NOT NULL,
+    department TEXT NOT NULL,
+    industry   TEXT NOT NULL,
+    item       TEXT NOT NULL,
+    basis      TEXT NOT NULL,
+    mode       TEXT NOT NULL,
+    planned    BIGINT NOT NULL,
+    PRIMARY KEY (plan_id, seq)
 );
 "#,
     ),

@@ -8,8 +8,10 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("ledger", "隐患台账"),
     ("enterprises", "一企一档"),
     ("stats", "统计分析"),
+    ("plans", "年度计划"),
     ("draws", "双随机抽查"),
     ("people", "人员与设备"),
+    ("data", "基础数据"),
     ("audit", "审计记录"),
 ];
 

@@ -162,13 +162,6 @@ pub struct EscalationView {
     hazard_id: String,
 }
 
-/// A numbered document.
-pub struct DocumentView {
-    form: String,
-    number: String,
-    on: String,
-}
-
 #[derive(Template)]
 #[template(path = "dossier.html")]
 struct DossierPage {
@@ -184,11 +177,11 @@ struct DossierPage {
     hazards: Vec<crate::ledger::LedgerRow>,
     reports: Vec<ReportView>,
     escalations: Vec<EscalationView>,
-    documents: Vec<DocumentView>,
+    documents: Vec<super::hazard::DocumentView>,
 }
 
 fn day_time(t: &lianjian_core::model::Timestamp) -> String {
-    t.to_string().chars().take(16).collect::<String>().replace('T', " ")
+    super::minute(&t.to_string())
 }
 
 /// `GET /office/enterprises/{id}`.
@@ -269,22 +262,7 @@ pub async fn dossier(
                     hazard_id: ev.finding.to_string(),
                 });
             }
-            for r in db.sql.query(
-                "SELECT department, form, year, seq, at FROM number_uses WHERE document LIKE $1 AND voided IS NULL",
-                args![format!("{insp}/%")],
-            )? {
-                let key = lianjian_core::numbering::NumberKey {
-                    department: r.text(0)?,
-                    form: r.text(1)?,
-                    year: r.int(2)? as i32,
-                };
-                documents.push(DocumentView {
-                    form: lianjian_documents::forms::FormKind::from_code(&key.form)
-                        .map_or(key.form.clone(), |k| k.title().to_string()),
-                    number: crate::export::printed(&templates, &key, r.int(3)? as u32),
-                    on: r.text(4)?.chars().take(10).collect(),
-                });
-            }
+            documents.extend(super::hazard::documents_of(&mut *db.sql, insp, &templates)?);
         }
         reports.sort_by(|a, b| b.submitted.cmp(&a.submitted));
         escalations.sort_by(|a, b| b.on.cmp(&a.on));

@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Form, Json};
 use serde::Deserialize;
@@ -17,7 +16,6 @@ use serde::Deserialize;
 use lianjian_core::model::enterprise::{industry_label, RiskColour};
 use lianjian_core::rules::office_access::{office_allows, OfficeAction};
 
-use crate::audit::{self, Event};
 use crate::draws::{self, DrawError, DrawRecord};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -84,10 +82,6 @@ pub struct DrawnView {
     unstaffed: Vec<String>,
 }
 
-fn day_time(t: &str) -> String {
-    t.chars().take(16).collect::<String>().replace('T', " ")
-}
-
 fn view(r: &DrawRecord) -> DrawView {
     let name_of = |id: &str| r.pool.enterprises.iter().find(|e| e.id == id).map_or(id.to_string(), |e| e.name.clone());
     let officer = |id: &str| r.pool.inspectors.iter().find(|i| i.id == id).map_or(id.to_string(), |i| i.name.clone());
@@ -105,13 +99,13 @@ fn view(r: &DrawRecord) -> DrawView {
     DrawView {
         id: r.id.clone(),
         title: r.title.clone(),
-        created: day_time(&r.created_at),
+        created: super::minute(&r.created_at),
         commitment: r.commitment.clone(),
         enterprises: r.pool.enterprises.len(),
         inspectors: r.pool.inspectors.len(),
         classes,
         drawn: r.drawn.as_ref().map(|(w, at, result)| DrawnView {
-            at: day_time(at),
+            at: super::minute(at),
             witnesses: w.clone(),
             secret: r.secret.clone(),
             picks: result
@@ -164,7 +158,7 @@ pub async fn list(State(state): State<Arc<AppState>>, office: Office) -> Result<
         chrome: Chrome::new(&office, "draws"),
         draws: rows
             .into_iter()
-            .map(|(id, title, created, drawn)| DrawRow { id, title, created: day_time(&created), drawn })
+            .map(|(id, title, created, drawn)| DrawRow { id, title, created: super::minute(&created), drawn })
             .collect(),
         may_run: office_allows(office.0.user.role, Some(office.0.rank), OfficeAction::RunDraw),
         industries: industries.into_iter().map(|i| (i.clone(), industry_label(&i).to_string())).collect(),
@@ -206,20 +200,19 @@ pub async fn create(
         let now = state.clock.now();
         let mut db = state.lock();
         let (id, commitment) = draws::commit(&mut *db.sql, &title, industry.as_deref(), rules, &office.0.user.id, now)?;
-        let event = Event {
-            person: Some(&office.0.user.id),
-            document: Some(&id),
-            event: "draw_commit",
-            summary: format!("双随机抽取承诺值 {commitment}"),
-            result: "accepted".into(),
-            ..Default::default()
-        };
-        audit::append(&mut *db.sql, now, &event)?;
+        super::record(
+            &mut *db.sql,
+            now,
+            &office.0.user.id,
+            "draw_commit",
+            Some(&id),
+            format!("双随机抽取承诺值 {commitment}"),
+        )?;
         Ok(id)
     })
     .await
     .map_err(AppError::page)?;
-    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/office/draws/{id}"))]).into_response())
+    Ok(super::see_other(format!("/office/draws/{id}")))
 }
 
 #[derive(Template)]
@@ -269,20 +262,19 @@ pub async fn run(
     super::blocking(&state, move |state| {
         let result = draws::run(state, &id, &f.witnesses, &office.0.user)?;
         let mut db = state.lock();
-        let event = Event {
-            person: Some(&office.0.user.id),
-            document: Some(&id),
-            event: "draw_run",
-            summary: format!("抽取 {} 家企业，生成检查计划", result.picks.len()),
-            result: "accepted".into(),
-            ..Default::default()
-        };
-        audit::append(&mut *db.sql, state.clock.now(), &event)?;
+        super::record(
+            &mut *db.sql,
+            state.clock.now(),
+            &office.0.user.id,
+            "draw_run",
+            Some(&id),
+            format!("抽取 {} 家企业，生成检查计划", result.picks.len()),
+        )?;
         Ok(())
     })
     .await
     .map_err(AppError::page)?;
-    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, target)]).into_response())
+    Ok(super::see_other(target))
 }
 
 #[derive(Template)]

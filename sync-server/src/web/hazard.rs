@@ -13,9 +13,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use lianjian_core::doc::closed_loop::{hazard_events, rectification_reports};
-use lianjian_core::model::enterprise::industry_label;
-use lianjian_core::model::{Department, Finding, Inspection, RectificationReport};
-use lianjian_core::rules::lifecycle::{EscalationLevel, HazardState};
+use lianjian_core::model::{Finding, Inspection, RectificationReport};
 use lianjian_core::rules::office_access::OfficeAction;
 use lianjian_core::signing::verify::{verify_all, SignatureStatus};
 use lianjian_documents::templates::Templates;
@@ -50,12 +48,12 @@ pub struct SignatureView {
     result: String,
 }
 
-/// A document number issued for the inspection.
+/// A document number issued for an inspection.
 pub struct DocumentView {
-    form: String,
-    number: String,
-    at: String,
-    voided: Option<String>,
+    pub(super) form: String,
+    pub(super) number: String,
+    pub(super) at: String,
+    pub(super) voided: Option<String>,
 }
 
 #[derive(Template)]
@@ -115,7 +113,7 @@ pub async fn page(
         mine.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
         for e in mine {
             views.push(EventView {
-                at: e.at.to_string().chars().take(16).collect::<String>().replace('T', " "),
+                at: super::minute(&e.at.to_string()),
                 what: e.kind.label(),
                 who: format!("{}（{}）", name_of(&e.by.to_string()), e.role.label()),
                 reason: e.reason.clone().unwrap_or_default(),
@@ -142,50 +140,20 @@ pub async fn page(
                         .map_or_else(|_| c.entry.record.clone(), |r| r.label().to_string()),
                     signer: c.entry.signer.name.clone(),
                     role: c.entry.signer.role.label(),
-                    at: c.entry.signed_at.to_string().chars().take(16).collect::<String>().replace('T', " "),
+                    at: super::minute(&c.entry.signed_at.to_string()),
                     valid,
                     result,
                 }
             })
             .collect();
-        let templates = Templates::bundled();
-        let documents = db
-            .sql
-            .query(
-                "SELECT department, form, year, seq, at, voided FROM number_uses WHERE document LIKE $1 ORDER BY at",
-                args![format!("{inspection_id}/%")],
-            )?
-            .iter()
-            .map(|r| {
-                let key = lianjian_core::numbering::NumberKey {
-                    department: r.text(0)?,
-                    form: r.text(1)?,
-                    year: r.int(2)? as i32,
-                };
-                let form = lianjian_documents::forms::FormKind::from_code(&key.form)
-                    .map_or(key.form.clone(), |k| k.title().to_string());
-                Ok(DocumentView {
-                    number: crate::export::printed(&templates, &key, r.int(3)? as u32),
-                    form,
-                    at: r.text(4)?.chars().take(10).collect(),
-                    voided: r.opt_text(5)?,
-                })
-            })
-            .collect::<Result<Vec<_>, crate::sql::DbError>>()?;
+        let documents = documents_of(&mut *db.sql, &inspection_id, &Templates::bundled())?;
+        let labels = super::labels(&row);
         Ok(HazardPage {
             chrome: Chrome::new(&office, "ledger"),
-            department: row
-                .department
-                .as_deref()
-                .and_then(|d| Department::from_code(d).ok())
-                .map_or("—", |d| d.label()),
-            industry: industry_label(&row.industry).to_string(),
-            state: HazardState::from_code(&row.state).map_or("—", |s| s.label()),
-            escalation: row
-                .escalation
-                .as_deref()
-                .and_then(|e| EscalationLevel::from_code(e).ok())
-                .map_or("无", |e| e.label()),
+            department: labels.department,
+            industry: labels.industry,
+            state: labels.state,
+            escalation: labels.escalation.unwrap_or("无"),
             basis: finding.legal_basis.as_ref().map(|b| b.cite()).unwrap_or_default(),
             row,
             finding,
@@ -198,6 +166,32 @@ pub async fn page(
     .await
     .map_err(AppError::page)?;
     super::html(&page).map_err(AppError::page)
+}
+
+/// The documents numbered for `inspection`, voided ones too, in order.
+pub(super) fn documents_of(
+    db: &mut dyn crate::sql::Sql,
+    inspection: &str,
+    templates: &Templates,
+) -> Result<Vec<DocumentView>, crate::sql::DbError> {
+    db.query(
+        "SELECT department, form, year, seq, at, voided FROM number_uses WHERE document LIKE $1 ORDER BY at",
+        args![format!("{inspection}/%")],
+    )?
+    .iter()
+    .map(|r| {
+        let key =
+            lianjian_core::numbering::NumberKey { department: r.text(0)?, form: r.text(1)?, year: r.int(2)? as i32 };
+        let form = lianjian_documents::forms::FormKind::from_code(&key.form)
+            .map_or(key.form.clone(), |k| k.title().to_string());
+        Ok(DocumentView {
+            number: crate::export::printed(templates, &key, r.int(3)? as u32),
+            form,
+            at: r.text(4)?.chars().take(10).collect(),
+            voided: r.opt_text(5)?,
+        })
+    })
+    .collect()
 }
 
 /// `GET /office/files/{hash}`: a stored evidence file (photos shown on the

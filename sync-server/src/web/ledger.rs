@@ -15,10 +15,9 @@ use serde::Deserialize;
 
 use lianjian_core::model::enterprise::industry_label;
 use lianjian_core::model::Department;
-use lianjian_core::rules::lifecycle::{EscalationLevel, HazardState};
+use lianjian_core::rules::lifecycle::HazardState;
 use lianjian_core::rules::office_access::OfficeAction;
 
-use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::ledger::query::{self, PAGE_SIZE};
 use crate::ledger::{LedgerFilter, LedgerPage, LedgerRow, SortKey};
@@ -116,19 +115,12 @@ pub struct RowView {
 
 impl RowView {
     fn new(row: LedgerRow, today: NaiveDate) -> Self {
+        let l = super::labels(&row);
         RowView {
-            department: row
-                .department
-                .as_deref()
-                .and_then(|d| Department::from_code(d).ok())
-                .map_or("—", |d| d.label()),
-            industry: industry_label(&row.industry).to_string(),
-            state: HazardState::from_code(&row.state).map_or("—", |s| s.label()),
-            escalation: row
-                .escalation
-                .as_deref()
-                .and_then(|e| EscalationLevel::from_code(e).ok())
-                .map_or("", |e| e.label()),
+            department: l.department,
+            industry: l.industry,
+            state: l.state,
+            escalation: l.escalation.unwrap_or(""),
             overdue: row.is_overdue(today),
             row,
         }
@@ -298,14 +290,14 @@ pub async fn export(
         let bytes = std::fs::read(&path).map_err(|e| AppError::Internal(e.to_string()))?;
         let _ = std::fs::remove_dir_all(&dir);
         let mut db = state.lock();
-        let event = Event {
-            person: Some(&office.0.user.id),
-            event: "office_export",
-            summary: format!("导出隐患台账 {rows} 条"),
-            result: "accepted".into(),
-            ..Default::default()
-        };
-        audit::append(&mut *db.sql, state.clock.now(), &event)?;
+        super::record(
+            &mut *db.sql,
+            state.clock.now(),
+            &office.0.user.id,
+            "office_export",
+            None,
+            format!("导出隐患台账 {rows} 条"),
+        )?;
         Ok(bytes)
     })
     .await

@@ -6,11 +6,13 @@
 mod assets;
 mod audit;
 mod chrome;
+mod data;
 mod dossier;
 mod draws;
 mod hazard;
 mod ledger;
 mod people;
+mod plans;
 mod session;
 mod sign_in;
 mod stats;
@@ -52,6 +54,13 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/public/draws/{id}", get(draws::public))
         .route("/public/draws/{id}/verify", get(draws::public_verify))
         .route("/public/draws/{id}/package.json", get(draws::public_package))
+        .route("/office/plans", get(plans::list).post(plans::create))
+        .route("/office/plans/{id}", get(plans::show))
+        .route("/office/plans/{id}/rows", post(plans::add_row))
+        .route("/office/plans/{id}/approve", post(plans::approve))
+        .route("/office/data", get(data::form))
+        .route("/office/data/preview", post(data::check))
+        .route("/office/data/import", post(data::import))
         .route("/office/stats", get(stats::page))
         .route("/office/stats.json", get(stats::json))
         .route("/office/stats.xlsx", get(stats::export))
@@ -83,6 +92,60 @@ async fn harden(mut resp: Response) -> Response {
 fn html(page: &impl askama::Template) -> Result<Response, AppError> {
     let body = page.render().map_err(|e| AppError::Internal(format!("template: {e}")))?;
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response())
+}
+
+/// To `path` after a form (303, so a reload does not post again).
+fn see_other(path: impl Into<String>) -> Response {
+    let path: String = path.into();
+    (axum::http::StatusCode::SEE_OTHER, [(header::LOCATION, path)]).into_response()
+}
+
+/// A stored time as the pages print it: `2026-12-04 10:00`.
+fn minute(t: &str) -> String {
+    t.chars().take(16).collect::<String>().replace('T', " ")
+}
+
+/// Appends an office user's accepted action to the audit trail.
+fn record(
+    db: &mut dyn crate::sql::Sql,
+    now: lianjian_core::model::Timestamp,
+    person: &str,
+    event: &str,
+    document: Option<&str>,
+    summary: String,
+) -> Result<(), AppError> {
+    let e = crate::audit::Event {
+        person: Some(person),
+        document,
+        event,
+        summary,
+        result: "accepted".into(),
+        ..Default::default()
+    };
+    crate::audit::append(db, now, &e)?;
+    Ok(())
+}
+
+/// The Chinese labels of a ledger row's codes.
+struct Labels {
+    department: &'static str,
+    industry: String,
+    state: &'static str,
+    escalation: Option<&'static str>,
+}
+
+fn labels(row: &crate::ledger::LedgerRow) -> Labels {
+    use lianjian_core::rules::lifecycle::{EscalationLevel, HazardState};
+    Labels {
+        department: row
+            .department
+            .as_deref()
+            .and_then(|d| lianjian_core::model::Department::from_code(d).ok())
+            .map_or("—", |d| d.label()),
+        industry: lianjian_core::model::enterprise::industry_label(&row.industry).to_string(),
+        state: HazardState::from_code(&row.state).map_or("—", |s| s.label()),
+        escalation: row.escalation.as_deref().and_then(|e| EscalationLevel::from_code(e).ok()).map(|e| e.label()),
+    }
 }
 
 /// Runs `f` with the database on a blocking thread.

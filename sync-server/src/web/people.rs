@@ -7,8 +7,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 
@@ -66,7 +65,7 @@ struct CodePage {
 }
 
 fn day_time(t: Option<String>) -> String {
-    t.map(|t| t.chars().take(16).collect::<String>().replace('T', " ")).unwrap_or_default()
+    t.map(|t| super::minute(&t)).unwrap_or_default()
 }
 
 /// `GET /office/people`.
@@ -133,10 +132,6 @@ pub struct TokenForm {
     csrf: String,
 }
 
-fn back_to_people() -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, "/office/people")]).into_response()
-}
-
 /// `POST /office/devices/{id}/revoke`: the device's token is refused at once.
 pub async fn revoke(
     State(state): State<Arc<AppState>>,
@@ -167,7 +162,7 @@ pub async fn revoke(
     })
     .await
     .map_err(AppError::page)?;
-    Ok(back_to_people())
+    Ok(super::see_other("/office/people"))
 }
 
 /// `POST /office/users/{id}/code`: a new one-time enrollment code, shown once.
@@ -185,14 +180,14 @@ pub async fn issue_code(
         let mut db = state.lock();
         let who = db::user_by_id(&mut *db.sql, &user)?.ok_or_else(|| AppError::NotFound("用户".into()))?;
         let code = db::issue_code(&mut *db.sql, &who.id, now, db::CODE_VALIDITY)?;
-        let event = Event {
-            person: Some(&office.0.user.id),
-            event: "enroll_code",
-            summary: format!("办公页面为 {} 签发登记码", who.id),
-            result: "accepted".into(),
-            ..Default::default()
-        };
-        audit::append(&mut *db.sql, now, &event)?;
+        super::record(
+            &mut *db.sql,
+            now,
+            &office.0.user.id,
+            "enroll_code",
+            None,
+            format!("办公页面为 {} 签发登记码", who.id),
+        )?;
         let expires =
             lianjian_core::model::Timestamp::from_unix_millis(now.unix_millis() + db::CODE_VALIDITY.as_millis() as i64);
         Ok(CodePage { chrome, name: who.name, code, expires: day_time(Some(expires.to_string())) })
@@ -256,17 +251,17 @@ pub async fn add(
             grid: None,
         };
         db::add_user(&mut *db.sql, &user)?;
-        let event = Event {
-            person: Some(&office.0.user.id),
-            event: "user_add",
-            summary: format!("办公页面添加用户 {}，角色 {}", user.id, user.role.code()),
-            result: "accepted".into(),
-            ..Default::default()
-        };
-        audit::append(&mut *db.sql, now, &event)?;
+        super::record(
+            &mut *db.sql,
+            now,
+            &office.0.user.id,
+            "user_add",
+            None,
+            format!("办公页面添加用户 {}，角色 {}", user.id, user.role.code()),
+        )?;
         Ok(())
     })
     .await
     .map_err(AppError::page)?;
-    Ok(back_to_people())
+    Ok(super::see_other("/office/people"))
 }

@@ -127,14 +127,7 @@ pub async fn sign_out(
         let now = state.clock.now();
         let mut db = state.lock();
         accounts::sign_out(&mut *db.sql, &token)?;
-        let event = Event {
-            person: Some(&office.0.user.id),
-            event: "office_sign_out",
-            summary: "办公页面退出".into(),
-            result: "accepted".into(),
-            ..Default::default()
-        };
-        audit::append(&mut *db.sql, now, &event)?;
+        super::record(&mut *db.sql, now, &office.0.user.id, "office_sign_out", None, "办公页面退出".into())?;
         Ok(())
     })
     .await

@@ -15,7 +15,6 @@ use serde::Deserialize;
 use lianjian_core::rules::office_access::OfficeAction;
 use lianjian_documents::forms::FormKind;
 
-use crate::audit::{self, Event};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::stats::indicators::{monthly, Ratio, DEFINITIONS};
@@ -151,12 +150,27 @@ pub async fn page(
     let today = state.clock.today();
     let period = q.period(today)?;
     let (i, mom, yoy) = three(&state, period).await?;
+    let plan = super::blocking(&state, move |state| {
+        crate::plans::completion_of_year(&mut *state.lock().sql, period.year).map_err(AppError::from)
+    })
+    .await
+    .map_err(AppError::page)?;
     let cards = vec![
         Card {
             name: "检查次数",
             value: i.inspections.to_string(),
             yoy: change_count(i.inspections, yoy.inspections),
             mom: change_count(i.inspections, mom.inspections),
+        },
+        Card {
+            name: "计划完成率",
+            value: if plan.1 == 0 {
+                "尚无已审批计划".into()
+            } else {
+                format!("{:.1}%（{}/{}）", plan.0 as f64 * 100.0 / plan.1 as f64, plan.0, plan.1)
+            },
+            yoy: "".into(),
+            mom: "".into(),
         },
         Card {
             name: "覆盖率",
@@ -279,14 +293,14 @@ pub async fn export(
         }
         sheet.set_column_width(0, 28).map_err(x)?;
         let bytes = book.save_to_buffer().map_err(x)?;
-        let event = Event {
-            person: Some(&office.0.user.id),
-            event: "office_export",
-            summary: format!("导出统计表 {} {}，{} 行", period.label(), table.title, table.rows.len()),
-            result: "accepted".into(),
-            ..Default::default()
-        };
-        audit::append(&mut *db.sql, state.clock.now(), &event)?;
+        super::record(
+            &mut *db.sql,
+            state.clock.now(),
+            &office.0.user.id,
+            "office_export",
+            None,
+            format!("导出统计表 {} {}，{} 行", period.label(), table.title, table.rows.len()),
+        )?;
         Ok(bytes)
     })
     .await

@@ -239,6 +239,27 @@ async fn a_clerk_signs_in_filters_the_ledger_opens_a_hazard_and_exports() {
     wait_text(&c, "#people", "已停用").await;
     assert!(sync.sync(&mut phone, &enrolled.token).await.is_err(), "a revoked device synced");
 
+    c.find(Locator::LinkText("年度计划")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("p-title")).await.unwrap().send_keys("2026年度监督检查计划").await.unwrap();
+    c.find(Locator::Id("p-create")).await.unwrap().click().await.unwrap();
+    wait_text(&c, "#plan-state", "编制中").await;
+    c.find(Locator::Css("#add-row input[name=item]")).await.unwrap().send_keys("危险化学品企业安全检查").await.unwrap();
+    c.find(Locator::Css("#add-row input[name=basis]"))
+        .await
+        .unwrap()
+        .send_keys("《危险化学品安全管理条例》")
+        .await
+        .unwrap();
+    c.find(Locator::Id("p-add-row")).await.unwrap().click().await.unwrap();
+    wait_text(&c, "#plan-rows", "危险化学品企业安全检查").await;
+    screenshot(&c, "plans").await;
+    c.find(Locator::LinkText("基础数据")).await.unwrap().click().await.unwrap();
+    let calendar =
+        std::fs::read_to_string(lianjian_core::import::fixtures_dir().join("calendars/test-2027.toml")).unwrap();
+    c.find(Locator::Id("data-text")).await.unwrap().send_keys(&calendar).await.unwrap();
+    c.find(Locator::Id("data-preview")).await.unwrap().click().await.unwrap();
+    wait_text(&c, "#preview", "calendar-2027").await;
+    screenshot(&c, "data").await;
     c.find(Locator::LinkText("审计记录")).await.unwrap().click().await.unwrap();
     assert!(wait_text(&c, "#chain", "审计链完整").await.contains("只读"));
     screenshot(&c, "audit").await;

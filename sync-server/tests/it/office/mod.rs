@@ -3,9 +3,11 @@
 //! browser (Debian's Chromium through ChromeDriver).
 
 mod browser;
+mod data;
 mod dossier;
 mod draws;
 mod ledger;
+mod plans;
 mod security;
 mod stats;
 mod support;

@@ -266,3 +266,20 @@ async fn the_audit_trail_is_searchable_and_read_only() {
     assert_eq!(bad.status, 400);
     assert!(b.get("/office/audit").await.body.contains("审计链完整"));
 }
+
+/// The pages' CSP refuses inline scripts and styles, so a template that
+/// carries one would silently lose it: none does.
+#[test]
+fn no_template_carries_an_inline_style_or_script() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains(" style="), "{}: an inline style", path.display());
+        assert!(!text.contains("<style"), "{}: a style element", path.display());
+        for script in text.split("<script").skip(1) {
+            assert!(script.trim_start().starts_with("src="), "{}: an inline script", path.display());
+        }
+        assert!(!text.contains(" onclick=") && !text.contains(" onload="), "{}: an inline handler", path.display());
+    }
+}

@@ -25,12 +25,13 @@ class TestServer : AutoCloseable {
         val data = Files.createTempDirectory("lianjian-server")
         process = ProcessBuilder(
             "$target/debug/lianjian-sync-server", "--data", data.toString(), "serve",
-            "--listen", "127.0.0.1:$port", "--fixtures", "$root/fixtures",
+            "--listen", "127.0.0.1:$port", "--fixtures", "$root/fixtures", "--demo-year", "0",
         ).redirectError(ProcessBuilder.Redirect.DISCARD).start()
         val line = Regex("""^\s+(\S+)\s+(\S+)\s+([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})\s+(\S+)$""")
         val out = process.inputStream.bufferedReader()
-        while (users.size < 5) {
+        while (true) {
             val l = out.readLine() ?: error("the sync server did not start")
+            if (l.contains("listening on")) break
             line.matchEntire(l)?.let { m -> users += Seeded(m.groupValues[1], m.groupValues[2], m.groupValues[3], m.groupValues[4]) }
         }
         // Keep reading its output so the server never blocks on a full pipe.

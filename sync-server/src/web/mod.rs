@@ -46,6 +46,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/office/people", get(people::page))
         .route("/office/users", post(people::add))
         .route("/office/users/{id}/code", post(people::issue_code))
+        .route("/office/users/{id}/officer", post(people::officer))
         .route("/office/devices/{id}/revoke", post(people::revoke))
         .route("/office/audit", get(audit::page))
         .route("/office/draws", get(draws::list).post(draws::create))

@@ -44,6 +44,10 @@ pub struct UserView {
     rank: &'static str,
     disabled: bool,
     devices: Vec<DeviceView>,
+    /// Officers only: the 执法证 number, and the declared conflicts.
+    officer: bool,
+    certificate: String,
+    conflicts: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -74,13 +78,22 @@ pub async fn page(State(state): State<Arc<AppState>>, office: Office) -> Result<
     let users = super::blocking(&state, |state| {
         let mut db = state.lock();
         let rows = db.sql.query(
-            "SELECT id, name, role, department, login, office_rank, disabled FROM users ORDER BY role, name, id",
+            "SELECT id, name, role, department, login, office_rank, disabled, certificate FROM users
+             ORDER BY role, name, id",
             &[],
         )?;
         let devices = db.sql.query(
             "SELECT id, user_id, name, created_at, last_sync, last_addr, revoked_at FROM devices ORDER BY created_at",
             &[],
         )?;
+        let mut conflicts: std::collections::BTreeMap<String, Vec<(String, String)>> = Default::default();
+        for c in db.sql.query(
+            "SELECT c.user_id, COALESCE(e.name, c.enterprise_id), c.reason FROM inspector_conflicts c
+             LEFT JOIN office_enterprises e ON e.id = c.enterprise_id ORDER BY c.declared_at",
+            &[],
+        )? {
+            conflicts.entry(c.text(0)?).or_default().push((c.text(1)?, c.text(2)?));
+        }
         let mut out = Vec::new();
         for r in rows {
             let id = r.text(0)?;
@@ -109,6 +122,9 @@ pub async fn page(State(state): State<Arc<AppState>>, office: Office) -> Result<
                 },
                 disabled: r.int(6)? != 0,
                 devices: mine,
+                officer: matches!(role, Some(Role::Inspector | Role::TeamLead)),
+                certificate: r.opt_text(7)?.unwrap_or_default(),
+                conflicts: conflicts.remove(&id).unwrap_or_default(),
                 id,
             });
         }
@@ -258,6 +274,78 @@ pub async fn add(
             "user_add",
             None,
             format!("办公页面添加用户 {}，角色 {}", user.id, user.role.code()),
+        )?;
+        Ok(())
+    })
+    .await
+    .map_err(AppError::page)?;
+    Ok(super::see_other("/office/people"))
+}
+
+/// The officer form: a 执法证 number, or a declared conflict (回避).
+#[derive(Deserialize)]
+pub struct OfficerForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    certificate: String,
+    #[serde(default)]
+    enterprise: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /office/users/{id}/officer`: records an officer's 执法证 number
+/// and, when given, a declared conflict with an enterprise (by name or
+/// credit code); the draw never sends them there.
+pub async fn officer(
+    State(state): State<Arc<AppState>>,
+    office: Office,
+    Path(user): Path<String>,
+    Form(f): Form<OfficerForm>,
+) -> Result<Response, AppError> {
+    office.require(OfficeAction::ManagePeople)?;
+    office.check_csrf(&f.csrf)?;
+    let certificate = f.certificate.trim().to_string();
+    if certificate.chars().count() > 32 || !certificate.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(AppError::BadRequest("执法证号须为不超过 32 位的字母或数字".into()).page());
+    }
+    super::blocking(&state, move |state| {
+        let now = state.clock.now();
+        let mut db = state.lock();
+        let who = db::user_by_id(&mut *db.sql, &user)?.ok_or_else(|| AppError::NotFound("用户".into()))?;
+        if !matches!(who.role, Role::Inspector | Role::TeamLead) {
+            return Err(AppError::BadRequest("只有检查人员有执法证和回避事项".into()));
+        }
+        let cert = Some(certificate.clone()).filter(|c| !c.is_empty());
+        db.sql.execute("UPDATE users SET certificate = $1 WHERE id = $2", args![cert, &who.id])?;
+        let enterprise = f.enterprise.trim();
+        if !enterprise.is_empty() {
+            let reason = f.reason.trim();
+            if reason.is_empty() || reason.chars().count() > 100 {
+                return Err(AppError::BadRequest("回避须写明理由（不超过 100 字）".into()));
+            }
+            let id = db
+                .sql
+                .query_opt(
+                    "SELECT id FROM office_enterprises WHERE name = $1 OR credit_code = $1 OR id = $1",
+                    args![enterprise],
+                )?
+                .ok_or_else(|| AppError::BadRequest("没有这个企业".into()))?
+                .text(0)?;
+            db.sql.execute(
+                "INSERT INTO inspector_conflicts (user_id, enterprise_id, reason, declared_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (user_id, enterprise_id) DO UPDATE SET reason = excluded.reason",
+                args![&who.id, &id, reason, now.to_string()],
+            )?;
+        }
+        super::record(
+            &mut *db.sql,
+            now,
+            &office.0.user.id,
+            "officer_update",
+            None,
+            format!("办公页面更新 {} 的执法证与回避事项", who.id),
         )?;
         Ok(())
     })

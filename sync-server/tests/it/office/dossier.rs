@@ -136,3 +136,67 @@ async fn the_office_adds_a_user_issues_a_code_and_revokes_the_device_it_enrolled
     let entries = lianjian_sync_server::audit::list(&mut *db.sql, None, None, None).unwrap();
     assert_eq!(entries.iter().filter(|e| e.event == "revoke_device" && e.device == device).count(), 1);
 }
+
+#[tokio::test]
+async fn an_officers_certificate_and_declared_conflict_keep_them_out_of_a_draw_there() {
+    let s = OfficeServer::start(1).await;
+    let mut b = s.client();
+    b.sign_in("admin", PASSWORD).await;
+    let csrf = b.csrf().await;
+    let officer = s.seeded.iter().find(|x| x.user.name == "李红梅").unwrap().user.id.clone();
+    let (ent_id, ent_name) = {
+        let mut db = s.state.lock();
+        let r = db
+            .sql
+            .query_opt(
+                "SELECT id, name FROM office_enterprises WHERE industry = 'hazardous_chemicals' ORDER BY id LIMIT 1",
+                &[],
+            )
+            .unwrap()
+            .unwrap();
+        (r.text(0).unwrap(), r.text(1).unwrap())
+    };
+    let path = format!("/office/users/{officer}/officer");
+    // A conflict needs its reason; a bad certificate is refused.
+    let bad = b
+        .post(&path, &[("csrf", &csrf), ("certificate", "42120001027"), ("enterprise", &ent_name), ("reason", "")])
+        .await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(b.post(&path, &[("csrf", &csrf), ("certificate", "证号<>")]).await.status, 400);
+    let ok = b
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("certificate", "42120001027"),
+                ("enterprise", &ent_name),
+                ("reason", "配偶在该企业任安全员"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, 303);
+    assert!(b.get("/office/people").await.body.contains(&format!("回避：{ent_name}（配偶在该企业任安全员）")));
+    // Draw every hazardous-chemicals enterprise: she is never sent to that one.
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("title", "危化全覆盖检查"),
+        ("industry", "hazardous_chemicals"),
+        ("red", "100"),
+        ("orange", "100"),
+        ("yellow", "100"),
+        ("blue", "100"),
+        ("team_size", "2"),
+    ];
+    let made = b.post("/office/draws", &form).await;
+    let id = made.header("location").trim_start_matches("/office/draws/").to_string();
+    b.post(&format!("/office/draws/{id}/run"), &[("csrf", &csrf), ("witnesses", "12 34")]).await;
+    let package: lianjian_sync_server::draws::Package =
+        serde_json::from_str(&b.get(&format!("/public/draws/{id}/package.json")).await.body).unwrap();
+    let pick = package.result.picks.iter().find(|p| p.enterprise == ent_id).expect("every enterprise is drawn at 100%");
+    assert!(!pick.inspectors.contains(&officer));
+    assert!(package
+        .result
+        .exclusions
+        .iter()
+        .any(|x| x.inspector == officer && x.enterprise == ent_id && x.reason.contains("配偶")));
+}

@@ -111,7 +111,7 @@ async fn wait_text(client: &Client, css: &str, want: &str) -> String {
     panic!("{css} never showed {want:?}: {}", client.source().await.unwrap_or_default());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clerk_signs_in_filters_the_ledger_opens_a_hazard_and_exports() {
     let s = OfficeServer::start(60).await;
     let (_driver, c) = Driver::start().await;
@@ -132,10 +132,10 @@ async fn a_clerk_signs_in_filters_the_ledger_opens_a_hazard_and_exports() {
     let url = c.current_url().await.unwrap();
     assert_eq!((url.path(), url.query()), ("/office/ledger", Some("overdue=1")));
     let overdue: i64 = shown.trim_start_matches("共 ").split(' ').next().unwrap().parse().unwrap();
-    let all = {
+    let all = super::support::blocking(|| {
         let mut db = s.state.lock();
         db.sql.query_opt("SELECT count(*) FROM ledger_hazards", &[]).unwrap().unwrap().int(0).unwrap()
-    };
+    });
     assert!(overdue > 0 && overdue < all, "{overdue} of {all}");
     assert_eq!(c.find_all(Locator::Css("#ledger tr.overdue")).await.unwrap().len() as i64, overdue.min(50));
 
@@ -145,7 +145,7 @@ async fn a_clerk_signs_in_filters_the_ledger_opens_a_hazard_and_exports() {
     screenshot(&c, "ledger").await;
     c.find(Locator::Css("#f-state option[value=closed]")).await.unwrap().click().await.unwrap();
     c.find(Locator::Id("apply-filter")).await.unwrap().click().await.unwrap();
-    let closed = {
+    let closed = super::support::blocking(|| {
         let mut db = s.state.lock();
         db.sql
             .query_opt("SELECT count(*) FROM ledger_hazards WHERE state = 'closed'", &[])
@@ -153,7 +153,7 @@ async fn a_clerk_signs_in_filters_the_ledger_opens_a_hazard_and_exports() {
             .unwrap()
             .int(0)
             .unwrap()
-    };
+    });
     wait_text(&c, "#ledger-total", &format!("共 {closed} 条")).await;
     assert!(c.current_url().await.unwrap().query().unwrap_or_default().contains("state=closed"));
     // The filter form is still the same element: htmx swapped the table only.

@@ -6,7 +6,7 @@ use lianjian_core::import::fixtures_dir;
 
 use super::support::*;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_office_previews_and_imports_a_calendar_and_a_bad_file_stores_nothing() {
     let s = OfficeServer::start(1).await;
     let mut b = s.client();
@@ -20,8 +20,10 @@ async fn the_office_previews_and_imports_a_calendar_and_a_bad_file_stores_nothin
     let refused = b.post("/office/data/import", &[("csrf", &csrf), ("kind", "calendar"), ("text", &broken)]).await;
     assert_eq!(refused.status, 400);
     let stored = |s: &OfficeServer| {
-        let mut db = s.state.lock();
-        db.sql.query_opt("SELECT 1 FROM doc_access WHERE doc_id = 'calendar-2027'", &[]).unwrap().is_some()
+        super::support::blocking(|| {
+            let mut db = s.state.lock();
+            db.sql.query_opt("SELECT 1 FROM doc_access WHERE doc_id = 'calendar-2027'", &[]).unwrap().is_some()
+        })
     };
     assert!(!stored(&s));
     let seen = b.post("/office/data/preview", &[("csrf", &csrf), ("kind", "calendar"), ("text", &text)]).await;

@@ -19,12 +19,12 @@ fn counted(body: &str, heading: &str) -> usize {
     body[start..].split('）').next().unwrap().parse().unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dossier_holds_what_the_enterprises_documents_hold() {
     let s = OfficeServer::start(60).await;
     // Independently: each enterprise's inspections, hazards, reports and 2026 inspections.
     let mut per: BTreeMap<String, (usize, usize, usize, u32)> = BTreeMap::new();
-    {
+    super::support::blocking(|| {
         let mut db = s.state.lock();
         let ids: Vec<String> = db
             .sql
@@ -47,7 +47,7 @@ async fn a_dossier_holds_what_the_enterprises_documents_hold() {
             e.2 += reports;
             e.3 += u32::from(lianjian_core::model::time::local_date(&on.0).to_string().starts_with("2026"));
         }
-    }
+    });
     let (busiest, &(inspections, hazards, reports, this_year)) = per.iter().max_by_key(|(_, v)| (v.0, v.1)).unwrap();
     let mut b = s.client();
     b.sign_in("clerk", PASSWORD).await;
@@ -71,7 +71,7 @@ async fn a_dossier_holds_what_the_enterprises_documents_hold() {
     assert!(missing.body.contains("未找到"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_office_adds_a_user_issues_a_code_and_revokes_the_device_it_enrolled() {
     let s = OfficeServer::start(1).await;
     let mut b = s.client();
@@ -97,10 +97,10 @@ async fn the_office_adds_a_user_issues_a_code_and_revokes_the_device_it_enrolled
     assert_eq!((added.status, added.header("location")), (303, "/office/people".to_string()));
     let people = b.get("/office/people").await;
     assert_eq!(people.body.matches("张三").count(), 1);
-    let user_id = {
+    let user_id = super::support::blocking(|| {
         let mut db = s.state.lock();
         db.sql.query_opt("SELECT id FROM users WHERE name = '张三'", &[]).unwrap().unwrap().text(0).unwrap()
-    };
+    });
     // The code is shown once; the device enrolls with it and syncs.
     let page = b.post(&format!("/office/users/{user_id}/code"), &[("csrf", &csrf)]).await;
     let start = page.body.find("id=\"enrollment-code\">").unwrap() + "id=\"enrollment-code\">".len();
@@ -113,7 +113,7 @@ async fn the_office_adds_a_user_issues_a_code_and_revokes_the_device_it_enrolled
     assert!(people.body.contains("张三的手机"));
     // When it last synced, by the server's clock.
     assert!(people.body.contains("张三的手机 · 登记 2026-12-04 10:00 · 最近同步 2026-12-04 10:00"), "{}", people.body);
-    let device = {
+    let device = super::support::blocking(|| {
         let mut db = s.state.lock();
         db.sql
             .query_opt("SELECT id FROM devices WHERE user_id = $1", lianjian_sync_server::args![&user_id])
@@ -121,7 +121,7 @@ async fn the_office_adds_a_user_issues_a_code_and_revokes_the_device_it_enrolled
             .unwrap()
             .text(0)
             .unwrap()
-    };
+    });
     // A forged token revokes nothing; the right one does, at once.
     assert_eq!(b.post(&format!("/office/devices/{device}/revoke"), &[("csrf", "x")]).await.status, 403);
     client.sync(&mut store, &enrolled.token).await.unwrap();
@@ -132,19 +132,20 @@ async fn the_office_adds_a_user_issues_a_code_and_revokes_the_device_it_enrolled
     assert!(b.get("/office/people").await.body.contains("已停用"));
     // Twice is a clear error, not a second entry.
     assert_eq!(b.post(&format!("/office/devices/{device}/revoke"), &[("csrf", &csrf)]).await.status, 404);
-    let mut db = s.state.lock();
-    let entries = lianjian_sync_server::audit::list(&mut *db.sql, None, None, None).unwrap();
+    let entries = super::support::blocking(|| {
+        lianjian_sync_server::audit::list(&mut *s.state.lock().sql, None, None, None).unwrap()
+    });
     assert_eq!(entries.iter().filter(|e| e.event == "revoke_device" && e.device == device).count(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_officers_certificate_and_declared_conflict_keep_them_out_of_a_draw_there() {
     let s = OfficeServer::start(1).await;
     let mut b = s.client();
     b.sign_in("admin", PASSWORD).await;
     let csrf = b.csrf().await;
     let officer = s.seeded.iter().find(|x| x.user.name == "李红梅").unwrap().user.id.clone();
-    let (ent_id, ent_name) = {
+    let (ent_id, ent_name) = super::support::blocking(|| {
         let mut db = s.state.lock();
         let r = db
             .sql
@@ -155,7 +156,7 @@ async fn an_officers_certificate_and_declared_conflict_keep_them_out_of_a_draw_t
             .unwrap()
             .unwrap();
         (r.text(0).unwrap(), r.text(1).unwrap())
-    };
+    });
     let path = format!("/office/users/{officer}/officer");
     // A conflict needs its reason; a bad certificate is refused.
     let bad = b

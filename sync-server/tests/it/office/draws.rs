@@ -12,7 +12,7 @@ use lianjian_sync_server::draws::{verify, Package};
 
 use super::support::*;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_head_draws_the_public_checks_and_the_drawn_officers_receive_their_inspections() {
     let s = OfficeServer::start(20).await;
     let form = [
@@ -40,7 +40,7 @@ async fn the_head_draws_the_public_checks_and_the_drawn_officers_receive_their_i
     let made = head.post("/office/draws", &f).await;
     assert_eq!(made.status, 303);
     let id = made.header("location").trim_start_matches("/office/draws/").to_string();
-    let (secret, commitment) = {
+    let (secret, commitment) = super::support::blocking(|| {
         let mut db = s.state.lock();
         let r = db
             .sql
@@ -48,7 +48,7 @@ async fn the_head_draws_the_public_checks_and_the_drawn_officers_receive_their_i
             .unwrap()
             .unwrap();
         (r.text(0).unwrap(), r.text(1).unwrap())
-    };
+    });
     // Before the draw the public sees the commitment, never the secret.
     let mut public = s.client();
     let before = public.get(&format!("/public/draws/{id}")).await;

@@ -58,11 +58,11 @@ fn facts(s: &OfficeServer) -> Vec<Fact> {
     out
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_ledger_lists_what_the_documents_hold_filtered_sorted_paged_and_exported() {
     let s = OfficeServer::start(60).await;
     let today: NaiveDate = "2026-12-04".parse().unwrap();
-    let facts = facts(&s);
+    let facts = super::support::blocking(|| facts(&s));
     assert!(facts.len() > 60, "{} hazards", facts.len());
     let mut b = s.client();
     assert_eq!(b.sign_in("clerk", PASSWORD).await.status, 303);
@@ -98,14 +98,14 @@ async fn the_ledger_lists_what_the_documents_hold_filtered_sorted_paged_and_expo
 
     // Sorted by deadline, page by page: every row once, in order.
     let mut seen = Vec::new();
-    {
+    super::support::blocking(|| {
         let mut db = s.state.lock();
         let first = query::page(&mut *db.sql, &LedgerFilter::default(), today, SortKey::Due, false, 1, 25).unwrap();
         for p in 1..=first.pages() {
             let page = query::page(&mut *db.sql, &LedgerFilter::default(), today, SortKey::Due, false, p, 25).unwrap();
             seen.extend(page.rows.into_iter().map(|r| (r.due, r.id)));
         }
-    }
+    });
     assert_eq!(seen.len(), facts.len());
     assert!(seen.windows(2).all(|w| w[0] <= w[1]));
     // The htmx request gets the table alone.
@@ -116,8 +116,9 @@ async fn the_ledger_lists_what_the_documents_hold_filtered_sorted_paged_and_expo
     // The export writes the same rows (the count is in the audit trail).
     let (status, bytes) = b.get_bytes("/office/ledger.xlsx?overdue=1").await;
     assert_eq!((status, &bytes[..2]), (200, &b"PK"[..]));
-    let mut db = s.state.lock();
-    let entries = lianjian_sync_server::audit::list(&mut *db.sql, None, None, None).unwrap();
+    let entries = super::support::blocking(|| {
+        lianjian_sync_server::audit::list(&mut *s.state.lock().sql, None, None, None).unwrap()
+    });
     let export = entries.iter().rev().find(|e| e.event == "office_export").unwrap();
     assert_eq!(export.summary, format!("导出隐患台账 {overdue} 条"));
 }

@@ -8,11 +8,11 @@ use lianjian_core::model::Inspection;
 
 use super::support::*;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plan_is_drafted_approved_by_the_head_frozen_and_followed() {
     let s = OfficeServer::start(40).await;
     // Independently: 2026 government inspections of construction sites with 住建 on the team.
-    let want = {
+    let want = super::support::blocking(|| {
         let mut db = s.state.lock();
         let ids: Vec<String> = db
             .sql
@@ -33,7 +33,7 @@ async fn a_plan_is_drafted_approved_by_the_head_frozen_and_followed() {
             );
         }
         n
-    };
+    });
     let mut clerk = s.client();
     clerk.sign_in("clerk", PASSWORD).await;
     let csrf = clerk.csrf().await;

@@ -19,7 +19,7 @@ const PAGES: &[&str] = &[
     "/office/files/0000000000000000000000000000000000000000000000000000000000000000",
 ];
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_without_a_session_goes_to_sign_in_and_devices_open_none() {
     let s = OfficeServer::start(4).await;
     let mut anon = s.client();
@@ -39,7 +39,7 @@ async fn every_page_without_a_session_goes_to_sign_in_and_devices_open_none() {
     // neither can be given a password.
     for role in [Role::Inspector, Role::Enterprise] {
         let who = s.seeded.iter().find(|x| x.user.role == role).unwrap().clone();
-        let token = {
+        let token = super::support::blocking(|| {
             let mut db = s.state.lock();
             let (_, token, _) =
                 lianjian_sync_server::db::enroll(&mut *db.sql, &who.code, "平板", &[], Timestamp::now())
@@ -48,7 +48,7 @@ async fn every_page_without_a_session_goes_to_sign_in_and_devices_open_none() {
             let refused = accounts::set_password(&mut *db.sql, &who.user.id, Some("field1"), None, PASSWORD);
             assert!(matches!(refused, Err(AccountError::NotOffice)), "{refused:?}");
             token
-        };
+        });
         for page in PAGES {
             let bearer = format!("Bearer {token}");
             let a = anon.get_with(page, &[("authorization", &bearer)]).await;
@@ -58,7 +58,7 @@ async fn every_page_without_a_session_goes_to_sign_in_and_devices_open_none() {
     assert_eq!(anon.get("/healthz").await.status, 200);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sign_in_form_is_tied_to_its_browser_and_failures_lock_with_back_off() {
     let s = OfficeServer::start(2).await;
     let mut b = s.client();
@@ -91,15 +91,16 @@ async fn the_sign_in_form_is_tied_to_its_browser_and_failures_lock_with_back_off
     let a = b.sign_in("clerk", PASSWORD).await;
     assert!(a.body.contains("请 2 分钟后再试"), "{}", a.body);
     // Every attempt is in the audit trail, refused ones too.
-    let mut db = s.state.lock();
-    let entries = lianjian_sync_server::audit::list(&mut *db.sql, None, None, None).unwrap();
+    let entries = super::support::blocking(|| {
+        lianjian_sync_server::audit::list(&mut *s.state.lock().sql, None, None, None).unwrap()
+    });
     let refused = entries.iter().filter(|e| e.event == "office_sign_in" && e.result == "refused:password").count();
     let locked = entries.iter().filter(|e| e.event == "office_sign_in" && e.result == "refused:locked").count();
     let accepted = entries.iter().filter(|e| e.event == "office_sign_in" && e.result == "accepted").count();
     assert_eq!((refused, locked, accepted), (12, 2, 1));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_are_the_servers_own_and_csrf_tokens_cannot_be_forged_or_replayed() {
     let s = OfficeServer::start(2).await;
     let mut b = s.client();
@@ -150,17 +151,17 @@ async fn sessions_are_the_servers_own_and_csrf_tokens_cannot_be_forged_or_replay
         .any(|c| c.starts_with("lj_session=") && c.contains("HttpOnly") && c.contains("SameSite=Strict")));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_script_in_a_description_is_text_everywhere() {
     let s = OfficeServer::start(6).await;
     // Rewrite one stored hazard's description the way a device's change would.
     let evil = "<script>alert('联检')</script><img src=x onerror=alert(1)>";
-    let (hazard_id, inspection_id) = {
+    let (hazard_id, inspection_id) = super::support::blocking(|| {
         let mut db = s.state.lock();
         let row = db.sql.query_opt("SELECT id, inspection_id FROM ledger_hazards LIMIT 1", &[]).unwrap().unwrap();
         (row.text(0).unwrap(), row.text(1).unwrap())
-    };
-    {
+    });
+    super::support::blocking(|| {
         use automerge::transaction::Transactable;
         use automerge::ReadDoc;
         let mut db = s.state.lock();
@@ -180,7 +181,7 @@ async fn a_script_in_a_description_is_text_everywhere() {
             },
         )
         .unwrap();
-    }
+    });
     let mut b = s.client();
     b.sign_in("clerk", PASSWORD).await;
     for page in ["/office/ledger".to_string(), format!("/office/hazards/{hazard_id}")] {
@@ -194,7 +195,7 @@ async fn a_script_in_a_description_is_text_everywhere() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_path_leaves_the_static_files() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let s = OfficeServer::start(1).await;
@@ -225,7 +226,7 @@ async fn no_path_leaves_the_static_files() {
     assert_eq!(b.get("/healthz").await.status, 200);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_audit_trail_is_searchable_and_read_only() {
     let s = OfficeServer::start(3).await;
     let mut b = s.client();
@@ -242,10 +243,10 @@ async fn the_audit_trail_is_searchable_and_read_only() {
     let events = b.get("/office/audit?event=office_sign_in").await;
     assert!(events.body.contains("共 2 条"), "{}", events.body);
     // By enterprise: the changes to its inspections, and nothing else.
-    let ent = {
+    let ent = super::support::blocking(|| {
         let mut db = s.state.lock();
         db.sql.query_opt("SELECT enterprise_id FROM office_inspections LIMIT 1", &[]).unwrap().unwrap().text(0).unwrap()
-    };
+    });
     let by_ent = b.get(&format!("/office/audit?enterprise={ent}")).await;
     assert_eq!(by_ent.status, 200);
     assert!(!by_ent.body.contains("office_sign_in"));

@@ -14,6 +14,12 @@ use lianjian_sync_server::{app, AppState};
 
 use crate::support::test_config;
 
+/// Runs `f`, which reaches the database directly, where blocking is allowed
+/// (the PostgreSQL client blocks; the tests run on a multi-threaded runtime).
+pub fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    tokio::task::block_in_place(f)
+}
+
 /// The day the office works on in these tests.
 pub const TODAY: &str = "2026-12-04T10:00:00+08:00";
 /// The head's and the clerk's password.

@@ -14,7 +14,7 @@ use axum::{Form, Json};
 use serde::Deserialize;
 
 use lianjian_core::model::enterprise::{industry_label, RiskColour};
-use lianjian_core::rules::office_access::{office_allows, OfficeAction};
+use lianjian_core::rules::office_access::OfficeAction;
 
 use crate::draws::{self, DrawError, DrawRecord};
 use crate::error::AppError;
@@ -160,7 +160,7 @@ pub async fn list(State(state): State<Arc<AppState>>, office: Office) -> Result<
             .into_iter()
             .map(|(id, title, created, drawn)| DrawRow { id, title, created: super::minute(&created), drawn })
             .collect(),
-        may_run: office_allows(office.0.user.role, Some(office.0.rank), OfficeAction::RunDraw),
+        may_run: office.may(OfficeAction::RunDraw),
         industries: industries.into_iter().map(|i| (i.clone(), industry_label(&i).to_string())).collect(),
     };
     super::html(&page).map_err(AppError::page)
@@ -236,7 +236,7 @@ pub async fn show(
     let page = DrawPage {
         chrome: Chrome::new(&office, "draws"),
         d: view(&record),
-        may_run: office_allows(office.0.user.role, Some(office.0.rank), OfficeAction::RunDraw),
+        may_run: office.may(OfficeAction::RunDraw),
     };
     super::html(&page).map_err(AppError::page)
 }

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use lianjian_core::model::enterprise::industry_label;
 use lianjian_core::model::Department;
-use lianjian_core::rules::office_access::{office_allows, OfficeAction};
+use lianjian_core::rules::office_access::OfficeAction;
 
 use crate::error::AppError;
 use crate::plans::{self, PlanError, MODES};
@@ -81,7 +81,7 @@ pub async fn list(State(state): State<Arc<AppState>>, office: Office) -> Result<
         chrome: Chrome::new(&office, "plans"),
         plans,
         year: state.clock.today().year() + 1,
-        may_draft: office_allows(office.0.user.role, Some(office.0.rank), OfficeAction::DraftPlan),
+        may_draft: office.may(OfficeAction::DraftPlan),
     };
     super::html(&page).map_err(AppError::page)
 }
@@ -172,8 +172,8 @@ pub async fn show(
         approved: plan.approved,
         rows,
         completion,
-        may_draft: office_allows(office.0.user.role, Some(office.0.rank), OfficeAction::DraftPlan),
-        may_approve: office_allows(office.0.user.role, Some(office.0.rank), OfficeAction::ApprovePlan),
+        may_draft: office.may(OfficeAction::DraftPlan),
+        may_approve: office.may(OfficeAction::ApprovePlan),
         departments: Department::ALL.iter().map(|d| (d.code(), d.label())).collect(),
         industries: industries.into_iter().map(|i| (i.clone(), industry_label(&i).to_string())).collect(),
         modes: MODES,

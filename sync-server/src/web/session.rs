@@ -74,9 +74,14 @@ pub fn safe_next(next: Option<&str>) -> String {
 pub struct Office(pub WebSession);
 
 impl Office {
+    /// Whether the user's rank allows `action` (pages show or hide forms by it).
+    pub fn may(&self, action: OfficeAction) -> bool {
+        office_allows(self.0.user.role, Some(self.0.rank), action)
+    }
+
     /// Refuses the page or form unless the user's rank allows `action`.
     pub fn require(&self, action: OfficeAction) -> Result<(), AppError> {
-        if office_allows(self.0.user.role, Some(self.0.rank), action) {
+        if self.may(action) {
             Ok(())
         } else {
             Err(AppError::Forbidden(format!("{} 无权{}", self.0.rank.label(), action.label())).page())

@@ -6,8 +6,6 @@
 
 use std::collections::BTreeMap;
 
-use lianjian_core::doc::closed_loop::rectification_reports;
-use lianjian_core::model::Inspection;
 use lianjian_core::store::Store;
 use lianjian_core::sync::http::SyncClient;
 
@@ -24,30 +22,14 @@ async fn a_dossier_holds_what_the_enterprises_documents_hold() {
     let s = OfficeServer::start(60).await;
     // Independently: each enterprise's inspections, hazards, reports and 2026 inspections.
     let mut per: BTreeMap<String, (usize, usize, usize, u32)> = BTreeMap::new();
-    super::support::blocking(|| {
-        let mut db = s.state.lock();
-        let ids: Vec<String> = db
-            .sql
-            .query("SELECT doc_id FROM doc_access WHERE kind = 'inspection'", &[])
-            .unwrap()
-            .iter()
-            .map(|r| r.text(0).unwrap())
-            .collect();
-        for id in ids {
-            let (insp, reports) = db
-                .docs()
-                .with_document(&id, |d| {
-                    (autosurgeon::hydrate::<_, Inspection>(d).unwrap(), rectification_reports(d).unwrap().len())
-                })
-                .unwrap();
-            let e = per.entry(insp.enterprise.to_string()).or_default();
-            let on = insp.started_at.unwrap_or(insp.created_at);
-            e.0 += 1;
-            e.1 += insp.findings.len();
-            e.2 += reports;
-            e.3 += u32::from(lianjian_core::model::time::local_date(&on.0).to_string().starts_with("2026"));
-        }
-    });
+    for Stored { inspection: insp, reports, .. } in s.stored().0 {
+        let e = per.entry(insp.enterprise.to_string()).or_default();
+        let on = insp.started_at.unwrap_or(insp.created_at);
+        e.0 += 1;
+        e.1 += insp.findings.len();
+        e.2 += reports;
+        e.3 += u32::from(lianjian_core::model::time::local_date(&on.0).to_string().starts_with("2026"));
+    }
     let (busiest, &(inspections, hazards, reports, this_year)) = per.iter().max_by_key(|(_, v)| (v.0, v.1)).unwrap();
     let mut b = s.client();
     b.sign_in("clerk", PASSWORD).await;

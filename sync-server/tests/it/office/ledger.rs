@@ -7,9 +7,8 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use lianjian_core::doc::closed_loop::{hazard_events, issuing_department, standing};
+use lianjian_core::doc::closed_loop::{issuing_department, standing};
 use lianjian_core::model::enterprise::township_of;
-use lianjian_core::model::Inspection;
 use lianjian_core::rules::grades::GradeScheme;
 use lianjian_sync_server::ledger::query::{self, SortKey};
 use lianjian_sync_server::ledger::LedgerFilter;
@@ -20,30 +19,19 @@ use super::support::*;
 type Fact = (String, NaiveDate, Option<String>, String, NaiveDate);
 
 fn facts(s: &OfficeServer) -> Vec<Fact> {
-    let mut db = s.state.lock();
-    let ids: Vec<String> = db
-        .sql
-        .query("SELECT doc_id FROM doc_access WHERE kind = 'inspection'", &[])
-        .unwrap()
-        .iter()
-        .map(|r| r.text(0).unwrap())
-        .collect();
-    let grids: BTreeMap<String, String> = db
-        .sql
-        .query("SELECT doc_id, grid FROM doc_access WHERE kind = 'enterprise'", &[])
-        .unwrap()
-        .iter()
-        .map(|r| (r.text(0).unwrap(), r.text(1).unwrap()))
-        .collect();
-    let revision = lianjian_sync_server::db::revision(&mut *db.sql).unwrap();
-    let rules = s.state.office.get(revision, &mut db.docs()).unwrap();
+    let (stored, rules) = s.stored();
+    let grids: BTreeMap<String, String> = super::support::blocking(|| {
+        let mut db = s.state.lock();
+        db.sql
+            .query("SELECT doc_id, grid FROM doc_access WHERE kind = 'enterprise'", &[])
+            .unwrap()
+            .iter()
+            .map(|r| (r.text(0).unwrap(), r.text(1).unwrap()))
+            .collect()
+    });
     let scheme = GradeScheme::three_level();
     let mut out = Vec::new();
-    for id in ids {
-        let (insp, events) = db
-            .docs()
-            .with_document(&id, |d| (autosurgeon::hydrate::<_, Inspection>(d).unwrap(), hazard_events(d).unwrap()))
-            .unwrap();
+    for Stored { inspection: insp, events, .. } in stored {
         for f in insp.findings.values() {
             let (_, lc) = standing(&rules.office.calendar, Some(&scheme), f, &events);
             out.push((
@@ -62,7 +50,7 @@ fn facts(s: &OfficeServer) -> Vec<Fact> {
 async fn the_ledger_lists_what_the_documents_hold_filtered_sorted_paged_and_exported() {
     let s = OfficeServer::start(60).await;
     let today: NaiveDate = "2026-12-04".parse().unwrap();
-    let facts = super::support::blocking(|| facts(&s));
+    let facts = facts(&s);
     assert!(facts.len() > 60, "{} hazards", facts.len());
     let mut b = s.client();
     assert_eq!(b.sign_in("clerk", PASSWORD).await.status, 303);

@@ -4,7 +4,6 @@
 //! statistics show the plan's completion.
 
 use lianjian_core::model::time::local_date;
-use lianjian_core::model::Inspection;
 
 use super::support::*;
 
@@ -12,28 +11,18 @@ use super::support::*;
 async fn a_plan_is_drafted_approved_by_the_head_frozen_and_followed() {
     let s = OfficeServer::start(40).await;
     // Independently: 2026 government inspections of construction sites with 住建 on the team.
-    let want = super::support::blocking(|| {
-        let mut db = s.state.lock();
-        let ids: Vec<String> = db
-            .sql
-            .query("SELECT doc_id FROM doc_access WHERE kind = 'inspection'", &[])
-            .unwrap()
-            .iter()
-            .map(|r| r.text(0).unwrap())
-            .collect();
-        let mut n = 0;
-        for id in ids {
-            let insp = db.docs().with_document(&id, |d| autosurgeon::hydrate::<_, Inspection>(d).unwrap()).unwrap();
-            let day = local_date(&insp.started_at.unwrap_or(insp.created_at).0).to_string();
-            n += i64::from(
-                !insp.self_reported
-                    && day.starts_with("2026")
-                    && insp.industry == "construction"
-                    && insp.team.values().any(|m| m.department.code() == "housing_construction"),
-            );
-        }
-        n
-    });
+    let want = s
+        .stored()
+        .0
+        .iter()
+        .filter(|x| {
+            let insp = &x.inspection;
+            !insp.self_reported
+                && local_date(&insp.started_at.unwrap_or(insp.created_at).0).to_string().starts_with("2026")
+                && insp.industry == "construction"
+                && insp.team.values().any(|m| m.department.code() == "housing_construction")
+        })
+        .count() as i64;
     let mut clerk = s.client();
     clerk.sign_in("clerk", PASSWORD).await;
     let csrf = clerk.csrf().await;

@@ -5,9 +5,8 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use lianjian_core::doc::closed_loop::{hazard_events, standing};
+use lianjian_core::doc::closed_loop::standing;
 use lianjian_core::model::time::local_date;
-use lianjian_core::model::Inspection;
 use lianjian_core::rules::grades::GradeScheme;
 
 use super::support::*;
@@ -29,24 +28,11 @@ fn in_2026(d: NaiveDate) -> bool {
 }
 
 fn count_2026(s: &OfficeServer) -> Counted {
-    let mut db = s.state.lock();
-    let ids: Vec<String> = db
-        .sql
-        .query("SELECT doc_id FROM doc_access WHERE kind = 'inspection'", &[])
-        .unwrap()
-        .iter()
-        .map(|r| r.text(0).unwrap())
-        .collect();
-    let revision = lianjian_sync_server::db::revision(&mut *db.sql).unwrap();
-    let rules = s.state.office.get(revision, &mut db.docs()).unwrap();
+    let (stored, rules) = s.stored();
     let scheme = GradeScheme::three_level();
     let mut c = Counted::default();
     let mut inspected = BTreeSet::new();
-    for id in ids {
-        let (insp, events) = db
-            .docs()
-            .with_document(&id, |d| (autosurgeon::hydrate::<_, Inspection>(d).unwrap(), hazard_events(d).unwrap()))
-            .unwrap();
+    for Stored { inspection: insp, events, .. } in stored {
         if insp.self_reported {
             continue;
         }
@@ -78,7 +64,7 @@ fn count_2026(s: &OfficeServer) -> Counted {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_statistics_equal_a_count_made_from_the_documents() {
     let s = OfficeServer::start(60).await;
-    let want = super::support::blocking(|| count_2026(&s));
+    let want = count_2026(&s);
     assert!(want.inspections > 30 && want.closed > 0 && want.reinspections > 0, "{want:?}");
     let mut b = s.client();
     b.sign_in("clerk", PASSWORD).await;

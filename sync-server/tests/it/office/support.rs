@@ -71,6 +71,45 @@ impl OfficeServer {
     }
 }
 
+/// One stored inspection, read straight from its document (the tests'
+/// independent count never goes through the indexes the pages read).
+pub struct Stored {
+    pub inspection: lianjian_core::model::Inspection,
+    pub events: Vec<lianjian_core::rules::lifecycle::HazardEvent>,
+    pub reports: usize,
+}
+
+impl OfficeServer {
+    /// Every stored inspection, and the rule data the server holds.
+    pub fn stored(&self) -> (Vec<Stored>, Arc<lianjian_sync_server::office::RuleData>) {
+        blocking(|| {
+            let mut db = self.state.lock();
+            let ids: Vec<String> = db
+                .sql
+                .query("SELECT doc_id FROM doc_access WHERE kind = 'inspection'", &[])
+                .unwrap()
+                .iter()
+                .map(|r| r.text(0).unwrap())
+                .collect();
+            let revision = lianjian_sync_server::db::revision(&mut *db.sql).unwrap();
+            let rules = self.state.office.get(revision, &mut db.docs()).unwrap();
+            let out = ids
+                .iter()
+                .map(|id| {
+                    db.docs()
+                        .with_document(id, |d| Stored {
+                            inspection: autosurgeon::hydrate(d).unwrap(),
+                            events: lianjian_core::doc::closed_loop::hazard_events(d).unwrap(),
+                            reports: lianjian_core::doc::closed_loop::rectification_reports(d).unwrap().len(),
+                        })
+                        .unwrap()
+                })
+                .collect();
+            (out, rules)
+        })
+    }
+}
+
 /// An answer: status, headers, body.
 pub struct Answer {
     pub status: u16,

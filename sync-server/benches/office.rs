@@ -10,7 +10,8 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use lianjian_sync_server::ledger::query::{self, SortKey};
 use lianjian_sync_server::ledger::LedgerFilter;
 use lianjian_sync_server::sql::{Sql, Value};
-use lianjian_sync_server::stats::{compute, Period, PeriodKind};
+use lianjian_sync_server::stats::indicators::monthly;
+use lianjian_sync_server::stats::{compute, page_figures, Period, PeriodKind};
 use lianjian_sync_server::{AppState, Config};
 
 const ENTERPRISES: usize = 5_000;
@@ -222,14 +223,16 @@ fn benches(c: &mut Criterion) {
         let year = Period { kind: PeriodKind::Year, year: 2026, n: 1 };
         g.bench_function("statistics: the year", |b| b.iter(|| compute(&mut *state.lock().sql, year, today).unwrap()));
         let quarter = Period { kind: PeriodKind::Quarter, year: 2026, n: 3 };
-        g.bench_function("statistics: a quarter with 环比 and 同比 (the page)", |b| {
+        g.bench_function("statistics: the page, a quarter with 环比 and 同比", |b| {
+            b.iter(|| page_figures(&mut *state.lock().sql, quarter, today).unwrap())
+        });
+        g.bench_function("statistics: the page, the year with 环比 and 同比", |b| {
+            b.iter(|| page_figures(&mut *state.lock().sql, year, today).unwrap())
+        });
+        g.bench_function("statistics: the charts' JSON, the year", |b| {
             b.iter(|| {
                 let mut db = state.lock();
-                (
-                    compute(&mut *db.sql, quarter, today).unwrap(),
-                    compute(&mut *db.sql, quarter.previous(), today).unwrap(),
-                    compute(&mut *db.sql, quarter.year_ago(), today).unwrap(),
-                )
+                (compute(&mut *db.sql, year, today).unwrap(), monthly(&mut *db.sql, 2026).unwrap())
             })
         });
         g.finish();

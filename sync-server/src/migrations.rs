@@ -375,6 +375,16 @@ CREATE TABLE plan_rows (
 );
 "#,
     ),
+    // 14: indexes for the statistics page's period queries.
+    Migration::Shared(
+        r#"
+CREATE INDEX office_inspections_by_day ON office_inspections (on_day, self_reported, enterprise_id);
+CREATE INDEX ledger_by_original_due ON ledger_hazards (original_due);
+CREATE INDEX ledger_by_reinspected ON ledger_hazards (reinspected_on);
+CREATE INDEX ledger_by_major_closed ON ledger_hazards (major, closed_on);
+CREATE INDEX ledger_by_major_state ON ledger_hazards (major, state);
+"#,
+    ),
 ];
 
 /// The schema version this build writes.

@@ -113,71 +113,131 @@ fn one(db: &mut dyn Sql, sql: &str, params: &[crate::sql::Value]) -> Result<i64,
     db.query_opt(sql, params)?.map_or(Ok(0), |r| r.int(0))
 }
 
+/// The figures of a period that the page compares with the period before
+/// (环比) and the same period a year earlier (同比): each one aggregate
+/// query over an index, so three periods cost little more than one.
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq)]
+pub struct Headline {
+    /// Government inspections.
+    pub inspections: i64,
+    /// Enterprises inspected ÷ enterprises in the 名录库.
+    pub coverage: Ratio,
+    /// Hazards found.
+    pub hazards: i64,
+    /// Of which major.
+    pub major_hazards: i64,
+    /// Of the major ones, listed (挂牌督办).
+    pub major_listed: i64,
+    /// Closed ÷ found.
+    pub rectified: Ratio,
+    /// Closed by the original deadline ÷ originally due in the period.
+    pub on_time: Ratio,
+    /// Timely 复查 ÷ all 复查 in the period.
+    pub reinspection_timely: Ratio,
+}
+
+/// The [`Headline`] of `period`.
+pub fn headline(db: &mut dyn Sql, period: Period) -> Result<Headline, DbError> {
+    let (from, to) = period.range();
+    let (from, to) = (from.to_string(), to.to_string());
+    let mut out = Headline::default();
+    if let Some(r) = db.query_opt(
+        "SELECT count(*), count(DISTINCT enterprise_id) FROM office_inspections
+         WHERE on_day >= $1 AND on_day <= $2 AND self_reported = 0",
+        args![&from, &to],
+    )? {
+        out.inspections = r.int(0)?;
+        out.coverage.part = r.int(1)?;
+    }
+    out.coverage.whole = one(db, "SELECT count(*) FROM office_enterprises", &[])?;
+    if let Some(r) = db.query_opt(
+        "SELECT count(*),
+                CAST(COALESCE(SUM(CASE WHEN major = 1 THEN 1 ELSE 0 END), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN major = 1 AND listed = 1 THEN 1 ELSE 0 END), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN state = 'closed' THEN 1 ELSE 0 END), 0) AS BIGINT)
+         FROM ledger_hazards WHERE found_on >= $1 AND found_on <= $2 AND self_reported = 0",
+        args![&from, &to],
+    )? {
+        out.hazards = r.int(0)?;
+        out.major_hazards = r.int(1)?;
+        out.major_listed = r.int(2)?;
+        out.rectified = Ratio { part: r.int(3)?, whole: out.hazards };
+    }
+    if let Some(r) = db.query_opt(
+        "SELECT count(*),
+                CAST(COALESCE(SUM(CASE WHEN closed_on IS NOT NULL AND closed_on <= original_due THEN 1 ELSE 0 END), 0) AS BIGINT)
+         FROM ledger_hazards WHERE original_due >= $1 AND original_due <= $2 AND self_reported = 0",
+        args![&from, &to],
+    )? {
+        out.on_time = Ratio { part: r.int(1)?, whole: r.int(0)? };
+    }
+    if let Some(r) = db.query_opt(
+        "SELECT CAST(COALESCE(SUM(reinspections_on_time), 0) AS BIGINT), CAST(COALESCE(SUM(reinspections), 0) AS BIGINT)
+         FROM ledger_hazards WHERE reinspected_on >= $1 AND reinspected_on <= $2",
+        args![&from, &to],
+    )? {
+        out.reinspection_timely = Ratio { part: r.int(0)?, whole: r.int(1)? };
+    }
+    Ok(out)
+}
+
 /// The indicators of `period`, with "today" (open major hazards, the
 /// ceiling's year) on `today`.
 pub fn compute(db: &mut dyn Sql, period: Period, today: NaiveDate) -> Result<Indicators, DbError> {
     let (from, to) = period.range();
     let (from, to) = (from.to_string(), to.to_string());
-    let mut out = Indicators::default();
+    let h = headline(db, period)?;
+    let mut out = Indicators {
+        coverage: h.coverage,
+        inspections: h.inspections,
+        hazards: h.hazards,
+        major_hazards: h.major_hazards,
+        hazards_per_enterprise: Ratio { part: h.hazards, whole: h.coverage.part },
+        rectified: h.rectified,
+        on_time: h.on_time,
+        reinspection_timely: h.reinspection_timely,
+        ..Default::default()
+    };
 
-    // Inspections, by department, officer, industry and township.
+    // Inspections by department, officer, industry and township: the
+    // department and officer lists are split here, the rest grouped in SQL.
     let rows = db.query(
-        "SELECT i.enterprise_id, i.departments, i.officers, COALESCE(e.industry, ''), COALESCE(e.township, '')
-         FROM office_inspections i LEFT JOIN office_enterprises e ON e.id = i.enterprise_id
-         WHERE i.self_reported = 0 AND i.on_day >= $1 AND i.on_day <= $2",
+        "SELECT departments, officers, count(*) FROM office_inspections
+         WHERE on_day >= $1 AND on_day <= $2 AND self_reported = 0 GROUP BY departments, officers",
         args![&from, &to],
     )?;
-    let (mut dept, mut officer, mut industry, mut town) =
-        (BTreeMap::new(), BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
-    let mut inspected = std::collections::BTreeSet::new();
+    let (mut dept, mut officer) = (BTreeMap::new(), BTreeMap::new());
     for r in &rows {
-        inspected.insert(r.text(0)?);
-        for d in r.text(1)?.split(',').filter(|d| !d.is_empty()) {
+        let n = r.int(2)?;
+        for d in r.text(0)?.split(',').filter(|d| !d.is_empty()) {
             let label = Department::from_code(d).map_or(d.to_string(), |d| d.label().to_string());
-            *dept.entry(label).or_insert(0) += 1;
+            *dept.entry(label).or_insert(0) += n;
         }
-        for o in r.text(2)?.split('、').filter(|o| !o.is_empty()) {
-            *officer.entry(o.to_string()).or_insert(0) += 1;
+        for o in r.text(1)?.split('、').filter(|o| !o.is_empty()) {
+            *officer.entry(o.to_string()).or_insert(0) += n;
         }
-        *industry.entry(industry_label(&r.text(3)?).to_string()).or_insert(0) += 1;
-        *town.entry(r.text(4)?).or_insert(0) += 1;
     }
-    out.inspections = rows.len() as i64;
     out.by_department = counted(dept);
     out.by_inspector = counted(officer);
-    out.by_industry = counted(industry);
-    out.by_township = counted(town);
-    let enterprises = one(db, "SELECT count(*) FROM office_enterprises", &[])?;
-    out.coverage = Ratio { part: inspected.len() as i64, whole: enterprises };
-
-    // Hazards found in the period and how far they got.
-    let gov = "self_reported = 0";
-    let found = |extra: &str| {
-        format!("SELECT count(*) FROM ledger_hazards WHERE {gov} AND found_on >= $1 AND found_on <= $2{extra}")
-    };
-    out.hazards = one(db, &found(""), args![&from, &to])?;
-    out.major_hazards = one(db, &found(" AND major = 1"), args![&from, &to])?;
-    out.hazards_per_enterprise = Ratio { part: out.hazards, whole: inspected.len() as i64 };
-    out.rectified = Ratio { part: one(db, &found(" AND state = 'closed'"), args![&from, &to])?, whole: out.hazards };
-    let due = |extra: &str| {
-        format!("SELECT count(*) FROM ledger_hazards WHERE {gov} AND original_due >= $1 AND original_due <= $2{extra}")
-    };
-    out.on_time = Ratio {
-        part: one(db, &due(" AND closed_on IS NOT NULL AND closed_on <= original_due"), args![&from, &to])?,
-        whole: one(db, &due(""), args![&from, &to])?,
-    };
-    let r = db.query_opt(
-        "SELECT CAST(COALESCE(SUM(reinspections_on_time), 0) AS BIGINT), CAST(COALESCE(SUM(reinspections), 0) AS BIGINT)
-         FROM ledger_hazards WHERE reinspected_on >= $1 AND reinspected_on <= $2",
+    let places = db.query(
+        "SELECT COALESCE(e.industry, ''), COALESCE(e.township, ''), count(*)
+         FROM office_inspections i LEFT JOIN office_enterprises e ON e.id = i.enterprise_id
+         WHERE i.on_day >= $1 AND i.on_day <= $2 AND i.self_reported = 0
+         GROUP BY COALESCE(e.industry, ''), COALESCE(e.township, '')",
         args![&from, &to],
     )?;
-    if let Some(r) = r {
-        out.reinspection_timely = Ratio { part: r.int(0)?, whole: r.int(1)? };
+    let (mut industry, mut town) = (BTreeMap::new(), BTreeMap::new());
+    for r in &places {
+        let n = r.int(2)?;
+        *industry.entry(industry_label(&r.text(0)?).to_string()).or_insert(0) += n;
+        *town.entry(r.text(1)?).or_insert(0) += n;
     }
+    out.by_industry = counted(industry);
+    out.by_township = counted(town);
 
     // 重大隐患.
-    out.major.new = out.major_hazards;
-    out.major.listed = one(db, &found(" AND major = 1 AND listed = 1"), args![&from, &to])?;
+    out.major.new = h.major_hazards;
+    out.major.listed = h.major_listed;
     let closed = db.query(
         "SELECT found_on, closed_on FROM ledger_hazards WHERE major = 1 AND closed_on >= $1 AND closed_on <= $2",
         args![&from, &to],
@@ -203,8 +263,8 @@ pub fn compute(db: &mut dyn Sql, period: Period, today: NaiveDate) -> Result<Ind
     // The yearly ceiling, this year.
     let year = today.year();
     let counts = db.query(
-        "SELECT e.risk, count(i.id) FROM office_enterprises e JOIN office_inspections i ON i.enterprise_id = e.id
-         WHERE i.self_reported = 0 AND i.on_day >= $1 AND i.on_day <= $2 GROUP BY e.id, e.risk",
+        "SELECT e.risk, count(*) FROM office_inspections i JOIN office_enterprises e ON e.id = i.enterprise_id
+         WHERE i.on_day >= $1 AND i.on_day <= $2 AND i.self_reported = 0 GROUP BY i.enterprise_id, e.risk",
         args![format!("{year}-01-01"), format!("{year}-12-31")],
     )?;
     let caps = YearlyCaps::default();
@@ -221,22 +281,31 @@ pub fn compute(db: &mut dyn Sql, period: Period, today: NaiveDate) -> Result<Ind
 
 /// Inspections and hazards found in each month of `year` (the chart's line).
 pub fn monthly(db: &mut dyn Sql, year: i32) -> Result<Vec<(u32, i64, i64)>, DbError> {
-    let mut out = Vec::new();
-    for m in 1..=12u32 {
-        let p = Period { kind: super::PeriodKind::Month, year, n: m };
-        let (from, to) = p.range();
-        let (from, to) = (from.to_string(), to.to_string());
-        let inspections = one(
-            db,
-            "SELECT count(*) FROM office_inspections WHERE self_reported = 0 AND on_day >= $1 AND on_day <= $2",
-            args![&from, &to],
-        )?;
-        let hazards = one(
-            db,
-            "SELECT count(*) FROM ledger_hazards WHERE self_reported = 0 AND found_on >= $1 AND found_on <= $2",
-            args![&from, &to],
-        )?;
-        out.push((m, inspections, hazards));
+    let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
+    let mut out: Vec<(u32, i64, i64)> = (1..=12).map(|m| (m, 0, 0)).collect();
+    let by_month = |db: &mut dyn Sql, sql: &str| -> Result<Vec<(usize, i64)>, DbError> {
+        db.query(sql, args![&from, &to])?
+            .iter()
+            .map(|r| Ok((r.text(0)?.parse::<usize>().unwrap_or(0), r.int(1)?)))
+            .collect()
+    };
+    for (m, n) in by_month(
+        db,
+        "SELECT substr(on_day, 6, 2), count(*) FROM office_inspections
+         WHERE on_day >= $1 AND on_day <= $2 AND self_reported = 0 GROUP BY substr(on_day, 6, 2)",
+    )? {
+        if let Some(row) = out.get_mut(m.wrapping_sub(1)) {
+            row.1 = n;
+        }
+    }
+    for (m, n) in by_month(
+        db,
+        "SELECT substr(found_on, 6, 2), count(*) FROM ledger_hazards
+         WHERE found_on >= $1 AND found_on <= $2 AND self_reported = 0 GROUP BY substr(found_on, 6, 2)",
+    )? {
+        if let Some(row) = out.get_mut(m.wrapping_sub(1)) {
+            row.2 = n;
+        }
     }
     Ok(out)
 }

@@ -18,7 +18,7 @@ use lianjian_documents::forms::FormKind;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::stats::indicators::{monthly, Ratio, DEFINITIONS};
-use crate::stats::{compute, Indicators, Period, PeriodKind};
+use crate::stats::{compute, page_figures, Indicators, Period, PeriodKind};
 
 use super::chrome::Chrome;
 use super::session::Office;
@@ -125,21 +125,6 @@ struct StatsPage {
     years: Vec<i32>,
 }
 
-/// The three periods' indicators (this one, 环比, 同比).
-async fn three(state: &Arc<AppState>, period: Period) -> Result<(Indicators, Indicators, Indicators), AppError> {
-    let today = state.clock.today();
-    super::blocking(state, move |state| {
-        let mut db = state.lock();
-        Ok((
-            compute(&mut *db.sql, period, today)?,
-            compute(&mut *db.sql, period.previous(), today)?,
-            compute(&mut *db.sql, period.year_ago(), today)?,
-        ))
-    })
-    .await
-    .map_err(AppError::page)
-}
-
 /// `GET /office/stats`.
 pub async fn page(
     State(state): State<Arc<AppState>>,
@@ -149,9 +134,8 @@ pub async fn page(
     office.require(OfficeAction::Read)?;
     let today = state.clock.today();
     let period = q.period(today)?;
-    let (i, mom, yoy) = three(&state, period).await?;
-    let plan = super::blocking(&state, move |state| {
-        crate::plans::completion_of_year(&mut *state.lock().sql, period.year).map_err(AppError::from)
+    let (i, mom, yoy, plan) = super::blocking(&state, move |state| {
+        page_figures(&mut *state.lock().sql, period, today).map_err(AppError::from)
     })
     .await
     .map_err(AppError::page)?;

@@ -22,6 +22,7 @@ use lianjian_core::rules::permissions::Role;
 use lianjian_core::store::DocKind;
 
 use crate::args;
+use crate::incidents::IncidentKind;
 use crate::sql::{DbError, Sql};
 use crate::state::AppState;
 
@@ -141,18 +142,25 @@ pub fn default_departments() -> Vec<(String, Vec<String>)> {
     ]
 }
 
-/// Each enterprise's record as the credit rule reads it, from the indexes.
-fn records(db: &mut dyn Sql, today: NaiveDate) -> Result<BTreeMap<String, Record>, DbError> {
+/// Each enterprise's record as the credit rule reads it, from the indexes
+/// and the incidents the office recorded: every enterprise, or `only` one.
+fn records(db: &mut dyn Sql, today: NaiveDate, only: Option<&str>) -> Result<BTreeMap<String, Record>, DbError> {
+    let (filter, params) = match only {
+        Some(id) => (" AND enterprise_id = $1", vec![crate::sql::Value::Text(id.to_string())]),
+        None => ("", vec![]),
+    };
     let mut out: BTreeMap<String, Record> = BTreeMap::new();
-    for r in db.query("SELECT id, risk FROM office_enterprises", &[])? {
+    let enterprises =
+        format!("SELECT id, risk FROM office_enterprises WHERE 1 = 1{}", filter.replace("enterprise_id", "id"));
+    for r in db.query(&enterprises, &params)? {
         let colour = RiskColour::from_code(&r.text(1)?).ok();
         out.insert(r.text(0)?, Record { colour, ..Default::default() });
     }
     let today_s = today.to_string();
-    for r in db.query(
-        "SELECT enterprise_id, found_on, major, state, due, item_code FROM ledger_hazards WHERE self_reported = 0",
-        &[],
-    )? {
+    let hazards = format!(
+        "SELECT enterprise_id, found_on, major, state, due, item_code FROM ledger_hazards WHERE self_reported = 0{filter}"
+    );
+    for r in db.query(&hazards, &params)? {
         let Some(rec) = out.get_mut(&r.text(0)?) else { continue };
         let Ok(found) = r.text(1)?.parse::<NaiveDate>() else { continue };
         if r.int(2)? == 1 {
@@ -163,9 +171,19 @@ fn records(db: &mut dyn Sql, today: NaiveDate) -> Result<BTreeMap<String, Record
             rec.overdue += 1;
         }
     }
-    for r in db.query("SELECT enterprise_id, on_day FROM office_inspections WHERE self_reported = 0", &[])? {
+    let inspections = format!("SELECT enterprise_id, on_day FROM office_inspections WHERE self_reported = 0{filter}");
+    for r in db.query(&inspections, &params)? {
         if let (Some(rec), Ok(d)) = (out.get_mut(&r.text(0)?), r.text(1)?.parse::<NaiveDate>()) {
             rec.inspected.push(d);
+        }
+    }
+    let three_years = today - chrono::Days::new(3 * 365);
+    for (enterprise, kind, day) in crate::incidents::all(db)? {
+        let Some(rec) = out.get_mut(&enterprise) else { continue };
+        match kind {
+            IncidentKind::Accident => rec.accidents.push(day),
+            IncidentKind::Complaint if day > three_years => rec.complaints += 1,
+            IncidentKind::Complaint => {}
         }
     }
     Ok(out)
@@ -173,7 +191,12 @@ fn records(db: &mut dyn Sql, today: NaiveDate) -> Result<BTreeMap<String, Record
 
 /// Every enterprise's class for the draw, with its reasons, on `today`.
 pub fn classes(db: &mut dyn Sql, today: NaiveDate) -> Result<BTreeMap<String, Classed>, DbError> {
-    Ok(records(db, today)?.into_iter().map(|(id, rec)| (id, classify(&rec, today))).collect())
+    Ok(records(db, today, None)?.into_iter().map(|(id, rec)| (id, classify(&rec, today))).collect())
+}
+
+/// One enterprise's class on `today`, with its reasons (its dossier).
+pub fn class_of(db: &mut dyn Sql, enterprise: &str, today: NaiveDate) -> Result<Option<Classed>, DbError> {
+    Ok(records(db, today, Some(enterprise))?.remove(enterprise).map(|rec| classify(&rec, today)))
 }
 
 /// Freezes the pool on `today` (enterprises of `industry`, or all).

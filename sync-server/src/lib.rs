@@ -15,6 +15,7 @@ pub mod draws;
 pub mod error;
 pub mod export;
 pub mod font_import;
+pub mod incidents;
 pub mod ledger;
 pub mod limits;
 pub mod metrics;

@@ -375,7 +375,8 @@ CREATE TABLE plan_rows (
 );
 "#,
     ),
-    // 14: indexes for the statistics page's period queries.
+    // 14: indexes for the statistics page's period queries; accidents and
+    // complaints the office records for the credit rule.
     Migration::Shared(
         r#"
 CREATE INDEX office_inspections_by_day ON office_inspections (on_day, self_reported, enterprise_id);
@@ -383,6 +384,16 @@ CREATE INDEX ledger_by_original_due ON ledger_hazards (original_due);
 CREATE INDEX ledger_by_reinspected ON ledger_hazards (reinspected_on);
 CREATE INDEX ledger_by_major_closed ON ledger_hazards (major, closed_on);
 CREATE INDEX ledger_by_major_state ON ledger_hazards (major, state);
+CREATE TABLE enterprise_incidents (
+    id            TEXT PRIMARY KEY,
+    enterprise_id TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    on_day        TEXT NOT NULL,
+    summary       TEXT NOT NULL,
+    recorded_by   TEXT NOT NULL,
+    recorded_at   TEXT NOT NULL
+);
+CREATE INDEX enterprise_incidents_by_enterprise ON enterprise_incidents (enterprise_id, on_day);
 "#,
     ),
 ];

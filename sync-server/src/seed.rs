@@ -166,7 +166,27 @@ pub fn seed(state: &AppState, fixtures: &Path) -> lianjian_core::Result<Vec<Seed
             db::add_user(db, &user).map_err(storage)?;
             match user.name.as_str() {
                 "联检办管理员" => name_office_user(db, &user.id, "admin", OfficeRank::Head)?,
-                "联检办科员" => name_office_user(db, &user.id, "clerk", OfficeRank::Clerk)?,
+                "联检办科员" => {
+                    name_office_user(db, &user.id, "clerk", OfficeRank::Clerk)?;
+                    // A record for the credit rule to read: the second
+                    // enterprise had an accident in the spring.
+                    let day = lianjian_core::model::time::local_date(&now.0) - chrono::Days::new(240);
+                    if let Some(e) = enterprises.get(1) {
+                        db.execute(
+                        "INSERT INTO enterprise_incidents (id, enterprise_id, kind, on_day, summary, recorded_by, recorded_at)
+                         VALUES ($1, $2, 'accident', $3, $4, $5, $6)",
+                        crate::args![
+                            uuid::Uuid::now_v7().to_string(),
+                            e.id.to_string(),
+                            day.to_string(),
+                            "储罐区检修时一人高处坠落受伤（一般事故）",
+                            &user.id,
+                            now.to_string()
+                        ],
+                    )
+                    .map_err(storage)?;
+                    }
+                }
                 _ => {}
             }
             if let Some(cert) = DEMO_CERTIFICATES.iter().find(|(n, _)| *n == user.name).map(|(_, c)| *c) {

@@ -28,6 +28,8 @@ code_enum!(
         ManagePeople = ("manage_people", "人员与设备管理"),
         /// Import calendars, regions, checklists, templates and fonts.
         ImportData = ("import_data", "导入基础数据"),
+        /// Record an enterprise's accident or substantiated complaint.
+        RecordIncident = ("record_incident", "记录事故与投诉"),
         /// Draft plan rows and draw tasks.
         DraftPlan = ("draft_plan", "编制计划"),
         /// Approve the annual plan.

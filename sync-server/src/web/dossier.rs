@@ -3,7 +3,9 @@
 //! enterprise's dossier — its file and risk colour, every inspection,
 //! hazard and numbered document, the rectification reports with each
 //! before-photo beside its after-photo, the escalations, and the year's
-//! inspections counted against the ceiling for its class.
+//! inspections counted against the ceiling for its class; the class the
+//! office's credit rule gives it, with the accidents and complaints the
+//! office records here.
 
 use std::sync::Arc;
 
@@ -178,6 +180,11 @@ struct DossierPage {
     reports: Vec<ReportView>,
     escalations: Vec<EscalationView>,
     documents: Vec<super::hazard::DocumentView>,
+    /// The class the draw uses, and why (the credit rule).
+    credit: Option<lianjian_core::rules::credit::Classed>,
+    incidents: Vec<crate::incidents::Incident>,
+    kinds: [crate::incidents::IncidentKind; 2],
+    today: String,
 }
 
 fn day_time(t: &lianjian_core::model::Timestamp) -> String {
@@ -266,7 +273,13 @@ pub async fn dossier(
         }
         reports.sort_by(|a, b| b.submitted.cmp(&a.submitted));
         escalations.sort_by(|a, b| b.on.cmp(&a.on));
+        let credit = crate::draws::class_of(&mut *db.sql, &id, today)?;
+        let incidents = crate::incidents::of(&mut *db.sql, &id)?;
         Ok(DossierPage {
+            credit,
+            incidents,
+            kinds: crate::incidents::IncidentKind::ALL,
+            today: today.to_string(),
             chrome,
             industry: industry_label(&e.industry).to_string(),
             township: township_of(&e.grid).to_string(),

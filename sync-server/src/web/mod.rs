@@ -10,6 +10,7 @@ mod data;
 mod dossier;
 mod draws;
 mod hazard;
+mod incidents;
 mod ledger;
 mod people;
 mod plans;
@@ -43,6 +44,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/office/files/{hash}", get(hazard::file))
         .route("/office/enterprises", get(dossier::list))
         .route("/office/enterprises/{id}", get(dossier::dossier))
+        .route("/office/enterprises/{id}/incidents", post(incidents::record))
         .route("/office/people", get(people::page))
         .route("/office/users", post(people::add))
         .route("/office/users/{id}/code", post(people::issue_code))

@@ -183,3 +183,84 @@ async fn an_officers_certificate_and_declared_conflict_keep_them_out_of_a_draw_t
         .iter()
         .any(|x| x.inspector == officer && x.enterprise == ent_id && x.reason.contains("配偶")));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_accident_and_a_complaint_recorded_on_the_dossier_raise_the_class_the_draw_uses() {
+    let s = OfficeServer::start(1).await;
+    let mut b = s.client();
+    b.sign_in("clerk", PASSWORD).await;
+    let csrf = b.csrf().await;
+    // A blue enterprise with nothing on its record.
+    let id = super::support::blocking(|| {
+        let mut db = s.state.lock();
+        db.sql
+            .query_opt("SELECT id FROM office_enterprises WHERE risk = 'blue' ORDER BY id LIMIT 1", &[])
+            .unwrap()
+            .unwrap()
+            .text(0)
+            .unwrap()
+    });
+    let class = || {
+        super::support::blocking(|| {
+            lianjian_sync_server::draws::class_of(&mut *s.state.lock().sql, &id, "2026-12-04".parse().unwrap())
+                .unwrap()
+                .unwrap()
+        })
+    };
+    let before = class();
+    let path = format!("/office/enterprises/{id}/incidents");
+    // Refused with a clear error, nothing stored: a day after today, no summary,
+    // an unknown kind, a forged token.
+    for (kind, day, summary, csrf, status, says) in [
+        ("accident", "2026-12-05", "一人轻伤", csrf.as_str(), 400, "日期不正确"),
+        ("accident", "2026-03-02", " ", csrf.as_str(), 400, "请填写简要情况"),
+        ("fire", "2026-03-02", "一人轻伤", csrf.as_str(), 400, "请选择事故"),
+        ("accident", "2026-03-02", "一人轻伤", "forged", 403, ""),
+    ] {
+        let r = b.post(&path, &[("csrf", csrf), ("kind", kind), ("on_day", day), ("summary", summary)]).await;
+        assert_eq!(r.status, status, "{kind} {day}");
+        assert!(r.body.contains(says), "{}", r.body);
+    }
+    assert_eq!(class(), before);
+    let unknown = b
+        .post(
+            "/office/enterprises/nobody/incidents",
+            &[("csrf", &csrf), ("kind", "accident"), ("on_day", "2026-03-02"), ("summary", "x")],
+        )
+        .await;
+    assert_eq!(unknown.status, 404);
+    // An accident this year raises the class one step, with its reason.
+    let ok = b
+        .post(
+            &path,
+            &[("csrf", &csrf), ("kind", "accident"), ("on_day", "2026-03-02"), ("summary", "叉车倾覆一人轻伤")],
+        )
+        .await;
+    assert_eq!((ok.status, ok.header("location")), (303, format!("/office/enterprises/{id}")), "{}", ok.body);
+    let raised = class();
+    assert_ne!(raised.class, before.class);
+    assert!(raised.reasons.iter().any(|r| r.contains("近三年发生生产安全事故 1 起")), "{:?}", raised.reasons);
+    // A complaint four years ago does not count; one last year does.
+    for day in ["2022-11-30", "2025-11-30"] {
+        let r = b
+            .post(
+                &path,
+                &[("csrf", &csrf), ("kind", "complaint"), ("on_day", day), ("summary", "群众举报夜间违规动火")],
+            )
+            .await;
+        assert_eq!(r.status, 303);
+    }
+    let c = class();
+    assert!(c.reasons.iter().any(|r| r.contains("近三年查实投诉举报 1 件")), "{:?}", c.reasons);
+    // The dossier shows all three with who recorded them, and the class with its reasons.
+    let page = b.get(&format!("/office/enterprises/{id}")).await;
+    assert!(page.body.contains("叉车倾覆一人轻伤"));
+    assert_eq!(page.body.matches("群众举报夜间违规动火").count(), 2);
+    assert!(page.body.contains("近三年发生生产安全事故 1 起"));
+    assert!(page.body.contains("联检办科员 2026-12-04 10:00"), "{}", page.body);
+    // Each record is in the audit trail.
+    let entries = super::support::blocking(|| {
+        lianjian_sync_server::audit::list(&mut *s.state.lock().sql, None, None, None).unwrap()
+    });
+    assert_eq!(entries.iter().filter(|e| e.event == "record_incident").count(), 3);
+}

@@ -26,15 +26,45 @@ pub fn import_font(state: &AppState, file: &Path, by: &str, at: Timestamp) -> Re
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let size = std::fs::metadata(file)?.len();
     if size == 0 || size > MAX_FONT_BYTES {
-        return Err(Error::validation("font", format!("{name}：字体文件大小不正确（上限 64 MB）")));
+        return Err(too_big(&name));
     }
-    let bytes = std::fs::read(file)?;
-    let families = lianjian_documents::fonts::families_of(&name, bytes.clone())
+    let font = stage(state, &name, std::fs::read(file)?, at)?;
+    let outcome = import_office_doc(state, KIND_FONT, &font.to_text(), by, at)?;
+    Ok((font, outcome))
+}
+
+fn too_big(name: &str) -> Error {
+    Error::validation("font", format!("{name}：字体文件大小不正确（上限 64 MB）"))
+}
+
+/// Checks `bytes` (a file called `name`) as a usable CJK font and stores
+/// them as a blob, without recording anything devices read: the data
+/// page's preview. The blob is content-addressed, so staging twice or never
+/// importing leaves nothing wrong behind.
+pub fn stage(state: &AppState, name: &str, bytes: Vec<u8>, at: Timestamp) -> Result<FontRef> {
+    let size = bytes.len() as u64;
+    if size == 0 || size > MAX_FONT_BYTES {
+        return Err(too_big(name));
+    }
+    let families = lianjian_documents::fonts::families_of(name, bytes.clone())
         .map_err(|e| Error::validation("font", e.to_string()))?;
     let hash = BlobHash::of(&bytes);
-    let font = FontRef { families, file: name, sha256: hash.as_str().to_string(), size };
+    let font = FontRef { families, file: name.to_string(), sha256: hash.as_str().to_string(), size };
     store_blob(state, &hash, &bytes, at)?;
-    let outcome = import_office_doc(state, KIND_FONT, &font.to_text(), by, at)?;
+    Ok(font)
+}
+
+/// Imports a font record that [`stage`] made (what the data page's confirm
+/// button sends back): its blob must be held and still be that font.
+pub fn import_staged(state: &AppState, text: &str, by: &str, at: Timestamp) -> Result<(FontRef, ImportOutcome)> {
+    let font = FontRef::parse(text)?;
+    let hash = BlobHash::parse(&font.sha256).ok_or_else(|| Error::validation("font", "字体记录的哈希不正确"))?;
+    let bytes = std::fs::read(state.blobs.path(&hash))
+        .map_err(|_| Error::validation("font", "服务器上没有这个字体文件：请重新上传"))?;
+    if BlobHash::of(&bytes) != hash || stage(state, &font.file, bytes, at)? != font {
+        return Err(Error::validation("font", "字体记录与文件不符：请重新上传"));
+    }
+    let outcome = import_office_doc(state, KIND_FONT, text, by, at)?;
     Ok((font, outcome))
 }
 

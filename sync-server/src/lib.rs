@@ -30,6 +30,7 @@ pub mod seed;
 pub mod sql;
 pub mod state;
 pub mod stats;
+pub mod template_import;
 pub mod web;
 
 pub use routes::app;

@@ -15,11 +15,9 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use lianjian_core::model::{PersonId, Timestamp};
-use lianjian_core::office::documents::{
-    ImportOutcome, KIND_CALENDAR, KIND_LOOP_RULES, KIND_REGION, KIND_SCOPE, KIND_TEMPLATE,
-};
+use lianjian_core::office::documents::{ImportOutcome, KIND_CALENDAR, KIND_LOOP_RULES, KIND_REGION, KIND_SCOPE};
 use lianjian_core::rules::permissions::Role;
-use lianjian_sync_server::{app, db, seed, AppState, Config};
+use lianjian_sync_server::{app, db, seed, template_import, AppState, Config};
 
 #[derive(Parser)]
 #[command(name = "lianjian-sync-server", about = "The server Lianjian devices sync with")]
@@ -443,21 +441,15 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Command::ImportTemplate { dir, by, fonts } => {
-            use lianjian_documents::templates::{TemplateSet, Templates};
+            use lianjian_documents::templates::TemplateSet;
             let set = TemplateSet::from_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-            let state = AppState::open(&config)?;
-            // The trial lays the forms out with the fonts devices will hold:
-            // the bundled ones and every font the office imported.
-            let mut font_set = lianjian_documents::fonts::FontSet::default_in(&fonts)?;
-            for (name, bytes) in lianjian_sync_server::font_import::imported_fonts(&state)? {
-                font_set = font_set.with_bytes(&name, bytes)?;
-            }
-            let engine = lianjian_documents::Engine::new(font_set, Templates::bundled());
-            lianjian_documents::trial::trial(&engine, &set).map_err(|e| format!("{}: {e}", dir.display()))?;
             let manifest = std::fs::read_to_string(dir.join("manifest.toml"))?;
-            let bundle = lianjian_core::office::template::TemplateBundle { manifest, files: set.files.clone() };
-            let outcome = seed::import_office_doc(&state, KIND_TEMPLATE, &bundle.to_text(), &by, Timestamp::now())
-                .map_err(|e| format!("{}: {e}", dir.display()))?;
+            let state = AppState::open(&config)?;
+            let import = || -> lianjian_core::Result<_> {
+                let bundle = template_import::check(&state, &manifest, set.files.clone(), &fonts)?;
+                Ok((template_import::import(&state, &bundle, &by, Timestamp::now())?, bundle))
+            };
+            let (outcome, bundle) = import().map_err(|e| format!("{}: {e}", dir.display()))?;
             audit(&state, "import", None, None, format!("template：{}（{:?}）", dir.display(), outcome))?;
             println!("imported template set {} ({outcome:?})", bundle.source());
         }

@@ -74,7 +74,10 @@ pub fn import_checklists(
                 if &read_checklist(doc)? == c {
                     Ok(())
                 } else {
-                    Err(Error::validation("version", format!("checklist {id} is published; publish a new version")))
+                    Err(Error::validation(
+                        "version",
+                        format!("检查表 {id} 已发布，内容不同：请提高 version 后作为新版本发布"),
+                    ))
                 }
             },
         )?;

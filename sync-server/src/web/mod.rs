@@ -7,6 +7,7 @@ mod assets;
 mod audit;
 mod chrome;
 mod data;
+mod data_upload;
 mod dossier;
 mod draws;
 mod hazard;
@@ -64,6 +65,10 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/office/data", get(data::form))
         .route("/office/data/preview", post(data::check))
         .route("/office/data/import", post(data::import))
+        .route(
+            "/office/data/upload",
+            post(data_upload::upload).layer(axum::extract::DefaultBodyLimit::max(data_upload::MAX_UPLOAD)),
+        )
         .route("/office/stats", get(stats::page))
         .route("/office/stats.json", get(stats::json))
         .route("/office/stats.xlsx", get(stats::export))

@@ -184,6 +184,34 @@ impl Browser {
         self.send(req).await
     }
 
+    /// Posts a multipart form, as a browser's file upload does: `fields`,
+    /// then each of `files` (name, bytes) under the field `files`.
+    pub async fn upload(&mut self, path: &str, fields: &[(&str, &str)], files: &[(&str, Vec<u8>)]) -> Answer {
+        let boundary = "----lianjian-test-boundary-7d2f";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").bytes());
+        }
+        for (name, bytes) in files {
+            body.extend(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n\
+                     Content-Type: application/octet-stream\r\n\r\n"
+                )
+                .bytes(),
+            );
+            body.extend(bytes);
+            body.extend(b"\r\n");
+        }
+        body.extend(format!("--{boundary}--\r\n").bytes());
+        let req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body);
+        self.send(req).await
+    }
+
     /// Loads the sign-in form and posts it; the answer to the post.
     pub async fn sign_in(&mut self, login: &str, password: &str) -> Answer {
         let form = self.get("/office/sign-in").await;

@@ -254,15 +254,14 @@ fn freeze(
 }
 
 /// The rules for a draw of `percent` of each class (red, orange, yellow,
-/// blue) with the office's ceilings.
-pub fn rules_for(percent: [u32; 4], team_size: u32) -> Result<DrawRules, DrawError> {
+/// blue) with the office's ceilings `caps`.
+pub fn rules_for(percent: [u32; 4], team_size: u32, caps: YearlyCaps) -> Result<DrawRules, DrawError> {
     if percent.iter().any(|p| *p > 100) {
         return Err(DrawError::BadRules("抽取比例须在 0 到 100 之间".into()));
     }
     if !(2..=5).contains(&team_size) {
         return Err(DrawError::BadRules("每家企业须派 2 至 5 名执法人员".into()));
     }
-    let caps = YearlyCaps::default();
     let colours = [RiskColour::Red, RiskColour::Orange, RiskColour::Yellow, RiskColour::Blue];
     Ok(DrawRules {
         ratio: colours.iter().zip(percent).map(|(c, p)| (c.code().to_string(), p)).collect(),

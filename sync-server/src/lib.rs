@@ -8,6 +8,7 @@ pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod blobs;
+pub mod caps;
 pub mod db;
 pub mod demo_year;
 pub mod docs;

@@ -376,7 +376,8 @@ CREATE TABLE plan_rows (
 "#,
     ),
     // 14: indexes for the statistics page's period queries; accidents and
-    // complaints the office records for the credit rule.
+    // complaints the office records for the credit rule; the office's yearly
+    // inspection ceilings.
     Migration::Shared(
         r#"
 CREATE INDEX office_inspections_by_day ON office_inspections (on_day, self_reported, enterprise_id);
@@ -394,6 +395,12 @@ CREATE TABLE enterprise_incidents (
     recorded_at   TEXT NOT NULL
 );
 CREATE INDEX enterprise_incidents_by_enterprise ON enterprise_incidents (enterprise_id, on_day);
+CREATE TABLE office_caps (
+    risk    TEXT PRIMARY KEY,
+    yearly  BIGINT NOT NULL,
+    set_by  TEXT NOT NULL,
+    set_at  TEXT NOT NULL
+);
 "#,
     ),
 ];

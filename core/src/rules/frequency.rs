@@ -39,7 +39,24 @@ pub enum CapUse {
     Reached,
 }
 
+/// The most inspections a year any class may be given (one a week).
+pub const MOST_PER_YEAR: u32 = 52;
+
 impl YearlyCaps {
+    /// Checks ceilings an office sets: each from 1 to [`MOST_PER_YEAR`], and
+    /// never fewer for a riskier class (a poorer record means more frequent
+    /// inspections, never fewer). The reason is in Chinese, for the page.
+    pub fn validate(&self) -> Result<(), String> {
+        let all = [self.red, self.orange, self.yellow, self.blue];
+        if all.iter().any(|c| *c == 0 || *c > MOST_PER_YEAR) {
+            return Err(format!("每类企业的年度检查上限须在 1 到 {MOST_PER_YEAR} 次之间"));
+        }
+        if !(self.red >= self.orange && self.orange >= self.yellow && self.yellow >= self.blue) {
+            return Err("风险越高上限不得越低：须红 ≥ 橙 ≥ 黄 ≥ 蓝".into());
+        }
+        Ok(())
+    }
+
     /// The ceiling for `risk`.
     pub fn cap(&self, risk: RiskColour) -> u32 {
         match risk {
@@ -66,6 +83,16 @@ impl YearlyCaps {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_offices_ceilings_are_bounded_and_never_lower_for_a_riskier_class() {
+        assert!(YearlyCaps::default().validate().is_ok());
+        assert!(YearlyCaps { red: 6, orange: 6, yellow: 3, blue: 1 }.validate().is_ok());
+        assert!(YearlyCaps { red: 0, orange: 0, yellow: 0, blue: 0 }.validate().is_err());
+        assert!(YearlyCaps { red: 53, orange: 8, yellow: 4, blue: 2 }.validate().is_err());
+        let inverted = YearlyCaps { red: 4, orange: 8, yellow: 4, blue: 2 }.validate().unwrap_err();
+        assert!(inverted.contains("红 ≥ 橙"), "{inverted}");
+    }
 
     #[test]
     fn the_ceiling_warns_at_eighty_percent_and_stops_at_a_hundred() {

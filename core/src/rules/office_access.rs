@@ -1,6 +1,7 @@
 //! Who may do what on the joint inspection office's pages. Only office users
 //! have pages at all; among them the office head (联检办负责人) approves the
-//! annual plan and runs the 双随机 draws, which a clerk (科员) prepares.
+//! annual plan, sets the yearly inspection ceilings and runs the 双随机
+//! draws, which a clerk (科员) prepares.
 //! The server applies this table to every page and form; nothing a browser
 //! sends can widen it.
 
@@ -34,6 +35,8 @@ code_enum!(
         DraftPlan = ("draft_plan", "编制计划"),
         /// Approve the annual plan.
         ApprovePlan = ("approve_plan", "审批计划"),
+        /// Set the yearly inspection ceilings per risk class.
+        SetCaps = ("set_caps", "设定检查频次上限"),
         /// Run a 双随机 draw (commit and reveal).
         RunDraw = ("run_draw", "组织抽取"),
         /// Read the audit trail.
@@ -49,7 +52,7 @@ pub fn office_allows(role: Role, rank: Option<OfficeRank>, action: OfficeAction)
         return false;
     }
     match action {
-        OfficeAction::ApprovePlan | OfficeAction::RunDraw => rank == Some(OfficeRank::Head),
+        OfficeAction::ApprovePlan | OfficeAction::RunDraw | OfficeAction::SetCaps => rank == Some(OfficeRank::Head),
         _ => true,
     }
 }
@@ -70,5 +73,6 @@ mod tests {
         assert!(office_allows(Role::Office, None, OfficeAction::ManagePeople));
         assert!(!office_allows(Role::Office, Some(OfficeRank::Clerk), OfficeAction::ApprovePlan));
         assert!(!office_allows(Role::Office, None, OfficeAction::RunDraw));
+        assert!(!office_allows(Role::Office, Some(OfficeRank::Clerk), OfficeAction::SetCaps));
     }
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use lianjian_core::model::enterprise::{industry_label, RiskColour};
 use lianjian_core::model::Department;
-use lianjian_core::rules::frequency::{CapUse, YearlyCaps};
+use lianjian_core::rules::frequency::CapUse;
 
 use crate::args;
 use crate::sql::{DbError, Sql};
@@ -267,7 +267,7 @@ pub fn compute(db: &mut dyn Sql, period: Period, today: NaiveDate) -> Result<Ind
          WHERE i.on_day >= $1 AND i.on_day <= $2 AND i.self_reported = 0 GROUP BY i.enterprise_id, e.risk",
         args![format!("{year}-01-01"), format!("{year}-12-31")],
     )?;
-    let caps = YearlyCaps::default();
+    let caps = crate::caps::in_force(db)?;
     for r in &counts {
         let risk = RiskColour::from_code(&r.text(0)?).unwrap_or(RiskColour::Blue);
         match caps.standing(risk, r.int(1)? as u32) {

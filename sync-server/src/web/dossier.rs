@@ -19,7 +19,7 @@ use lianjian_core::doc::catalog::read_enterprise;
 use lianjian_core::doc::closed_loop::{hazard_events, rectification_reports};
 use lianjian_core::model::enterprise::{industry_label, township_of, RiskColour};
 use lianjian_core::model::{Department, Enterprise, Inspection, InspectionStatus, PhotoPair};
-use lianjian_core::rules::frequency::{CapUse, YearlyCaps};
+use lianjian_core::rules::frequency::CapUse;
 use lianjian_core::rules::lifecycle::EventKind;
 use lianjian_core::rules::office_access::OfficeAction;
 use lianjian_documents::templates::Templates;
@@ -33,12 +33,6 @@ use crate::state::AppState;
 
 use super::chrome::Chrome;
 use super::session::Office;
-
-/// The ceiling in force for this office (the core's defaults until the
-/// office sets its own).
-fn caps() -> YearlyCaps {
-    YearlyCaps::default()
-}
 
 fn cap_label(u: CapUse) -> &'static str {
     match u {
@@ -110,6 +104,7 @@ pub async fn list(
         )?;
         let counts: std::collections::HashMap<String, i64> =
             inspections_in(&mut *db.sql, year, None)?.into_iter().collect();
+        let caps = crate::caps::in_force(&mut *db.sql)?;
         let mut out = Vec::new();
         for r in rows {
             let id = r.text(0)?;
@@ -123,8 +118,8 @@ pub async fn list(
                 risk: risk.label(),
                 open: r.int(6)?,
                 this_year,
-                cap: caps().cap(risk),
-                cap_use: cap_label(caps().standing(risk, this_year as u32)),
+                cap: caps.cap(risk),
+                cap_use: cap_label(caps.standing(risk, this_year as u32)),
                 id,
             });
         }
@@ -274,6 +269,7 @@ pub async fn dossier(
         reports.sort_by(|a, b| b.submitted.cmp(&a.submitted));
         escalations.sort_by(|a, b| b.on.cmp(&a.on));
         let credit = crate::draws::class_of(&mut *db.sql, &id, today)?;
+        let caps = crate::caps::in_force(&mut *db.sql)?;
         let incidents = crate::incidents::of(&mut *db.sql, &id)?;
         Ok(DossierPage {
             credit,
@@ -285,8 +281,8 @@ pub async fn dossier(
             township: township_of(&e.grid).to_string(),
             year,
             this_year,
-            cap: caps().cap(e.risk),
-            cap_use: cap_label(caps().standing(e.risk, this_year as u32)),
+            cap: caps.cap(e.risk),
+            cap_use: cap_label(caps.standing(e.risk, this_year as u32)),
             e,
             inspections,
             hazards,

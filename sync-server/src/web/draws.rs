@@ -193,12 +193,12 @@ pub async fn create(
     if title.is_empty() || title.chars().count() > 60 {
         return Err(AppError::BadRequest("抽查任务名称须为 1 至 60 个字".into()).page());
     }
-    let rules =
-        draws::rules_for([f.red, f.orange, f.yellow, f.blue], f.team_size).map_err(|e| AppError::from(e).page())?;
     let industry = Some(f.industry.trim().to_string()).filter(|i| !i.is_empty());
     let id = super::blocking(&state, move |state| {
         let now = state.clock.now();
         let mut db = state.lock();
+        let caps = crate::caps::in_force(&mut *db.sql)?;
+        let rules = draws::rules_for([f.red, f.orange, f.yellow, f.blue], f.team_size, caps)?;
         let (id, commitment) = draws::commit(&mut *db.sql, &title, industry.as_deref(), rules, &office.0.user.id, now)?;
         super::record(
             &mut *db.sql,

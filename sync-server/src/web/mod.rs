@@ -62,6 +62,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/office/plans/{id}", get(plans::show))
         .route("/office/plans/{id}/rows", post(plans::add_row))
         .route("/office/plans/{id}/approve", post(plans::approve))
+        .route("/office/caps", post(plans::set_caps))
         .route("/office/data", get(data::form))
         .route("/office/data/preview", post(data::check))
         .route("/office/data/import", post(data::import))

@@ -18,6 +18,7 @@ use lianjian_core::rules::office_access::OfficeAction;
 use crate::error::AppError;
 use crate::plans::{self, PlanError, MODES};
 use crate::state::AppState;
+use lianjian_core::rules::frequency::YearlyCaps;
 
 use super::chrome::Chrome;
 use super::session::Office;
@@ -39,6 +40,11 @@ struct PlansPage {
     plans: Vec<(String, i64, String, bool)>,
     year: i32,
     may_draft: bool,
+    /// Each class's code, label and ceiling in force.
+    caps: [(&'static str, &'static str, u32); 4],
+    /// Who set them and when (none: the defaults).
+    caps_set_by: Option<(String, String)>,
+    may_set_caps: bool,
 }
 
 /// One row as shown.
@@ -75,15 +81,74 @@ struct PlanPage {
 /// `GET /office/plans`.
 pub async fn list(State(state): State<Arc<AppState>>, office: Office) -> Result<Response, AppError> {
     office.require(OfficeAction::Read)?;
-    let plans =
-        super::blocking(&state, |state| Ok(plans::list(&mut *state.lock().sql)?)).await.map_err(AppError::page)?;
+    let (plans, caps, caps_set_by) = super::blocking(&state, |state| {
+        let mut db = state.lock();
+        Ok((plans::list(&mut *db.sql)?, crate::caps::in_force(&mut *db.sql)?, crate::caps::set_by(&mut *db.sql)?))
+    })
+    .await
+    .map_err(AppError::page)?;
     let page = PlansPage {
         chrome: Chrome::new(&office, "plans"),
         plans,
+        caps: [
+            ("red", "红", caps.red),
+            ("orange", "橙", caps.orange),
+            ("yellow", "黄", caps.yellow),
+            ("blue", "蓝", caps.blue),
+        ],
+        caps_set_by: caps_set_by.map(|(who, at)| (who, super::minute(&at))),
+        may_set_caps: office.may(OfficeAction::SetCaps),
         year: state.clock.today().year() + 1,
         may_draft: office.may(OfficeAction::DraftPlan),
     };
     super::html(&page).map_err(AppError::page)
+}
+
+/// The ceilings form: one number per risk class.
+#[derive(Deserialize)]
+pub struct CapsForm {
+    #[serde(default)]
+    csrf: String,
+    red: u32,
+    orange: u32,
+    yellow: u32,
+    blue: u32,
+}
+
+impl From<crate::caps::CapsError> for AppError {
+    fn from(e: crate::caps::CapsError) -> Self {
+        match e {
+            crate::caps::CapsError::Db(d) => AppError::Db(d),
+            other => AppError::BadRequest(other.to_string()),
+        }
+    }
+}
+
+/// `POST /office/caps`: the head sets the yearly ceilings.
+pub async fn set_caps(
+    State(state): State<Arc<AppState>>,
+    office: Office,
+    Form(f): Form<CapsForm>,
+) -> Result<Response, AppError> {
+    office.require(OfficeAction::SetCaps)?;
+    office.check_csrf(&f.csrf)?;
+    super::blocking(&state, move |state| {
+        let now = state.clock.now();
+        let mut db = state.lock();
+        let caps = YearlyCaps { red: f.red, orange: f.orange, yellow: f.yellow, blue: f.blue };
+        crate::caps::set(&mut *db.sql, caps, &office.0.user.id, &now.to_string())?;
+        super::record(
+            &mut *db.sql,
+            now,
+            &office.0.user.id,
+            "set_caps",
+            None,
+            format!("设定年度检查频次上限：红 {} 橙 {} 黄 {} 蓝 {}", f.red, f.orange, f.yellow, f.blue),
+        )
+    })
+    .await
+    .map_err(AppError::page)?;
+    Ok(super::see_other("/office/plans"))
 }
 
 /// The new-plan form.

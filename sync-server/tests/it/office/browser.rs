@@ -28,6 +28,8 @@ impl Driver {
     pub async fn start() -> (Driver, Client) {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let child = Command::new("chromedriver")
+            // Chromium on Linux takes its UI language from the environment, not --lang.
+            .env("LANGUAGE", "zh_CN")
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())

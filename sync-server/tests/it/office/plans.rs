@@ -65,3 +65,65 @@ async fn a_plan_is_drafted_approved_by_the_head_frozen_and_followed() {
     let stats = clerk.get("/office/stats?kind=year&year=2026").await;
     assert!(stats.body.contains(&format!("（{done}/40）")), "{}", stats.body);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_head_sets_the_yearly_ceilings_and_the_dossier_and_draw_use_them() {
+    let s = OfficeServer::start(20).await;
+    let caps = [("red", "10"), ("orange", "6"), ("yellow", "3"), ("blue", "1")];
+    let mut clerk = s.client();
+    clerk.sign_in("clerk", PASSWORD).await;
+    let csrf = clerk.csrf().await;
+    let form = |csrf: &str, caps: &[(&'static str, &'static str)]| {
+        let mut f = vec![("csrf", csrf.to_string())];
+        f.extend(caps.iter().map(|(k, v)| (*k, v.to_string())));
+        f
+    };
+    let f = form(&csrf, &caps);
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(clerk.post("/office/caps", &f).await.status, 403);
+    let plans = clerk.get("/office/plans").await;
+    assert!(plans.body.contains("尚未设定，使用系统默认值") && !plans.body.contains("caps-form"));
+
+    let mut head = s.client();
+    head.sign_in("admin", PASSWORD).await;
+    let csrf = head.csrf().await;
+    // A riskier class may not get fewer inspections; nothing changes.
+    let inverted = form(&csrf, &[("red", "2"), ("orange", "6"), ("yellow", "3"), ("blue", "1")]);
+    let inverted: Vec<(&str, &str)> = inverted.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = head.post("/office/caps", &inverted).await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.body.contains("红 ≥ 橙"), "{}", refused.body);
+    let f = form(&csrf, &caps);
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(head.post("/office/caps", &f).await.status, 303);
+    let plans = head.get("/office/plans").await;
+    assert!(plans.body.contains("由 联检办管理员 于 2026-12-04 10:00 设定"), "{}", plans.body);
+    // A blue enterprise's dossier counts against 1 now.
+    let blue = super::support::blocking(|| {
+        let mut db = s.state.lock();
+        db.sql
+            .query_opt("SELECT id FROM office_enterprises WHERE risk = 'blue' ORDER BY id LIMIT 1", &[])
+            .unwrap()
+            .unwrap()
+            .text(0)
+            .unwrap()
+    });
+    let dossier = head.get(&format!("/office/enterprises/{blue}")).await;
+    assert!(dossier.body.contains("/ 上限 1 次"), "{}", dossier.body);
+    // A draw made now carries them.
+    let draw = [
+        ("csrf", csrf.as_str()),
+        ("title", "上限检查"),
+        ("industry", ""),
+        ("red", "10"),
+        ("orange", "10"),
+        ("yellow", "10"),
+        ("blue", "10"),
+        ("team_size", "2"),
+    ];
+    let made = head.post("/office/draws", &draw).await;
+    let id = made.header("location").trim_start_matches("/office/draws/").to_string();
+    let record = super::support::blocking(|| lianjian_sync_server::draws::load(&mut *s.state.lock().sql, &id).unwrap());
+    let cap = |c: &str| record.rules.cap.iter().find(|(k, _)| k == c).map(|(_, n)| *n);
+    assert_eq!((cap("red"), cap("blue")), (Some(10), Some(1)));
+}

@@ -19,6 +19,42 @@ const PAGES: &[&str] = &[
     "/office/files/0000000000000000000000000000000000000000000000000000000000000000",
 ];
 
+/// Every form the pages post to.
+const FORMS: &[&str] = &[
+    "/office/users",
+    "/office/users/u/code",
+    "/office/users/u/officer",
+    "/office/devices/d/revoke",
+    "/office/enterprises/e/incidents",
+    "/office/draws",
+    "/office/draws/d/run",
+    "/office/plans",
+    "/office/plans/p/rows",
+    "/office/plans/p/approve",
+    "/office/caps",
+    "/office/data/preview",
+    "/office/data/import",
+    "/office/data/upload",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_form_without_a_session_goes_to_sign_in_and_changes_nothing() {
+    let s = OfficeServer::start(1).await;
+    let audit_len = || {
+        super::support::blocking(|| {
+            lianjian_sync_server::audit::list(&mut *s.state.lock().sql, None, None, None).unwrap().len()
+        })
+    };
+    let before = audit_len();
+    let mut anon = s.client();
+    for form in FORMS {
+        let a = anon.post(form, &[("csrf", "x"), ("red", "1"), ("orange", "1"), ("yellow", "1"), ("blue", "1")]).await;
+        assert_eq!(a.status, 303, "{form}");
+        assert!(a.header("location").starts_with("/office/sign-in"), "{form}: {}", a.header("location"));
+    }
+    assert_eq!(audit_len(), before, "a form without a session left a trace of a change");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_without_a_session_goes_to_sign_in_and_devices_open_none() {
     let s = OfficeServer::start(4).await;

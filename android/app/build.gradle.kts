@@ -30,6 +30,8 @@ android {
     sourceSets["main"].apply {
         // The platform-independent layer, shared with the JVM tests.
         java.srcDir("${rootDir}/shared/src/main/kotlin")
+        // The shared Compose screens, also compiled and tested by android/desktop (Maven).
+        java.srcDir("${rootDir}/screens/src/main/kotlin")
         java.srcDir(generatedBindings)
         jniLibs.srcDir(layout.buildDirectory.dir("rustJniLibs"))
     }

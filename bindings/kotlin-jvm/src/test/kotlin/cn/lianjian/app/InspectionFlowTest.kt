@@ -75,6 +75,15 @@ class InspectionFlowTest {
         val finding = lead.addFinding(id, FindingInput("储罐区防火堤破损", "罐区", null, "三级", "修复防火堤"))
         lead.sync(leadToken)
 
+        // What the shared screens show comes from these records.
+        val task = ScreenStates.task(lead.tasks().first { it.inspectionId == id })
+        assertEquals(ent.name, task.enterprise)
+        val row = ScreenStates.finding(lead.findings(id).single())
+        assertEquals(Triple("储罐区防火堤破损", "三级", finding.deadline), Triple(row.description, row.grade, row.due))
+        assertEquals(ent.riskLabel, ScreenStates.enterprise(ent).risk)
+        val synced = ScreenStates.sync(lead.syncState.value, lead.refusals(), "2026-03-02 09:00")
+        assertTrue(synced.summary!!.startsWith("同步完成") && synced.error == null && !synced.running, "$synced")
+
         // The teammate's screen logic, refreshed by the merge that brings the inspection.
         val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
         member.sync(memberToken)

@@ -1,23 +1,23 @@
+/*
+ * The Android routes: each wires a shared screen (android/screens, the
+ * same composables the desktop build renders and tests) to the repository,
+ * view models and navigation. No screen is drawn here.
+ */
 package cn.lianjian.android.ui
 
-import androidx.compose.foundation.clickable
 import androidx.compose.foundation.layout.Column
-import androidx.compose.foundation.layout.Row
-import androidx.compose.foundation.layout.Spacer
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.height
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
 import androidx.compose.material3.Button
-import androidx.compose.material3.LinearProgressIndicator
-import androidx.compose.material3.MaterialTheme
-import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.collectAsState
 import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateMapOf
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.rememberCoroutineScope
@@ -27,116 +27,161 @@ import androidx.compose.ui.unit.dp
 import cn.lianjian.android.LianjianApp
 import cn.lianjian.app.InspectionRepository
 import cn.lianjian.app.InspectionViewModel
+import cn.lianjian.app.ScreenStates
 import cn.lianjian.app.SyncState
+import cn.lianjian.core.AnswerInput
 import cn.lianjian.core.ApiException
+import cn.lianjian.core.ChecklistInfo
+import cn.lianjian.core.ChecklistKey
 import cn.lianjian.core.ConflictInfo
 import cn.lianjian.core.EnterpriseInfo
-import cn.lianjian.core.FindingInfo
 import cn.lianjian.core.FindingInput
 import cn.lianjian.core.RefusalInfo
-import cn.lianjian.core.TaskSummary
+import cn.lianjian.core.ResponseInfo
+import cn.lianjian.screens.EnrollScreen
+import cn.lianjian.screens.InspectionScreen
+import cn.lianjian.screens.LookupScreen
+import cn.lianjian.screens.SyncScreen
+import cn.lianjian.screens.TasksScreen
+import cn.lianjian.screens.model.Answer
+import cn.lianjian.screens.model.EnrollState
+import cn.lianjian.screens.model.FindingDraft
+import cn.lianjian.screens.model.InspectionState
+import cn.lianjian.screens.model.ItemState
+import cn.lianjian.screens.model.LookupState
+import cn.lianjian.screens.model.SectionState
+import cn.lianjian.screens.model.Strings
+import cn.lianjian.screens.model.TasksState
 import kotlinx.coroutines.launch
 
-/** 设备登记: the one-time code from the office. */
+/** 设备登记, wired: the shared screen, the repository, the token kept by the app. */
 @Composable
-fun EnrollScreen(app: LianjianApp, onDone: () -> Unit) {
-    var code by remember { mutableStateOf("") }
-    var name by remember { mutableStateOf("") }
-    var error by remember { mutableStateOf<String?>(null) }
+fun EnrollRoute(app: LianjianApp, onDone: () -> Unit) {
+    var state by remember { mutableStateOf(EnrollState(deviceName = android.os.Build.MODEL)) }
     val scope = rememberCoroutineScope()
-    Column(Modifier.padding(16.dp)) {
-        Text("设备登记")
-        OutlinedTextField(code, { code = it }, label = { Text("登记码") })
-        OutlinedTextField(name, { name = it }, label = { Text("姓名") })
-        error?.let { Text(it) }
-        Button(onClick = {
-            scope.launch {
-                try {
-                    app.token = app.repository.enroll(code, android.os.Build.MODEL, name).token
-                    onDone()
-                } catch (e: ApiException.Unauthorized) {
-                    error = "登记码无效或已使用"
-                } catch (e: ApiException.Network) {
-                    error = "网络不可用，请稍后重试"
-                }
-            }
-        }) { Text("登记") }
-    }
-}
-
-/** 我的任务. */
-@Composable
-fun TasksScreen(repository: InspectionRepository, onOpen: (String) -> Unit, onLookup: () -> Unit, onSync: () -> Unit) {
-    var tasks by remember { mutableStateOf<List<TaskSummary>>(emptyList()) }
-    LaunchedEffect(Unit) {
-        tasks = repository.tasks()
-        repository.changes.collect { tasks = repository.tasks() }
-    }
-    Column(Modifier.padding(16.dp)) {
-        Row {
-            Button(onClick = onLookup) { Text("查企业") }
-            Spacer(Modifier.padding(4.dp))
-            Button(onClick = onSync) { Text("同步") }
-        }
-        LazyColumn {
-            items(tasks) { t ->
-                Text("${t.enterpriseName} · ${t.status}" + if (t.conflicts > 0) " · ${t.conflicts}处冲突" else "",
-                    Modifier.fillMaxWidth().clickable { onOpen(t.inspectionId) }.padding(vertical = 12.dp))
+    EnrollScreen(state, { state = state.copy(code = it, error = null) }, { state = state.copy(deviceName = it) }) {
+        state = state.copy(busy = true, error = null)
+        scope.launch {
+            state = try {
+                app.token = app.repository.enroll(state.code.trim(), state.deviceName, state.deviceName).token
+                onDone()
+                state.copy(busy = false)
+            } catch (e: ApiException.Unauthorized) {
+                state.copy(busy = false, error = "登记码无效或已使用，请向联检办重新申领")
+            } catch (e: ApiException.Network) {
+                state.copy(busy = false, error = Strings.syncOffline)
             }
         }
     }
 }
 
-/** 企业查询: QR scan (QrScanner) or typed code, showing the file and open hazards offline. */
+/** 我的任务, wired: the core's task list, refreshed when a sync changes it. */
 @Composable
-fun EnterpriseScreen(repository: InspectionRepository) {
-    var query by remember { mutableStateOf("") }
-    var enterprise by remember { mutableStateOf<EnterpriseInfo?>(null) }
-    var error by remember { mutableStateOf<String?>(null) }
+fun TasksRoute(repository: InspectionRepository, onOpen: (String) -> Unit, onLookup: () -> Unit, onSync: () -> Unit) {
+    var state by remember { mutableStateOf(TasksState(loading = true)) }
+    var attempt by remember { mutableStateOf(0) }
+    LaunchedEffect(attempt) {
+        suspend fun load() {
+            state = try {
+                TasksState(tasks = repository.tasks().map(ScreenStates::task))
+            } catch (e: ApiException) {
+                TasksState(error = "本机记录无法读取，请重试；若仍失败请联系联检办")
+            }
+        }
+        load()
+        repository.tasksChanged.collect { load() }
+    }
+    TasksScreen(state, { onOpen(it.id) }, onLookup, onSync) { attempt++ }
+}
+
+/** 企业查询, wired: QR scan (QrScanner) or a typed code, the offline dossier from the store. */
+@Composable
+fun LookupRoute(repository: InspectionRepository, onStart: ((EnterpriseInfo) -> Unit)?) {
+    var state by remember { mutableStateOf(LookupState()) }
+    var found by remember { mutableStateOf<EnterpriseInfo?>(null) }
+    var scanning by remember { mutableStateOf(false) }
     val scope = rememberCoroutineScope()
     val lookup: (String) -> Unit = { text ->
+        state = state.copy(query = text, busy = true, error = null)
         scope.launch {
-            try {
-                enterprise = repository.findEnterprise(text); error = null
+            state = try {
+                val e = repository.findEnterprise(text)
+                found = e
+                state.copy(busy = false, enterprise = ScreenStates.enterprise(e))
             } catch (e: ApiException.Validation) {
-                error = "统一社会信用代码无效"
+                state.copy(busy = false, error = "统一社会信用代码无效", enterprise = null)
             } catch (e: ApiException.NotFound) {
-                error = "本机无此企业档案，请同步后再试"
+                state.copy(busy = false, error = Strings.lookupNone, enterprise = null)
             }
         }
     }
-    Column(Modifier.padding(16.dp)) {
-        QrScanner(onScanned = lookup, modifier = Modifier.fillMaxWidth().height(240.dp))
-        OutlinedTextField(query, { query = it }, label = { Text("统一社会信用代码") })
-        Button(onClick = { lookup(query) }) { Text("查询") }
-        error?.let { Text(it) }
-        enterprise?.let { e ->
-            Text(e.name)
-            Text("${e.creditCode} · ${e.grid} · 风险等级 ${e.riskLabel}")
-            Text(e.address)
-        }
+    Column {
+        if (scanning) QrScanner(onScanned = { scanning = false; lookup(it) }, modifier = Modifier.fillMaxWidth().height(240.dp))
+        LookupScreen(state, { state = state.copy(query = it) }, { lookup(state.query) }, { scanning = true },
+            onStart?.let { start -> { found?.let(start) } })
     }
 }
 
-/** 检查: findings with grade and computed deadline; measurements live in ChecklistSection. */
+/** 现场检查, wired: the checklist answered through the core, whose verdicts and deadlines the screen shows. */
 @Composable
-fun InspectionScreenUi(repository: InspectionRepository, id: String, onConflicts: () -> Unit) {
+fun InspectionRoute(repository: InspectionRepository, id: String, onConflicts: () -> Unit) {
     val scope = rememberCoroutineScope()
     val model = remember(id) { InspectionViewModel(repository, id, scope) }
-    val state by model.state.collectAsState()
-    var description by remember { mutableStateOf("") }
-    var grade by remember { mutableStateOf("三级") }
-    LaunchedEffect(id) { model.refresh() }
-    Column(Modifier.padding(16.dp)) {
-        state.header?.let { Text("${it.enterpriseName} · ${it.statusLabel}") }
-        if (state.conflicts.isNotEmpty()) Button(onClick = onConflicts) { Text("${state.conflicts.size}处冲突待处理") }
-        ChecklistSection(repository, id, state.header?.checklists ?: emptyList())
-        OutlinedTextField(description, { description = it }, label = { Text("隐患描述") })
-        OutlinedTextField(grade, { grade = it }, label = { Text("隐患等级") },
-            isError = state.error?.first == "grade", supportingText = { state.error?.takeIf { it.first == "grade" }?.let { Text(it.second) } })
-        Button(onClick = { scope.launch { model.addFinding(FindingInput(description, "", null, grade, "限期整改")) } }) { Text("记录隐患") }
-        LazyColumn { items(state.findings) { f: FindingInfo -> Text("${f.description} · ${f.grade} · 整改期限 ${f.deadline}${if (f.deadlineProvisional != null) "（暂定）" else ""}") } }
+    val screen by model.state.collectAsState()
+    var lists by remember { mutableStateOf<List<ChecklistInfo>>(emptyList()) }
+    val answers = remember { mutableStateMapOf<String, Pair<Answer?, ResponseInfo?>>() }
+    val readings = remember { mutableStateMapOf<String, String>() }
+    var draft by remember { mutableStateOf(FindingDraft()) }
+    LaunchedEffect(id) {
+        model.refresh()
+        val header = repository.inspection(id)
+        lists = repository.checklists(header.industry).filter { c -> header.checklists.any { it.id == c.id && it.version == c.version } }
     }
+    val header = screen.header
+    val sections = lists.flatMap { list ->
+        list.sections.map { section ->
+            SectionState(section.title, section.items.map { item ->
+                val (answer, response) = answers[item.code] ?: (null to null)
+                ItemState(
+                    code = item.code, text = item.text, basis = item.legalBasis, answer = answer,
+                    threshold = if (item.kind == "measurement") listOfNotNull(item.min?.let { "≥ $it" }, item.max?.let { "≤ $it" }, item.unit).joinToString(" ") else null,
+                    measured = readings[item.code] ?: "",
+                    verdict = response?.verdictLabel, verdictBad = response?.verdict == "fail",
+                )
+            })
+        }
+    }
+    fun keyOf(code: String) = lists.first { l -> l.sections.any { s -> s.items.any { it.code == code } } }.let { ChecklistKey(it.id, it.version) }
+    if (screen.conflicts.isNotEmpty()) Button(onClick = onConflicts) { Text(Strings.conflicts(screen.conflicts.size)) }
+    InspectionScreen(
+        InspectionState(
+            enterprise = header?.enterpriseName ?: "",
+            status = header?.statusLabel ?: "",
+            sections = sections,
+            findings = screen.findings.map { ScreenStates.finding(it) },
+            grades = listOf("一级", "二级", "三级"),
+            draft = draft,
+            error = screen.error?.second,
+            loading = header == null,
+        ),
+        onAnswer = { item, a ->
+            scope.launch {
+                val input = when (a) { Answer.Yes -> AnswerInput.Pass; Answer.No -> AnswerInput.Fail; Answer.NotApplicable -> AnswerInput.NotApplicable }
+                answers[item.code] = a to repository.answer(id, keyOf(item.code), item.code, input, "")
+            }
+        },
+        onMeasured = { item, text ->
+            readings[item.code] = text
+            text.toDoubleOrNull()?.let { v -> scope.launch { answers[item.code] = null to repository.answer(id, keyOf(item.code), item.code, AnswerInput.Measured(v), "") } }
+        },
+        onDraft = { draft = it },
+        onAddFinding = {
+            scope.launch {
+                if (model.addFinding(FindingInput(draft.description, "", null, draft.grade, "限期整改")) != null) draft = FindingDraft()
+            }
+        },
+        onRetry = { scope.launch { model.refresh() } },
+    )
 }
 
 /** 冲突处理: both values, who wrote them and when; the lead chooses. */
@@ -157,33 +202,18 @@ fun ConflictsScreen(repository: InspectionRepository, id: String) {
     }
 }
 
-/** 同步状态. */
+/** 同步, wired: the repository's state and the refusals the store keeps aside. */
 @Composable
-fun SyncScreen(app: LianjianApp) {
-    val state by app.repository.syncState.collectAsState()
+fun SyncRoute(app: LianjianApp) {
+    val syncState by app.repository.syncState.collectAsState()
     val scope = rememberCoroutineScope()
     var refusals by remember { mutableStateOf<List<RefusalInfo>>(emptyList()) }
-    LaunchedEffect(state) { refusals = app.repository.refusals() }
-    Column(Modifier.padding(16.dp)) {
-        when (val s = state) {
-            SyncState.Idle -> Text("未同步")
-            is SyncState.Running -> {
-                val p = s.progress
-                Text(if (p == null) "正在连接…" else "文档 ${p.documentsDone}/${p.documentsTotal}，已发送 ${p.bytesSent} 字节")
-                LinearProgressIndicator()
-            }
-            is SyncState.Done -> Text("同步完成：${s.report.changed.size} 份文档有更新" +
-                if (s.report.rejected.isNotEmpty()) "，${s.report.rejected.size} 份被服务器拒绝" else "")
-            is SyncState.Failed -> Text(if (s.reenroll) "设备已停用，请重新登记" else "同步失败（${s.message}），联网后自动重试")
-        }
-        Button(onClick = { app.token?.let { t -> scope.launch { runCatching { app.repository.sync(t) } } } }) { Text("立即同步") }
-        Button(onClick = { app.repository.interruptSync() }) { Text("停止") }
-        if (refusals.isNotEmpty()) Text("被服务器拒绝的修改（已另存，不会重复发送）：")
-        LazyColumn {
-            items(refusals) { r ->
-                Text("${r.record}：${r.reason}")
-                Text("${r.at}，另存 ${r.setAside} 项修改", style = MaterialTheme.typography.bodySmall)
-            }
-        }
+    var last by remember { mutableStateOf<String?>(null) }
+    LaunchedEffect(syncState) {
+        refusals = app.repository.refusals()
+        if (syncState is SyncState.Done) last = java.time.LocalDateTime.now().withNano(0).toString().replace('T', ' ')
+    }
+    SyncScreen(ScreenStates.sync(syncState, refusals, last)) {
+        app.token?.let { t -> scope.launch { runCatching { app.repository.sync(t) } } }
     }
 }

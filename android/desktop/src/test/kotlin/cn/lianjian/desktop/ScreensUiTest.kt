@@ -1,0 +1,169 @@
+package cn.lianjian.desktop
+
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.test.ExperimentalTestApi
+import androidx.compose.ui.test.assertIsDisplayed
+import androidx.compose.ui.test.assertIsEnabled
+import androidx.compose.ui.test.assertIsNotEnabled
+import androidx.compose.ui.test.assertTextContains
+import androidx.compose.ui.test.hasAnyAncestor
+import androidx.compose.ui.test.hasClickAction
+import androidx.compose.ui.test.hasText
+import androidx.compose.ui.test.hasScrollToNodeAction
+import androidx.compose.ui.test.hasTestTag
+import androidx.compose.ui.test.onNodeWithTag
+import androidx.compose.ui.test.onNodeWithText
+import androidx.compose.ui.test.performClick
+import androidx.compose.ui.test.performScrollToNode
+import androidx.compose.ui.test.performTextInput
+import androidx.compose.ui.test.v2.runDesktopComposeUiTest
+import androidx.compose.ui.test.ComposeUiTest
+import cn.lianjian.screens.model.Answer
+import cn.lianjian.screens.EnrollScreen
+import cn.lianjian.screens.model.EnrollState
+import cn.lianjian.screens.InspectionScreen
+import cn.lianjian.screens.LianjianTheme
+import cn.lianjian.screens.LookupScreen
+import cn.lianjian.screens.model.LookupState
+import cn.lianjian.screens.MinTouch
+import cn.lianjian.screens.model.Strings
+import cn.lianjian.screens.SyncScreen
+import cn.lianjian.screens.model.TaskRow
+import cn.lianjian.screens.TasksScreen
+import cn.lianjian.screens.model.TasksState
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+
+/**
+ * Each screen driven as an officer would: typing, tapping, and the event
+ * each tap sends, with the screen held in state as a route holds it. Every
+ * clickable node is at least 48 dp in both directions.
+ */
+@OptIn(ExperimentalTestApi::class)
+class ScreensUiTest {
+    private fun ComposeUiTest.touchTargetsAreLargeEnough() {
+        val min = with(density) { MinTouch.toPx() } - 0.5f
+        for (node in onAllNodes(hasClickAction()).fetchSemanticsNodes()) {
+            val b = node.boundsInRoot
+            assertTrue(b.width >= min && b.height >= min, "a touch target of ${b.width}x${b.height} px: ${node.config}")
+        }
+    }
+
+    @Test
+    fun enrollmentSendsTheCodeAndNameOnlyWhenBothAreFilled() = runDesktopComposeUiTest {
+        var sent: EnrollState? = null
+        setContent {
+            var state by remember { mutableStateOf(EnrollState()) }
+            LianjianTheme { EnrollScreen(state, { state = state.copy(code = it) }, { state = state.copy(deviceName = it) }, { sent = state }) }
+        }
+        onNodeWithTag("submit").assertIsNotEnabled()
+        onNodeWithTag("code").performTextInput("7K4M-Q2XD-9PLA")
+        onNodeWithTag("submit").assertIsNotEnabled()
+        onNodeWithTag("device").performTextInput("王建军的平板")
+        onNodeWithTag("submit").assertIsEnabled().performClick()
+        assertEquals(EnrollState(code = "7K4M-Q2XD-9PLA", deviceName = "王建军的平板"), sent)
+        touchTargetsAreLargeEnough()
+    }
+
+    @Test
+    fun theTaskListOpensATaskAndShowsItsEmptyAndErrorStates() = runDesktopComposeUiTest {
+        val opened = mutableListOf<TaskRow>()
+        var retried = 0
+        var lookups = 0
+        var state by mutableStateOf(Samples.tasks)
+        setContent { LianjianTheme { TasksScreen(state, { opened += it }, { lookups++ }, {}, { retried++ }) } }
+        onNodeWithText("已逾期", substring = true).assertIsDisplayed()
+        onNodeWithText(Strings.conflicts(2)).assertIsDisplayed()
+        onNodeWithTag("task-t1").performClick()
+        assertEquals(listOf("t1"), opened.map { it.id })
+        onNodeWithTag("lookup").performClick()
+        assertEquals(1, lookups)
+        touchTargetsAreLargeEnough()
+        state = TasksState()
+        onNodeWithText(Strings.tasksEmpty).assertIsDisplayed()
+        state = TasksState(error = "本机数据库无法打开")
+        onNodeWithText(Strings.retry).performClick()
+        assertEquals(1, retried)
+    }
+
+    @Test
+    fun lookupSearchesByCreditCodeAndStartsAnInspectionFromTheDossier() = runDesktopComposeUiTest {
+        var submitted: String? = null
+        var started = 0
+        setContent {
+            var state by remember { mutableStateOf(LookupState()) }
+            LianjianTheme {
+                LookupScreen(state, { state = state.copy(query = it) }, {
+                    submitted = state.query
+                    state = Samples.lookup.copy(query = state.query)
+                }, {}, { started++ })
+            }
+        }
+        onNodeWithTag("submit").assertIsNotEnabled()
+        val code = Samples.enterprise(0)["credit_code"].asText()
+        onNodeWithTag("query").performTextInput(code)
+        onNodeWithTag("submit").performClick()
+        assertEquals(code, submitted)
+        onNodeWithText(Samples.enterprise(0)["name"].asText()).assertIsDisplayed()
+        onNodeWithText("${Strings.openHazards}（2）").assertIsDisplayed()
+        onNodeWithTag("start").performClick()
+        assertEquals(1, started)
+        touchTargetsAreLargeEnough()
+    }
+
+    @Test
+    fun anAnswerShowsItsVerdictAndAFindingIsAddedWithItsGrade() = runDesktopComposeUiTest {
+        val answers = mutableListOf<Pair<String, Answer>>()
+        var added = 0
+        setContent {
+            var state by remember { mutableStateOf(Samples.inspection) }
+            LianjianTheme {
+                InspectionScreen(
+                    state,
+                    onAnswer = { item, a ->
+                        answers += item.code to a
+                        state = state.copy(sections = state.sections.map { s ->
+                            s.copy(items = s.items.map { if (it.code == item.code) it.copy(answer = a, verdict = if (a == Answer.No) "不符合，应记录隐患" else a.label, verdictBad = a == Answer.No) else it })
+                        })
+                    },
+                    onMeasured = { _, _ -> },
+                    onDraft = { state = state.copy(draft = it) },
+                    onAddFinding = { added++ },
+                    onRetry = {},
+                )
+            }
+        }
+        val first = Samples.inspection.sections[0].items[2].code
+        onNodeWithTag("answer-$first-No").performClick()
+        assertEquals(listOf(first to Answer.No), answers)
+        onNodeWithTag("verdict-$first").assertTextContains("不符合", substring = true)
+        val list = onNode(hasScrollToNodeAction())
+        list.performScrollToNode(hasTestTag("finding-description"))
+        onNodeWithTag("finding-description").performTextInput("消防通道堆放杂物")
+        list.performScrollToNode(hasTestTag("add-finding"))
+        onNodeWithTag("add-finding").assertIsNotEnabled()
+        list.performScrollToNode(hasTestTag("grade-三级"))
+        onNodeWithTag("grade-三级").performClick()
+        list.performScrollToNode(hasTestTag("add-finding"))
+        onNodeWithTag("add-finding").assertIsEnabled().performClick()
+        assertEquals(1, added)
+        list.performScrollToNode(hasTestTag("finding-f1"))
+        onNode(hasAnyAncestor(hasTestTag("finding-f1")) and hasText(Strings.provisional, substring = true)).assertIsDisplayed()
+    }
+
+    @Test
+    fun syncShowsTheRefusedChangeWithWhatToDoAndSyncsOnATap() = runDesktopComposeUiTest {
+        var syncs = 0
+        setContent { LianjianTheme { SyncScreen(Samples.sync) { syncs++ } } }
+        onNodeWithTag("last-sync").assertTextContains("2026-12-04 09:42", substring = true)
+        onNodeWithText("只有检查组长可以延长整改期限").assertIsDisplayed()
+        onNodeWithText("处理办法", substring = true).assertIsDisplayed()
+        onNodeWithTag("sync-now").performClick()
+        assertEquals(1, syncs)
+        touchTargetsAreLargeEnough()
+    }
+}

@@ -1,0 +1,78 @@
+package cn.lianjian.screens.model
+
+/**
+ * Every word the shared screens show, in one table: the Android routes and
+ * the desktop window pass nothing else, and the SwiftUI twins use the same
+ * texts (ios/Lianjian/Strings.swift mirrors this file).
+ */
+object Strings {
+    const val appName = "联检"
+    const val retry = "重试"
+    const val loading = "正在加载…"
+    const val back = "返回"
+
+    // 设备登记
+    const val enrollTitle = "设备登记"
+    const val enrollHint = "输入联检办发给您的一次性登记码。登记后，本机的检查记录以您的名义签名并同步。"
+    const val enrollCode = "登记码"
+    const val enrollDevice = "本机名称"
+    const val enrollSubmit = "登记"
+    const val enrollBusy = "正在登记…"
+
+    // 我的任务
+    const val tasksTitle = "我的任务"
+    const val tasksEmpty = "暂无任务。联检办派发的检查和待复查的隐患会出现在这里。"
+    const val tasksLookup = "查企业"
+    const val tasksSync = "同步"
+    const val overdue = "已逾期"
+    fun dueOn(day: String) = "期限 $day"
+    fun conflicts(n: Int) = "${n}处冲突待处理"
+
+    // 企业查询与档案
+    const val lookupTitle = "企业查询"
+    const val lookupHint = "扫描企业二维码，或输入统一社会信用代码"
+    const val lookupCode = "统一社会信用代码"
+    const val lookupSubmit = "查询"
+    const val lookupScan = "扫码"
+    const val lookupStart = "开始检查"
+    const val lookupNone = "本机无此企业档案，请同步后再试"
+    const val responsible = "主要负责人"
+    const val risk = "风险等级"
+    const val grid = "所属网格"
+    const val openHazards = "未销号隐患"
+    const val noOpenHazards = "无未销号隐患"
+    const val lastInspections = "近期检查"
+
+    // 现场检查
+    const val inspectionTitle = "现场检查"
+    const val answerYes = "符合"
+    const val answerNo = "不符合"
+    const val answerNa = "不适用"
+    const val measured = "实测值"
+    const val threshold = "限值"
+    const val verdict = "结论"
+    const val findings = "发现的隐患"
+    const val noFindings = "尚未记录隐患"
+    const val addFinding = "记录隐患"
+    const val findingDescription = "隐患描述"
+    const val findingGrade = "隐患等级"
+    const val findingDue = "整改期限"
+    const val provisional = "待确认"
+    const val major = "重大隐患"
+    const val unanswered = "未检查"
+
+    // 同步
+    const val syncTitle = "同步"
+    const val syncNow = "立即同步"
+    const val syncRunning = "正在同步…"
+    const val syncNever = "尚未同步"
+    fun syncLast(at: String) = "上次同步 $at"
+    const val refusedTitle = "未被接受的修改"
+    const val refusedNone = "所有修改均已被服务器接受"
+    const val whatToDo = "处理办法"
+    const val syncReenroll = "本设备已被联检办停用，请重新登记"
+    const val syncOffline = "网络不可用，修改已保存在本机，恢复网络后会自动同步"
+    fun syncSummary(changed: Int, rejected: Int) =
+        "同步完成：${changed} 份文档有更新" + if (rejected > 0) "，${rejected} 份被服务器拒绝" else ""
+    fun refusedTodo(setAside: Int) = "本机已另存 ${setAside} 项修改，不会重复发送；请按原因修改后重新录入，或请组长处理"
+}

@@ -6,7 +6,7 @@ import androidx.activity.compose.setContent
 import androidx.navigation.compose.NavHost
 import androidx.navigation.compose.composable
 import androidx.navigation.compose.rememberNavController
-import cn.lianjian.android.ui.ConflictsScreen
+import cn.lianjian.android.ui.ConflictsRoute
 import cn.lianjian.android.ui.EnrollRoute
 import cn.lianjian.android.ui.InspectionRoute
 import cn.lianjian.android.ui.LookupRoute
@@ -33,7 +33,8 @@ class MainActivity : ComponentActivity() {
                         val id = entry.arguments?.getString("id")!!
                         InspectionRoute(app.repository, id, onConflicts = { nav.navigate("conflicts/$id") })
                     }
-                    composable("conflicts/{id}") { entry -> ConflictsScreen(app.repository, entry.arguments?.getString("id")!!) }
+                    // Only the team lead resolves; the core refuses anyone else, the screen only hides the buttons.
+                    composable("conflicts/{id}") { entry -> ConflictsRoute(app.repository, entry.arguments?.getString("id")!!, mayResolve = true) }
                     composable("sync") { SyncRoute(app) }
                 }
             }

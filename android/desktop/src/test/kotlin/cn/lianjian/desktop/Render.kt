@@ -2,6 +2,7 @@ package cn.lianjian.desktop
 
 import androidx.compose.runtime.Composable
 import androidx.compose.ui.ImageComposeScene
+import androidx.compose.ui.graphics.toComposeImageBitmap
 import androidx.compose.ui.unit.Density
 import cn.lianjian.screens.LianjianTheme
 import org.jetbrains.skia.EncodedImageFormat
@@ -63,3 +64,7 @@ val ScreensDir = File(System.getProperty("lianjian.root") ?: "../..", "docs/scre
 
 /** Whether this run writes the screenshots instead of comparing with them (-Dlianjian.update.screens=true). */
 val Updating = System.getProperty("lianjian.update.screens") == "true"
+
+/** A fixture photo as the evidence screen shows it (decoded by Skia, as the desktop build does). */
+fun thumbnail(name: String): androidx.compose.ui.graphics.ImageBitmap? =
+    Samples.photos[name]?.let { org.jetbrains.skia.Image.makeFromEncoded(it.readBytes()).toComposeImageBitmap() }

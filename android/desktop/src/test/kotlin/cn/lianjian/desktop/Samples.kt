@@ -1,6 +1,14 @@
 package cn.lianjian.desktop
 
 import cn.lianjian.screens.model.Answer
+import cn.lianjian.screens.model.ConflictChoice
+import cn.lianjian.screens.model.ConflictRow
+import cn.lianjian.screens.model.ConflictsState
+import cn.lianjian.screens.model.EvidenceRow
+import cn.lianjian.screens.model.EvidenceState
+import cn.lianjian.screens.model.PadPoint
+import cn.lianjian.screens.model.SigningState
+import cn.lianjian.screens.model.SigningStep
 import cn.lianjian.screens.model.EnrollState
 import cn.lianjian.screens.model.EnterpriseCard
 import cn.lianjian.screens.model.FindingDraft
@@ -110,4 +118,44 @@ object Samples {
         ),
     )
     val syncFailed = SyncStatusState(lastSync = "2026-12-03 18:10", error = "网络不可用，修改已保存在本机，恢复网络后会自动同步")
+
+    /** A signature-like scribble: two strokes across the pad. */
+    private val scribble = listOf(
+        (0..40).map { i -> PadPoint(40f + i * 6f, 90f + 30f * kotlin.math.sin(i / 4.0).toFloat(), 0.6f) },
+        (0..20).map { i -> PadPoint(120f + i * 8f, 60f + i * 2.5f, 0.8f) },
+    )
+
+    val signing = SigningState(
+        record = "现场检查记录",
+        steps = listOf(SigningStep("检查人员", true), SigningStep("企业主要负责人", false, "待签字")),
+        signer = "企业主要负责人 ${enterprise(0)["responsible_person"]["name"].asText()}",
+        strokes = scribble,
+        mayRefuse = true,
+        officers = listOf("王建军", "李红梅", "刘海燕"),
+    )
+    val signingRefusal = signing.copy(
+        strokes = emptyList(), refusing = true, refusalReason = "对隐患等级有异议，拒绝签字", witnesses = setOf("王建军", "李红梅"),
+    )
+
+    val conflicts = ConflictsState(
+        mayResolve = true,
+        conflicts = listOf(
+            ConflictRow("c1", "隐患等级：储罐区防火堤破损", listOf(
+                ConflictChoice("一级", "王建军", "2026-12-04 09:12"), ConflictChoice("二级", "李红梅", "2026-12-04 09:15"))),
+            ConflictRow("c2", "整改期限：安全出口堵塞", listOf(
+                ConflictChoice("2026-12-11", "王建军", "2026-12-04 09:20"), ConflictChoice("2026-12-06", "刘海燕", "2026-12-04 09:31"))),
+        ),
+    )
+
+    /** Photos from fixtures/photos, by name. */
+    val photos: Map<String, File> = listOf("site-12mp.jpg", "site-again.jpg", "other-scene.jpg").associateWith { File(root, "fixtures/photos/$it") }
+
+    val evidence = EvidenceState(
+        target = "隐患：储罐区可燃气体报警仪未定期检定",
+        items = listOf(
+            EvidenceRow("e1", "site-12mp.jpg", "隐患照片 · 2026-12-04 09:41 · 王建军"),
+            EvidenceRow("e2", "other-scene.jpg", "隐患照片 · 2026-12-01 16:02 · 李红梅", flags = listOf("拍摄时间与检查时间相差 3 天", "照片不含拍摄位置")),
+            EvidenceRow("e3", null, "现场录音 · 2026-12-04 09:50 · 王建军", audio = true),
+        ),
+    )
 }

@@ -1,7 +1,12 @@
 package cn.lianjian.desktop
 
 import androidx.compose.runtime.Composable
+import cn.lianjian.screens.ConflictsScreen
 import cn.lianjian.screens.EnrollScreen
+import cn.lianjian.screens.EvidenceScreen
+import cn.lianjian.screens.SigningScreen
+import cn.lianjian.screens.model.ConflictsState
+import cn.lianjian.screens.model.EvidenceState
 import cn.lianjian.screens.model.EnrollState
 import cn.lianjian.screens.InspectionScreen
 import cn.lianjian.screens.model.InspectionState
@@ -65,6 +70,13 @@ class ScreenGalleryTest {
         shot("inspection-error", phone) {
             InspectionScreen(InspectionState(loadError = "这次检查的记录无法读取：请同步后再试"), { _, _ -> }, { _, _ -> }, {}, {}, {})
         },
+        shot("signing", Devices) { SigningScreen(Samples.signing, { _, _, _, _ -> }, { _, _, _, _ -> }, {}, {}, {}, {}, {}, {}) },
+        shot("signing-refusal", phone) { SigningScreen(Samples.signingRefusal, { _, _, _, _ -> }, { _, _, _, _ -> }, {}, {}, {}, {}, {}, {}) },
+        shot("conflicts", Devices) { ConflictsScreen(Samples.conflicts, { _, _ -> }, {}) },
+        shot("conflicts-member", phone) { ConflictsScreen(Samples.conflicts.copy(mayResolve = false), { _, _ -> }, {}) },
+        shot("conflicts-empty", phone) { ConflictsScreen(ConflictsState(), { _, _ -> }, {}) },
+        shot("evidence", Devices) { EvidenceScreen(Samples.evidence, ::thumbnail) {} },
+        shot("evidence-empty", phone) { EvidenceScreen(EvidenceState(target = Samples.evidence.target), ::thumbnail) {} },
         shot("sync", Devices) { SyncScreen(Samples.sync) {} },
         shot("sync-failed", phone) { SyncScreen(Samples.syncFailed) {} },
     ).flatten()

@@ -22,7 +22,13 @@ import androidx.compose.ui.test.performTextInput
 import androidx.compose.ui.test.v2.runDesktopComposeUiTest
 import androidx.compose.ui.test.ComposeUiTest
 import cn.lianjian.screens.model.Answer
+import androidx.compose.ui.geometry.Offset
+import androidx.compose.ui.test.performTouchInput
+import cn.lianjian.screens.ConflictsScreen
 import cn.lianjian.screens.EnrollScreen
+import cn.lianjian.screens.EvidenceScreen
+import cn.lianjian.screens.SigningScreen
+import cn.lianjian.screens.model.PadPoint
 import cn.lianjian.screens.model.EnrollState
 import cn.lianjian.screens.InspectionScreen
 import cn.lianjian.screens.LianjianTheme
@@ -164,6 +170,72 @@ class ScreensUiTest {
         onNodeWithText("处理办法", substring = true).assertIsDisplayed()
         onNodeWithTag("sync-now").performClick()
         assertEquals(1, syncs)
+        touchTargetsAreLargeEnough()
+    }
+
+    @Test
+    fun theSignerWritesOnThePadAndARefusalNeedsAReasonAndTwoWitnesses() = runDesktopComposeUiTest {
+        val pen = mutableListOf<String>()
+        var signed = 0
+        var refused: Pair<String, Set<String>>? = null
+        setContent {
+            var state by remember { mutableStateOf(Samples.signing.copy(strokes = emptyList())) }
+            LianjianTheme {
+                SigningScreen(
+                    state,
+                    onPenDown = { x, y, _, _ -> pen += "down"; state = state.copy(strokes = state.strokes + listOf(listOf(PadPoint(x, y)))) },
+                    onPenMove = { x, y, _, _ -> pen += "move"; state = state.copy(strokes = state.strokes.dropLast(1) + listOf(state.strokes.last() + PadPoint(x, y))) },
+                    onClear = { state = state.copy(strokes = emptyList()) },
+                    onSign = { signed++ },
+                    onRefusing = { state = state.copy(refusing = it) },
+                    onReason = { state = state.copy(refusalReason = it) },
+                    onWitness = { w -> state = state.copy(witnesses = if (w in state.witnesses) state.witnesses - w else state.witnesses + w) },
+                    onSubmitRefusal = { refused = state.refusalReason to state.witnesses },
+                )
+            }
+        }
+        onNodeWithTag("sign").assertIsNotEnabled()
+        onNodeWithTag("pad").performTouchInput { down(centerLeft + Offset(20f, 0f)); moveTo(center); moveTo(centerRight - Offset(20f, 0f)); up() }
+        assertEquals("down", pen.first())
+        assertTrue(pen.count { it == "move" } >= 2, "$pen")
+        onNodeWithTag("sign").assertIsEnabled().performClick()
+        assertEquals(1, signed)
+        onNodeWithTag("clear").performClick()
+        onNodeWithTag("sign").assertIsNotEnabled()
+        // 拒签: a reason and exactly two officers.
+        onNodeWithTag("refusing").performClick()
+        onNodeWithTag("reason").performTextInput("对隐患等级有异议")
+        onNodeWithTag("submit-refusal").assertIsNotEnabled()
+        onNodeWithTag("witness-王建军").performClick()
+        onNodeWithTag("submit-refusal").assertIsNotEnabled()
+        onNodeWithTag("witness-李红梅").performClick()
+        onNodeWithTag("submit-refusal").assertIsEnabled().performClick()
+        assertEquals("对隐患等级有异议" to setOf("王建军", "李红梅"), refused)
+        touchTargetsAreLargeEnough()
+    }
+
+    @Test
+    fun theLeadKeepsOneValueOfAConflictAndAMemberOnlySeesThem() = runDesktopComposeUiTest {
+        val kept = mutableListOf<String>()
+        var state by mutableStateOf(Samples.conflicts)
+        setContent { LianjianTheme { ConflictsScreen(state, { c, choice -> kept += "${c.id}=${choice.value}" }, {}) } }
+        onNodeWithText("李红梅 · 2026-12-04 09:15").assertIsDisplayed()
+        onNodeWithTag("keep-c1-1").performClick()
+        assertEquals(listOf("c1=二级"), kept)
+        touchTargetsAreLargeEnough()
+        state = state.copy(mayResolve = false)
+        onNodeWithText(Strings.conflictsLeadOnly).assertIsDisplayed()
+        assertTrue(onAllNodes(hasTestTag("keep-c1-0")).fetchSemanticsNodes().isEmpty())
+    }
+
+    @Test
+    fun evidenceShowsItsFlagsAndTakesAPhoto() = runDesktopComposeUiTest {
+        var photos = 0
+        setContent { LianjianTheme { EvidenceScreen(Samples.evidence, ::thumbnail) { photos++ } } }
+        onNodeWithText("⚠ 拍摄时间与检查时间相差 3 天").assertIsDisplayed()
+        onNodeWithText(Strings.audio).assertIsDisplayed()
+        onNodeWithTag("take-photo").performClick()
+        assertEquals(1, photos)
         touchTargetsAreLargeEnough()
     }
 }

@@ -1,14 +1,20 @@
 package cn.lianjian.app
 
+import cn.lianjian.core.ConflictInfo
 import cn.lianjian.core.EnterpriseInfo
 import cn.lianjian.core.FindingInfo
 import cn.lianjian.core.LifeCycleInfo
+import cn.lianjian.core.RecordSigningInfo
 import cn.lianjian.core.RefusalInfo
 import cn.lianjian.core.TaskSummary
+import cn.lianjian.screens.model.ConflictChoice
+import cn.lianjian.screens.model.ConflictRow
 import cn.lianjian.screens.model.EnterpriseCard
 import cn.lianjian.screens.model.FindingRow
 import cn.lianjian.screens.model.HazardLine
+import cn.lianjian.screens.model.PadPoint
 import cn.lianjian.screens.model.RefusedRow
+import cn.lianjian.screens.model.SigningStep
 import cn.lianjian.screens.model.Strings
 import cn.lianjian.screens.model.SyncStatusState
 import cn.lianjian.screens.model.TaskRow
@@ -85,4 +91,18 @@ object ScreenStates {
             refused = refusals.map(::refused),
         )
     }
+
+    /** A conflict with both values, who wrote each and when; [what] names the field and its record. */
+    fun conflict(c: ConflictInfo, what: String) = ConflictRow(
+        id = "${c.targetKind}:${c.targetId}:${c.field}",
+        what = what,
+        choices = c.candidates.map { ConflictChoice(it.value, it.author ?: "—", it.at ?: "—") },
+    )
+
+    /** What a record still needs before it is complete. */
+    fun signingStep(s: RecordSigningInfo) = SigningStep(s.label, s.complete, s.missing.joinToString("；"))
+
+    /** The pad's strokes, to draw. */
+    fun strokes(pad: SignaturePadModel): List<List<PadPoint>> =
+        pad.strokes().map { stroke -> stroke.points.map { PadPoint(it.x, it.y, it.pressure) } }
 }

@@ -8,9 +8,6 @@ package cn.lianjian.android.ui
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.height
-import androidx.compose.foundation.layout.padding
-import androidx.compose.foundation.lazy.LazyColumn
-import androidx.compose.foundation.lazy.items
 import androidx.compose.material3.Button
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
@@ -38,12 +35,14 @@ import cn.lianjian.core.EnterpriseInfo
 import cn.lianjian.core.FindingInput
 import cn.lianjian.core.RefusalInfo
 import cn.lianjian.core.ResponseInfo
+import cn.lianjian.screens.ConflictsScreen
 import cn.lianjian.screens.EnrollScreen
 import cn.lianjian.screens.InspectionScreen
 import cn.lianjian.screens.LookupScreen
 import cn.lianjian.screens.SyncScreen
 import cn.lianjian.screens.TasksScreen
 import cn.lianjian.screens.model.Answer
+import cn.lianjian.screens.model.ConflictsState
 import cn.lianjian.screens.model.EnrollState
 import cn.lianjian.screens.model.FindingDraft
 import cn.lianjian.screens.model.InspectionState
@@ -184,22 +183,25 @@ fun InspectionRoute(repository: InspectionRepository, id: String, onConflicts: (
     )
 }
 
-/** 冲突处理: both values, who wrote them and when; the lead chooses. */
+/** 冲突处理, wired: the core's conflicts with both values and authors; the lead's choice goes back to the core. */
 @Composable
-fun ConflictsScreen(repository: InspectionRepository, id: String) {
+fun ConflictsRoute(repository: InspectionRepository, id: String, mayResolve: Boolean) {
     val scope = rememberCoroutineScope()
     var conflicts by remember { mutableStateOf<List<ConflictInfo>>(emptyList()) }
-    LaunchedEffect(id) { conflicts = repository.conflicts(id) }
-    LazyColumn(Modifier.padding(16.dp)) {
-        items(conflicts) { c ->
-            Text("${c.field}：")
-            c.candidates.forEach { cand ->
-                Button(onClick = { scope.launch { repository.resolve(id, c, cand.value); conflicts = repository.conflicts(id) } }) {
-                    Text("${cand.value}（${cand.author ?: "未知"} ${cand.at ?: ""}）")
-                }
-            }
-        }
+    var state by remember { mutableStateOf(ConflictsState(loading = true, mayResolve = mayResolve)) }
+    suspend fun load() {
+        conflicts = repository.conflicts(id)
+        val findings = repository.findings(id).associateBy { it.id }
+        state = ConflictsState(mayResolve = mayResolve, conflicts = conflicts.map { c ->
+            ScreenStates.conflict(c, "${c.field}：${findings[c.targetId]?.description ?: c.targetId}")
+        })
     }
+    LaunchedEffect(id) { load() }
+    ConflictsScreen(state, onKeep = { row, choice ->
+        conflicts.firstOrNull { "${it.targetKind}:${it.targetId}:${it.field}" == row.id }?.let { c ->
+            scope.launch { repository.resolve(id, c, choice.value); load() }
+        }
+    }, onRetry = { scope.launch { load() } })
 }
 
 /** 同步, wired: the repository's state and the refusals the store keeps aside. */

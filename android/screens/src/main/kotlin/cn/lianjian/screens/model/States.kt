@@ -128,3 +128,70 @@ data class SyncStatusState(
     /** Why the last sync failed (network, device revoked). */
     val error: String? = null,
 )
+
+/** A point of a handwritten signature, in pad units. */
+data class PadPoint(val x: Float, val y: Float, val pressure: Float = 1f)
+
+/** What a record still needs before it is complete (the core's signing state). */
+data class SigningStep(val label: String, val complete: Boolean, val missing: String = "")
+
+/** What the signing screen shows. */
+data class SigningState(
+    /** The record being signed, e.g. "现场检查记录". */
+    val record: String = "",
+    val steps: List<SigningStep> = emptyList(),
+    /** Who signs now, e.g. "企业主要负责人 袁海燕". */
+    val signer: String = "",
+    val strokes: List<List<PadPoint>> = emptyList(),
+    val padWidth: Float = 400f,
+    val padHeight: Float = 160f,
+    /** The enterprise's responsible person may refuse (拒签). */
+    val mayRefuse: Boolean = false,
+    val refusing: Boolean = false,
+    val refusalReason: String = "",
+    /** The officers of the team who may attest a refusal. */
+    val officers: List<String> = emptyList(),
+    /** The two chosen to attest it. */
+    val witnesses: Set<String> = emptySet(),
+    val busy: Boolean = false,
+    val error: String? = null,
+    /** What was done, e.g. "已签字". */
+    val done: String? = null,
+)
+
+/** One side of a conflict: a value, who wrote it and when. */
+data class ConflictChoice(val value: String, val author: String, val at: String)
+
+/** A field two teammates changed differently while offline. */
+data class ConflictRow(val id: String, val what: String, val choices: List<ConflictChoice>)
+
+/** What the conflicts screen shows. */
+data class ConflictsState(
+    val conflicts: List<ConflictRow> = emptyList(),
+    /** Only the team lead resolves; others see the conflict and who to ask. */
+    val mayResolve: Boolean = false,
+    val loading: Boolean = false,
+    val error: String? = null,
+)
+
+/** A photo or recording kept as evidence, with what the core noticed about it. */
+data class EvidenceRow(
+    val id: String,
+    /** Where its thumbnail is on this device (PNG or JPEG), if any. */
+    val thumbnail: String? = null,
+    /** "隐患照片 · 2026-12-04 09:41 · 王建军". */
+    val caption: String,
+    /** The core's flags, e.g. "拍摄时间与检查时间相差 3 天". */
+    val flags: List<String> = emptyList(),
+    /** A recording (no picture to show) rather than a photo. */
+    val audio: Boolean = false,
+)
+
+/** What the evidence screen shows. */
+data class EvidenceState(
+    /** The hazard or item the evidence is for. */
+    val target: String = "",
+    val items: List<EvidenceRow> = emptyList(),
+    val busy: Boolean = false,
+    val error: String? = null,
+)

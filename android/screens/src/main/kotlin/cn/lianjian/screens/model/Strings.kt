@@ -70,6 +70,31 @@ object Strings {
     const val refusedTitle = "未被接受的修改"
     const val refusedNone = "所有修改均已被服务器接受"
     const val whatToDo = "处理办法"
+    // 签字
+    const val signingTitle = "签字确认"
+    fun signHere(who: String) = "请${who}在下方手写签名"
+    const val padRewrite = "重写"
+    const val padSign = "确认签字"
+    const val refuse = "企业拒签"
+    const val refusalReason = "拒签理由"
+    const val witnessesHint = "请选择两名执法人员在场见证并签字"
+    const val submitRefusal = "记录拒签"
+    const val stepDone = "已完成"
+
+    // 冲突
+    const val conflictsTitle = "冲突处理"
+    const val conflictsNone = "没有待处理的冲突"
+    const val conflictsLeadOnly = "请检查组长选择保留哪一个值"
+    fun conflictBy(author: String, at: String) = "$author · $at"
+    const val keepThis = "保留此值"
+
+    // 证据
+    const val evidenceTitle = "照片与录音"
+    const val evidenceNone = "尚无证据。拍照后照片即保存在本机并计算指纹。"
+    const val takePhoto = "拍照"
+    const val noThumbnail = "缩略图尚未下载"
+    const val audio = "录音"
+
     const val syncReenroll = "本设备已被联检办停用，请重新登记"
     const val syncOffline = "网络不可用，修改已保存在本机，恢复网络后会自动同步"
     fun syncSummary(changed: Int, rejected: Int) =

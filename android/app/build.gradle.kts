@@ -32,6 +32,8 @@ android {
         java.srcDir("${rootDir}/shared/src/main/kotlin")
         // The shared Compose screens, also compiled and tested by android/desktop (Maven).
         java.srcDir("${rootDir}/screens/src/main/kotlin")
+        // The routes wiring them to the repository, shared with the desktop window.
+        java.srcDir("${rootDir}/routes/src/main/kotlin")
         java.srcDir(generatedBindings)
         jniLibs.srcDir(layout.buildDirectory.dir("rustJniLibs"))
     }

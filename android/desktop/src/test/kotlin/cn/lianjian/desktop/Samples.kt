@@ -128,7 +128,8 @@ object Samples {
     val signing = SigningState(
         record = "现场检查记录",
         steps = listOf(SigningStep("检查人员", true), SigningStep("企业主要负责人", false, "待签字")),
-        signer = "企业主要负责人 ${enterprise(0)["responsible_person"]["name"].asText()}",
+        signer = "企业主要负责人",
+        signerName = enterprise(0)["responsible_person"]["name"].asText(),
         strokes = scribble,
         mayRefuse = true,
         officers = listOf("王建军", "李红梅", "刘海燕"),

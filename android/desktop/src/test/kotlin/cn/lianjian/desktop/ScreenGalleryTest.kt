@@ -70,8 +70,8 @@ class ScreenGalleryTest {
         shot("inspection-error", phone) {
             InspectionScreen(InspectionState(loadError = "这次检查的记录无法读取：请同步后再试"), { _, _ -> }, { _, _ -> }, {}, {}, {})
         },
-        shot("signing", Devices) { SigningScreen(Samples.signing, { _, _, _, _ -> }, { _, _, _, _ -> }, {}, {}, {}, {}, {}, {}) },
-        shot("signing-refusal", phone) { SigningScreen(Samples.signingRefusal, { _, _, _, _ -> }, { _, _, _, _ -> }, {}, {}, {}, {}, {}, {}) },
+        shot("signing", Devices) { SigningScreen(Samples.signing, { _, _, _, _ -> }, { _, _, _, _ -> }, {}, {}, {}, {}, {}, {}, {}) },
+        shot("signing-refusal", phone) { SigningScreen(Samples.signingRefusal, { _, _, _, _ -> }, { _, _, _, _ -> }, {}, {}, {}, {}, {}, {}, {}) },
         shot("conflicts", Devices) { ConflictsScreen(Samples.conflicts, { _, _ -> }, {}) },
         shot("conflicts-member", phone) { ConflictsScreen(Samples.conflicts.copy(mayResolve = false), { _, _ -> }, {}) },
         shot("conflicts-empty", phone) { ConflictsScreen(ConflictsState(), { _, _ -> }, {}) },

@@ -186,6 +186,7 @@ class ScreensUiTest {
                     onPenDown = { x, y, _, _ -> pen += "down"; state = state.copy(strokes = state.strokes + listOf(listOf(PadPoint(x, y)))) },
                     onPenMove = { x, y, _, _ -> pen += "move"; state = state.copy(strokes = state.strokes.dropLast(1) + listOf(state.strokes.last() + PadPoint(x, y))) },
                     onClear = { state = state.copy(strokes = emptyList()) },
+                    onSignerName = { state = state.copy(signerName = it) },
                     onSign = { signed++ },
                     onRefusing = { state = state.copy(refusing = it) },
                     onReason = { state = state.copy(refusalReason = it) },

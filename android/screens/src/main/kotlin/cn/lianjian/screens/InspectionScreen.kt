@@ -15,6 +15,7 @@ import androidx.compose.material3.FilterChip
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
@@ -30,8 +31,23 @@ fun InspectionScreen(
     onDraft: (FindingDraft) -> Unit,
     onAddFinding: () -> Unit,
     onRetry: () -> Unit,
+    /** Opens the conflicts (shown when there are any). */
+    onConflicts: () -> Unit = {},
+    /** Presents the inspection for signature; null hides the button. */
+    onPresent: (() -> Unit)? = null,
 ) {
-    ScreenFrame(state.enterprise.ifEmpty { Strings.inspectionTitle }) { modifier ->
+    ScreenFrame(state.enterprise.ifEmpty { Strings.inspectionTitle }, actions = {
+        if (state.conflicts > 0) {
+            TextButton(onClick = onConflicts, modifier = Modifier.heightIn(min = MinTouch).testTag("conflicts")) {
+                Text(Strings.conflicts(state.conflicts), color = MaterialTheme.colorScheme.onPrimary)
+            }
+        }
+        if (onPresent != null) {
+            TextButton(onClick = onPresent, modifier = Modifier.heightIn(min = MinTouch).testTag("present")) {
+                Text(Strings.present, color = MaterialTheme.colorScheme.onPrimary)
+            }
+        }
+    }) { modifier ->
         val loadError = state.loadError
         when {
             state.loading -> Placeholder(Strings.loading, modifier, loading = true)

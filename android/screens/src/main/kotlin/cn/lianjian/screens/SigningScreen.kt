@@ -43,6 +43,7 @@ fun SigningScreen(
     onPenDown: (x: Float, y: Float, uptimeMillis: Long, pressure: Float) -> Unit,
     onPenMove: (x: Float, y: Float, uptimeMillis: Long, pressure: Float) -> Unit,
     onClear: () -> Unit,
+    onSignerName: (String) -> Unit,
     onSign: () -> Unit,
     onRefusing: (Boolean) -> Unit,
     onReason: (String) -> Unit,
@@ -58,11 +59,13 @@ fun SigningScreen(
             state.error?.let { ErrorLine(it) }
             state.done?.let { Text(it, color = MaterialTheme.colorScheme.primary, modifier = Modifier.testTag("done")) }
             if (!state.refusing) {
-                Text(Strings.signHere(state.signer), style = MaterialTheme.typography.titleMedium)
+                Text(Strings.signHere("${state.signer} ${state.signerName}".trim()), style = MaterialTheme.typography.titleMedium)
+                OutlinedTextField(state.signerName, onSignerName, label = { Text(Strings.signerName) }, singleLine = true,
+                    modifier = Modifier.fillMaxWidth().testTag("signer-name"))
                 Pad(state, onPenDown, onPenMove)
                 Row(horizontalArrangement = Arrangement.spacedBy(12.dp)) {
                     OutlinedButton(onClick = onClear, modifier = Modifier.weight(1f).heightIn(min = MinTouch).testTag("clear")) { Text(Strings.padRewrite) }
-                    Button(onClick = onSign, enabled = !state.busy && state.strokes.isNotEmpty(),
+                    Button(onClick = onSign, enabled = !state.busy && state.strokes.isNotEmpty() && state.signerName.isNotBlank(),
                         modifier = Modifier.weight(1f).heightIn(min = MinTouch).testTag("sign")) { Text(Strings.padSign) }
                 }
             }

@@ -133,6 +133,9 @@ class InspectionRepository(
         id
     }
 
+    /** Presents the inspection for signature (`awaiting_signature`), or moves it on; the core refuses a step it does not allow. */
+    suspend fun setStatus(id: String, status: String) = withContext(io) { store.setInspectionStatus(id, status) }
+
     /** The inspection's header. */
     suspend fun inspection(id: String): InspectionInfo = withContext(io) { store.openInspection(id) }
 

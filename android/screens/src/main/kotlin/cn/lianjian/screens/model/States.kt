@@ -107,6 +107,8 @@ data class InspectionState(
     val draft: FindingDraft = FindingDraft(),
     /** A refused input, shown above the new-finding form (the core's reason). */
     val error: String? = null,
+    /** Fields teammates changed differently, waiting for the lead. */
+    val conflicts: Int = 0,
     /** The inspection could not be read: shown instead of the screen, with a retry. */
     val loadError: String? = null,
     val loading: Boolean = false,
@@ -140,8 +142,10 @@ data class SigningState(
     /** The record being signed, e.g. "现场检查记录". */
     val record: String = "",
     val steps: List<SigningStep> = emptyList(),
-    /** Who signs now, e.g. "企业主要负责人 袁海燕". */
+    /** Who signs now, by role, e.g. "企业主要负责人". */
     val signer: String = "",
+    /** The signer's name, typed or corrected on site (printed under the signature). */
+    val signerName: String = "",
     val strokes: List<List<PadPoint>> = emptyList(),
     val padWidth: Float = 400f,
     val padHeight: Float = 160f,

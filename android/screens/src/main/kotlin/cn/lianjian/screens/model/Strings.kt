@@ -10,6 +10,7 @@ object Strings {
     const val retry = "重试"
     const val loading = "正在加载…"
     const val back = "返回"
+    const val backToTasks = "返回我的任务"
 
     // 设备登记
     const val enrollTitle = "设备登记"
@@ -18,6 +19,7 @@ object Strings {
     const val enrollDevice = "本机名称"
     const val enrollSubmit = "登记"
     const val enrollBusy = "正在登记…"
+    const val enrollRefused = "登记码无效或已使用，请向联检办重新申领"
 
     // 我的任务
     const val tasksTitle = "我的任务"
@@ -60,6 +62,7 @@ object Strings {
     const val provisional = "待确认"
     const val major = "重大隐患"
     const val unanswered = "未检查"
+    const val present = "提交签字"
 
     // 同步
     const val syncTitle = "同步"
@@ -73,6 +76,7 @@ object Strings {
     // 签字
     const val signingTitle = "签字确认"
     fun signHere(who: String) = "请${who}在下方手写签名"
+    const val signerName = "签字人姓名"
     const val padRewrite = "重写"
     const val padSign = "确认签字"
     const val refuse = "企业拒签"
@@ -80,6 +84,9 @@ object Strings {
     const val witnessesHint = "请选择两名执法人员在场见证并签字"
     const val submitRefusal = "记录拒签"
     const val stepDone = "已完成"
+    const val signed = "已签字"
+    const val responsiblePerson = "企业主要负责人"
+    const val officer = "执法人员"
 
     // 冲突
     const val conflictsTitle = "冲突处理"

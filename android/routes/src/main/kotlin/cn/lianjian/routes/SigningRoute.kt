@@ -1,4 +1,4 @@
-package cn.lianjian.android.ui
+package cn.lianjian.routes
 
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
@@ -14,6 +14,7 @@ import cn.lianjian.core.ApiException
 import cn.lianjian.core.SignerInput
 import cn.lianjian.screens.SigningScreen
 import cn.lianjian.screens.model.SigningState
+import cn.lianjian.screens.model.Strings
 import kotlinx.coroutines.launch
 
 /**
@@ -22,11 +23,26 @@ import kotlinx.coroutines.launch
  * the signature; the core freezes the record and says what is missing.
  */
 @Composable
-fun SigningRoute(repository: InspectionRepository, id: String, record: String, signer: SignerInput, officers: List<String>) {
+fun SigningRoute(
+    repository: InspectionRepository,
+    id: String,
+    record: String,
+    /** The signer: role, person id for an officer, and the name as known (the screen lets it be corrected). */
+    signer: SignerInput,
+    officers: List<String>,
+    onDone: () -> Unit = {},
+) {
     val scope = rememberCoroutineScope()
     val pad = remember { SignaturePadModel(400f, 160f) }
     var state by remember {
-        mutableStateOf(SigningState(signer = signer.name, mayRefuse = signer.role == "responsible_person", officers = officers))
+        mutableStateOf(
+            SigningState(
+                signer = if (signer.role == "responsible_person") Strings.responsiblePerson else Strings.officer,
+                signerName = signer.name,
+                mayRefuse = signer.role == "responsible_person",
+                officers = officers,
+            ),
+        )
     }
     suspend fun reload() {
         val steps = repository.signingState(id)
@@ -39,14 +55,16 @@ fun SigningRoute(repository: InspectionRepository, id: String, record: String, s
         onPenDown = { x, y, t, p -> pad.down(x, y, t, p); drawn() },
         onPenMove = { x, y, t, p -> pad.move(x, y, t, p); drawn() },
         onClear = { pad.clear(); drawn() },
+        onSignerName = { state = state.copy(signerName = it) },
         onSign = {
             state = state.copy(busy = true, error = null)
             scope.launch {
                 state = try {
-                    repository.sign(id, record, signer, pad)
+                    repository.sign(id, record, signer.copy(name = state.signerName.trim()), pad)
                     pad.clear()
                     reload()
-                    state.copy(busy = false, strokes = emptyList(), done = "已签字")
+                    onDone()
+                    state.copy(busy = false, strokes = emptyList(), done = Strings.signed)
                 } catch (e: ApiException) {
                     state.copy(busy = false, error = e.message)
                 }

@@ -1,15 +1,13 @@
 /*
- * The Android routes: each wires a shared screen (android/screens, the
- * same composables the desktop build renders and tests) to the repository,
- * view models and navigation. No screen is drawn here.
+ * The routes: each wires a shared screen (android/screens) to the
+ * repository and the view models. The Android app and the desktop window
+ * both compile this folder; what differs per platform (the QR scanner, the
+ * device's name, where the token is kept, navigation) comes in as
+ * parameters. No screen is drawn here.
  */
-package cn.lianjian.android.ui
+package cn.lianjian.routes
 
 import androidx.compose.foundation.layout.Column
-import androidx.compose.foundation.layout.fillMaxWidth
-import androidx.compose.foundation.layout.height
-import androidx.compose.material3.Button
-import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.collectAsState
@@ -19,9 +17,6 @@ import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.runtime.setValue
-import androidx.compose.ui.Modifier
-import androidx.compose.ui.unit.dp
-import cn.lianjian.android.LianjianApp
 import cn.lianjian.app.InspectionRepository
 import cn.lianjian.app.InspectionViewModel
 import cn.lianjian.app.ScreenStates
@@ -31,6 +26,7 @@ import cn.lianjian.core.ApiException
 import cn.lianjian.core.ChecklistInfo
 import cn.lianjian.core.ChecklistKey
 import cn.lianjian.core.ConflictInfo
+import cn.lianjian.core.EnrollmentInfo
 import cn.lianjian.core.EnterpriseInfo
 import cn.lianjian.core.FindingInput
 import cn.lianjian.core.RefusalInfo
@@ -53,20 +49,20 @@ import cn.lianjian.screens.model.Strings
 import cn.lianjian.screens.model.TasksState
 import kotlinx.coroutines.launch
 
-/** 设备登记, wired: the shared screen, the repository, the token kept by the app. */
+/** 设备登记, wired: the shared screen and the repository; [onEnrolled] keeps the token. */
 @Composable
-fun EnrollRoute(app: LianjianApp, onDone: () -> Unit) {
-    var state by remember { mutableStateOf(EnrollState(deviceName = android.os.Build.MODEL)) }
+fun EnrollRoute(repository: InspectionRepository, defaultDeviceName: String, onEnrolled: (EnrollmentInfo) -> Unit) {
+    var state by remember { mutableStateOf(EnrollState(deviceName = defaultDeviceName)) }
     val scope = rememberCoroutineScope()
     EnrollScreen(state, { state = state.copy(code = it, error = null) }, { state = state.copy(deviceName = it) }) {
         state = state.copy(busy = true, error = null)
         scope.launch {
             state = try {
-                app.token = app.repository.enroll(state.code.trim(), state.deviceName, state.deviceName).token
-                onDone()
+                val e = repository.enroll(state.code.trim(), state.deviceName, state.deviceName)
+                onEnrolled(e)
                 state.copy(busy = false)
             } catch (e: ApiException.Unauthorized) {
-                state.copy(busy = false, error = "登记码无效或已使用，请向联检办重新申领")
+                state.copy(busy = false, error = Strings.enrollRefused)
             } catch (e: ApiException.Network) {
                 state.copy(busy = false, error = Strings.syncOffline)
             }
@@ -95,7 +91,12 @@ fun TasksRoute(repository: InspectionRepository, onOpen: (String) -> Unit, onLoo
 
 /** 企业查询, wired: QR scan (QrScanner) or a typed code, the offline dossier from the store. */
 @Composable
-fun LookupRoute(repository: InspectionRepository, onStart: ((EnterpriseInfo) -> Unit)?) {
+fun LookupRoute(
+    repository: InspectionRepository,
+    /** The platform's QR scanner, shown when the officer taps 扫码; null where there is no camera. */
+    scanner: (@Composable (onScanned: (String) -> Unit) -> Unit)?,
+    onStart: ((EnterpriseInfo) -> Unit)?,
+) {
     var state by remember { mutableStateOf(LookupState()) }
     var found by remember { mutableStateOf<EnterpriseInfo?>(null) }
     var scanning by remember { mutableStateOf(false) }
@@ -115,7 +116,7 @@ fun LookupRoute(repository: InspectionRepository, onStart: ((EnterpriseInfo) -> 
         }
     }
     Column {
-        if (scanning) QrScanner(onScanned = { scanning = false; lookup(it) }, modifier = Modifier.fillMaxWidth().height(240.dp))
+        if (scanning && scanner != null) scanner { scanning = false; lookup(it) }
         LookupScreen(state, { state = state.copy(query = it) }, { lookup(state.query) }, { scanning = true },
             onStart?.let { start -> { found?.let(start) } })
     }
@@ -123,7 +124,7 @@ fun LookupRoute(repository: InspectionRepository, onStart: ((EnterpriseInfo) -> 
 
 /** 现场检查, wired: the checklist answered through the core, whose verdicts and deadlines the screen shows. */
 @Composable
-fun InspectionRoute(repository: InspectionRepository, id: String, onConflicts: () -> Unit) {
+fun InspectionRoute(repository: InspectionRepository, id: String, onConflicts: () -> Unit, onPresented: () -> Unit) {
     val scope = rememberCoroutineScope()
     val model = remember(id) { InspectionViewModel(repository, id, scope) }
     val screen by model.state.collectAsState()
@@ -131,6 +132,7 @@ fun InspectionRoute(repository: InspectionRepository, id: String, onConflicts: (
     val answers = remember { mutableStateMapOf<String, Pair<Answer?, ResponseInfo?>>() }
     val readings = remember { mutableStateMapOf<String, String>() }
     var draft by remember { mutableStateOf(FindingDraft()) }
+    var presentError by remember { mutableStateOf<String?>(null) }
     LaunchedEffect(id) {
         model.refresh()
         val header = repository.inspection(id)
@@ -151,7 +153,6 @@ fun InspectionRoute(repository: InspectionRepository, id: String, onConflicts: (
         }
     }
     fun keyOf(code: String) = lists.first { l -> l.sections.any { s -> s.items.any { it.code == code } } }.let { ChecklistKey(it.id, it.version) }
-    if (screen.conflicts.isNotEmpty()) Button(onClick = onConflicts) { Text(Strings.conflicts(screen.conflicts.size)) }
     InspectionScreen(
         InspectionState(
             enterprise = header?.enterpriseName ?: "",
@@ -160,7 +161,8 @@ fun InspectionRoute(repository: InspectionRepository, id: String, onConflicts: (
             findings = screen.findings.map { ScreenStates.finding(it) },
             grades = listOf("一级", "二级", "三级"),
             draft = draft,
-            error = screen.error?.second,
+            error = screen.error?.second ?: presentError,
+            conflicts = screen.conflicts.size,
             loading = header == null,
         ),
         onAnswer = { item, a ->
@@ -180,6 +182,17 @@ fun InspectionRoute(repository: InspectionRepository, id: String, onConflicts: (
             }
         },
         onRetry = { scope.launch { model.refresh() } },
+        onConflicts = onConflicts,
+        onPresent = {
+            scope.launch {
+                try {
+                    repository.setStatus(id, "awaiting_signature")
+                    onPresented()
+                } catch (e: ApiException) {
+                    presentError = e.message
+                }
+            }
+        },
     )
 }
 
@@ -204,18 +217,18 @@ fun ConflictsRoute(repository: InspectionRepository, id: String, mayResolve: Boo
     }, onRetry = { scope.launch { load() } })
 }
 
-/** 同步, wired: the repository's state and the refusals the store keeps aside. */
+/** 同步, wired: the repository's state and the refusals the store keeps aside; [now] stamps a finished sync. */
 @Composable
-fun SyncRoute(app: LianjianApp) {
-    val syncState by app.repository.syncState.collectAsState()
+fun SyncRoute(repository: InspectionRepository, token: () -> String?, now: () -> String) {
+    val syncState by repository.syncState.collectAsState()
     val scope = rememberCoroutineScope()
     var refusals by remember { mutableStateOf<List<RefusalInfo>>(emptyList()) }
     var last by remember { mutableStateOf<String?>(null) }
     LaunchedEffect(syncState) {
-        refusals = app.repository.refusals()
-        if (syncState is SyncState.Done) last = java.time.LocalDateTime.now().withNano(0).toString().replace('T', ' ')
+        refusals = repository.refusals()
+        if (syncState is SyncState.Done) last = now()
     }
     SyncScreen(ScreenStates.sync(syncState, refusals, last)) {
-        app.token?.let { t -> scope.launch { runCatching { app.repository.sync(t) } } }
+        token()?.let { t -> scope.launch { runCatching { repository.sync(t) } } }
     }
 }

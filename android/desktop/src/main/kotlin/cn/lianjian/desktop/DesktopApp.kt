@@ -1,0 +1,112 @@
+package cn.lianjian.desktop
+
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.heightIn
+import androidx.compose.material3.TextButton
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.testTag
+import cn.lianjian.app.InspectionRepository
+import cn.lianjian.core.ApiException
+import cn.lianjian.core.ChecklistKey
+import cn.lianjian.core.EnterpriseInfo
+import cn.lianjian.core.InspectionDraft
+import cn.lianjian.core.SignerInput
+import cn.lianjian.core.TeamMemberInfo
+import cn.lianjian.routes.ConflictsRoute
+import cn.lianjian.routes.EnrollRoute
+import cn.lianjian.routes.InspectionRoute
+import cn.lianjian.routes.LookupRoute
+import cn.lianjian.routes.SigningRoute
+import cn.lianjian.routes.SyncRoute
+import cn.lianjian.routes.TasksRoute
+import cn.lianjian.screens.LianjianTheme
+import cn.lianjian.screens.MinTouch
+import cn.lianjian.screens.model.Strings
+import kotlinx.coroutines.launch
+
+/** Where the desktop window is. */
+sealed interface Place {
+    data object Enroll : Place
+    data object Tasks : Place
+    data object Lookup : Place
+    data class Inspection(val id: String) : Place
+    data class Conflicts(val id: String) : Place
+    data class Signing(val id: String, val officers: List<String>) : Place
+    data object Sync : Place
+}
+
+/**
+ * What the window needs besides the repository: the device token (kept by
+ * [saveToken]), the team an inspection starts with (the team-composition
+ * screen is not built yet, so it comes from the command line or a test),
+ * and the clock.
+ */
+class DesktopSession(
+    val repository: InspectionRepository,
+    var token: String?,
+    val saveToken: (String) -> Unit,
+    val team: (EnterpriseInfo) -> List<TeamMemberInfo>,
+    /** Now, as the core's timestamps read (RFC 3339 with offset). */
+    val now: () -> String,
+)
+
+/**
+ * The app in a desktop window: the same shared routes and screens the
+ * Android app shows, against a real store and sync server, with a plain
+ * back button instead of Android's navigation.
+ */
+@Composable
+fun DesktopApp(session: DesktopSession) {
+    val repo = session.repository
+    var place by remember { mutableStateOf<Place>(if (session.token == null) Place.Enroll else Place.Tasks) }
+    var error by remember { mutableStateOf<String?>(null) }
+    val scope = rememberCoroutineScope()
+    val start: (EnterpriseInfo) -> Unit = { e ->
+        scope.launch {
+            try {
+                val keys = repo.checklists(e.industry).take(1).map { ChecklistKey(it.id, it.version) }
+                place = Place.Inspection(repo.startInspection(InspectionDraft(e.id, keys, session.team(e), session.now())))
+            } catch (x: ApiException) {
+                error = x.message
+            }
+        }
+    }
+    LianjianTheme {
+        Column(Modifier.fillMaxSize()) {
+            Box(Modifier.weight(1f)) {
+                when (val p = place) {
+                    Place.Enroll -> EnrollRoute(repo, "联检桌面版") { e ->
+                        session.token = e.token
+                        session.saveToken(e.token)
+                        place = Place.Tasks
+                    }
+                    Place.Tasks -> TasksRoute(repo, onOpen = { place = Place.Inspection(it) }, onLookup = { place = Place.Lookup },
+                        onSync = { place = Place.Sync })
+                    Place.Lookup -> LookupRoute(repo, scanner = null, onStart = start)
+                    is Place.Inspection -> InspectionRoute(repo, p.id, onConflicts = { place = Place.Conflicts(p.id) }, onPresented = {
+                        scope.launch { place = Place.Signing(p.id, repo.inspection(p.id).team.map { it.name }) }
+                    })
+                    is Place.Conflicts -> ConflictsRoute(repo, p.id, mayResolve = true)
+                    is Place.Signing -> SigningRoute(repo, p.id, "findings", SignerInput("", "responsible_person", null), p.officers)
+                    Place.Sync -> SyncRoute(repo, token = { session.token }, now = { session.now().take(16).replace('T', ' ') })
+                }
+            }
+            error?.let { Text(it, modifier = Modifier.testTag("app-error")) }
+            if (place != Place.Enroll && place != Place.Tasks) {
+                TextButton(onClick = { place = Place.Tasks }, modifier = Modifier.fillMaxWidth().heightIn(min = MinTouch).testTag("back")) {
+                    Text(Strings.backToTasks)
+                }
+            }
+        }
+    }
+}

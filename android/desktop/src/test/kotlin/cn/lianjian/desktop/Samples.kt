@@ -2,6 +2,10 @@ package cn.lianjian.desktop
 
 import cn.lianjian.screens.model.Answer
 import cn.lianjian.screens.model.ConflictChoice
+import cn.lianjian.screens.model.DocumentState
+import cn.lianjian.screens.model.PhotoPairRow
+import cn.lianjian.screens.model.RectificationState
+import cn.lianjian.screens.model.ReviewState
 import cn.lianjian.screens.model.ConflictRow
 import cn.lianjian.screens.model.ConflictsState
 import cn.lianjian.screens.model.EvidenceRow
@@ -148,8 +152,29 @@ object Samples {
         ),
     )
 
-    /** Photos from fixtures/photos, by name. */
-    val photos: Map<String, File> = listOf("site-12mp.jpg", "site-again.jpg", "other-scene.jpg").associateWith { File(root, "fixtures/photos/$it") }
+    /** Photos from fixtures/photos, by name, and a page the document engine rendered (docs/documents). */
+    val photos: Map<String, File> = listOf("site-12mp.jpg", "site-again.jpg", "other-scene.jpg").associateWith { File(root, "fixtures/photos/$it") } +
+        mapOf("order-page-1.png" to File(root, "docs/documents/3-责令限期整改指令书-1.png"))
+
+    val document = DocumentState(
+        title = "责令限期整改指令书", number = "咸安应急责改〔2026〕17号", pages = 2, preview = "order-page-1.png",
+        numbersLow = true, numbersLeft = 3,
+    )
+
+    private val pairs = listOf(PhotoPairRow("site-12mp.jpg", "site-again.jpg", "储罐区东侧防火堤"))
+
+    val rectification = RectificationState(
+        hazard = "储罐区防火堤破损", hazardFacts = "二级 · 期限 2026-12-11",
+        returnedReason = "整改后照片未拍到防火堤全貌",
+        measures = "已用C30混凝土修补防火堤破损处并养护7天，修补后做了闭水试验无渗漏。",
+        responsible = enterprise(0)["responsible_person"]["name"].asText(), completedOn = "2026-12-09", photos = pairs,
+    )
+
+    val review = ReviewState(
+        hazard = "储罐区防火堤破损", enterprise = enterprise(0)["name"].asText(),
+        submitted = "2026-12-09 15:20 · ${enterprise(0)["responsible_person"]["name"].asText()}",
+        measures = rectification.measures, responsible = rectification.responsible, photos = pairs,
+    )
 
     val evidence = EvidenceState(
         target = "隐患：储罐区可燃气体报警仪未定期检定",

@@ -3,7 +3,11 @@ package cn.lianjian.desktop
 import androidx.compose.runtime.Composable
 import cn.lianjian.screens.ConflictsScreen
 import cn.lianjian.screens.EnrollScreen
+import cn.lianjian.screens.DocumentScreen
 import cn.lianjian.screens.EvidenceScreen
+import cn.lianjian.screens.RectificationScreen
+import cn.lianjian.screens.ReviewScreen
+import cn.lianjian.screens.model.DocumentState
 import cn.lianjian.screens.SigningScreen
 import cn.lianjian.screens.model.ConflictsState
 import cn.lianjian.screens.model.EvidenceState
@@ -77,6 +81,10 @@ class ScreenGalleryTest {
         shot("conflicts-empty", phone) { ConflictsScreen(ConflictsState(), { _, _ -> }, {}) },
         shot("evidence", Devices) { EvidenceScreen(Samples.evidence, ::thumbnail) {} },
         shot("evidence-empty", phone) { EvidenceScreen(EvidenceState(target = Samples.evidence.target), ::thumbnail) {} },
+        shot("document", Devices) { DocumentScreen(Samples.document, ::thumbnail) {} },
+        shot("document-missing", phone) { DocumentScreen(DocumentState(title = "现场检查记录", error = "模板中缺少执法机关名称：请联检办导入本部门的文书模板"), ::thumbnail) {} },
+        shot("rectification", Devices) { RectificationScreen(Samples.rectification, ::thumbnail, {}, {}, {}, {}, {}, {}) },
+        shot("review", Devices) { ReviewScreen(Samples.review, ::thumbnail, {}, {}, {}, {}) },
         shot("sync", Devices) { SyncScreen(Samples.sync) {} },
         shot("sync-failed", phone) { SyncScreen(Samples.syncFailed) {} },
     ).flatten()

@@ -26,7 +26,11 @@ import androidx.compose.ui.geometry.Offset
 import androidx.compose.ui.test.performTouchInput
 import cn.lianjian.screens.ConflictsScreen
 import cn.lianjian.screens.EnrollScreen
+import cn.lianjian.screens.DocumentScreen
 import cn.lianjian.screens.EvidenceScreen
+import cn.lianjian.screens.RectificationScreen
+import cn.lianjian.screens.ReviewScreen
+import cn.lianjian.screens.model.RectificationState
 import cn.lianjian.screens.SigningScreen
 import cn.lianjian.screens.model.PadPoint
 import cn.lianjian.screens.model.EnrollState
@@ -237,6 +241,58 @@ class ScreensUiTest {
         onNodeWithText(Strings.audio).assertIsDisplayed()
         onNodeWithTag("take-photo").performClick()
         assertEquals(1, photos)
+        touchTargetsAreLargeEnough()
+    }
+
+    @Test
+    fun aDocumentShowsItsNumberAndPageAndPrints() = runDesktopComposeUiTest {
+        var printed = 0
+        setContent { LianjianTheme { DocumentScreen(Samples.document, ::thumbnail) { printed++ } } }
+        onNodeWithTag("number").assertTextContains("咸安应急责改〔2026〕17号", substring = true)
+        onNodeWithTag("page").assertExists()
+        onNodeWithText(Strings.numbersLow(3)).assertIsDisplayed()
+        onNodeWithTag("print").performClick()
+        assertEquals(1, printed)
+        touchTargetsAreLargeEnough()
+    }
+
+    @Test
+    fun theEnterpriseSubmitsAReportOnlyWhenItIsComplete() = runDesktopComposeUiTest {
+        var submitted: RectificationState? = null
+        setContent {
+            var state by remember { mutableStateOf(RectificationState(hazard = "储罐区防火堤破损", hazardFacts = "二级 · 期限 2026-12-11")) }
+            LianjianTheme {
+                RectificationScreen(state, ::thumbnail, { state = state.copy(measures = it) }, { state = state.copy(responsible = it) },
+                    { state = state.copy(completedOn = it) }, {}, { state = state.copy(requestsReinspection = it) }) { submitted = state }
+            }
+        }
+        onNodeWithTag("submit-report").assertIsNotEnabled()
+        onNodeWithTag("measures").performTextInput("已修补防火堤")
+        onNodeWithTag("responsible").performTextInput("袁海燕")
+        onNodeWithTag("submit-report").assertIsNotEnabled()
+        onNodeWithTag("completed-on").performTextInput("2026-12-09")
+        onNodeWithTag("request-reinspection").performClick()
+        onNodeWithTag("submit-report").assertIsEnabled().performClick()
+        assertEquals(Triple("已修补防火堤", "2026-12-09", false), submitted!!.let { Triple(it.measures, it.completedOn, it.requestsReinspection) })
+    }
+
+    @Test
+    fun theOfficerAcceptsOrSendsBackWithAReasonAndADeadline() = runDesktopComposeUiTest {
+        val actions = mutableListOf<String>()
+        setContent {
+            var state by remember { mutableStateOf(Samples.review) }
+            LianjianTheme {
+                ReviewScreen(state, ::thumbnail, { state = state.copy(returnReason = it) }, { state = state.copy(newDeadline = it) },
+                    { actions += "accept" }) { actions += "back:${state.returnReason}:${state.newDeadline}" }
+            }
+        }
+        onNodeWithText(Strings.before).assertExists()
+        onNodeWithTag("send-back").assertIsNotEnabled()
+        onNodeWithTag("return-reason").performTextInput("照片未拍到全貌")
+        onNodeWithTag("new-deadline").performTextInput("2026-12-16")
+        onNodeWithTag("send-back").assertIsEnabled().performClick()
+        onNodeWithTag("accept").performClick()
+        assertEquals(listOf("back:照片未拍到全貌:2026-12-16", "accept"), actions)
         touchTargetsAreLargeEnough()
     }
 }

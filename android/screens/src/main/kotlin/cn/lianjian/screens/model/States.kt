@@ -199,3 +199,55 @@ data class EvidenceState(
     val busy: Boolean = false,
     val error: String? = null,
 )
+
+/** A document printed on this device, as the preview shows it. */
+data class DocumentState(
+    /** The form's name, e.g. "责令限期整改指令书". */
+    val title: String = "",
+    /** The number printed on it, for a numbered form. */
+    val number: String? = null,
+    val pages: Int = 0,
+    /** Page 1 as PNG on this device. */
+    val preview: String? = null,
+    /** Few numbers left on this device: connect to fetch a block. */
+    val numbersLow: Boolean = false,
+    val numbersLeft: Int? = null,
+    val busy: Boolean = false,
+    val error: String? = null,
+)
+
+/** A before/after photo pair of a rectification, as paths on this device. */
+data class PhotoPairRow(val before: String?, val after: String?, val caption: String = "")
+
+/** What the enterprise's rectification report form shows. */
+data class RectificationState(
+    val hazard: String = "",
+    /** "二级 · 期限 2026-12-11". */
+    val hazardFacts: String = "",
+    /** Why it was sent back last time, if it was. */
+    val returnedReason: String? = null,
+    val measures: String = "",
+    val responsible: String = "",
+    val completedOn: String = "",
+    val photos: List<PhotoPairRow> = emptyList(),
+    val requestsReinspection: Boolean = true,
+    val busy: Boolean = false,
+    val error: String? = null,
+    val submitted: Boolean = false,
+)
+
+/** What the officer's review of a report shows. */
+data class ReviewState(
+    val hazard: String = "",
+    val enterprise: String = "",
+    /** "2026-12-09 15:20 · 袁海燕". */
+    val submitted: String = "",
+    val measures: String = "",
+    val responsible: String = "",
+    val photos: List<PhotoPairRow> = emptyList(),
+    val returnReason: String = "",
+    val newDeadline: String = "",
+    val busy: Boolean = false,
+    val error: String? = null,
+    val done: String? = null,
+)

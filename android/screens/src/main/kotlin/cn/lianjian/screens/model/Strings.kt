@@ -102,6 +102,34 @@ object Strings {
     const val noThumbnail = "缩略图尚未下载"
     const val audio = "录音"
 
+    // 文书
+    const val documentTitle = "文书预览"
+    const val print = "打印"
+    fun documentNumber(n: String) = "文号：$n"
+    fun pages(n: Int) = "共 $n 页"
+    fun numbersLow(left: Int?) = "本机该类文书编号仅剩 ${left ?: 0} 个，请联网领取新号段"
+    const val previewMissing = "预览图尚未生成"
+
+    // 整改
+    const val rectificationTitle = "整改报告"
+    const val returnedBecause = "上次退回原因"
+    const val measures = "整改措施"
+    const val responsibleForRectification = "整改责任人"
+    const val completedOn = "完成日期"
+    const val before = "整改前"
+    const val after = "整改后"
+    const val addPhotoPair = "添加整改前后照片"
+    const val requestReinspection = "申请复查"
+    const val submitReport = "提交整改报告"
+    const val reportSubmitted = "整改报告已提交，等待执法人员审核"
+
+    // 审核
+    const val reviewTitle = "整改审核"
+    const val accept = "通过，安排复查"
+    const val sendBack = "退回补正"
+    const val returnReason = "退回原因"
+    const val newDeadline = "新的整改期限"
+
     const val syncReenroll = "本设备已被联检办停用，请重新登记"
     const val syncOffline = "网络不可用，修改已保存在本机，恢复网络后会自动同步"
     fun syncSummary(changed: Int, rejected: Int) =

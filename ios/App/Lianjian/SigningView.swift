@@ -19,9 +19,9 @@ struct SigningView: View {
     var body: some View {
         Form {
             ForEach(state, id: \.record) { s in
-                Text("\(s.label)：" + (s.complete ? "已完成" : s.missing.joined(separator: "；")))
+                Text("\(s.label)：" + (s.complete ? Strings.stepDone : s.missing.joined(separator: "；")))
             }
-            Section("请\(signer.name)在下方手写签名") {
+            Section(Strings.signHere(signer.name)) {
                 Canvas { context, size in
                     let scale = size.width / pad.width
                     for stroke in strokes {
@@ -37,20 +37,20 @@ struct SigningView: View {
                 .border(.gray)
                 .gesture(DragGesture(minimumDistance: 0).onChanged { g in record(g, newStroke: g.translation == .zero) })
                 HStack {
-                    Button("重写") { strokes = []; started = nil }
-                    Button("确认签字") { sign() }
+                    Button(Strings.padRewrite) { strokes = []; started = nil }
+                    Button(Strings.padSign) { sign() }
                 }
             }
             if signer.role == "responsible_person" {
-                Section("企业拒签") {
-                    TextField("拒签理由", text: $reason)
-                    Button("记录拒签") { refuse() }
+                Section(Strings.refuse) {
+                    TextField(Strings.refusalReason, text: $reason)
+                    Button(Strings.submitRefusal) { refuse() }
                 }
             }
             if let message { Text(message) }
         }
         .onAppear { reload() }
-        .navigationTitle("签字确认")
+        .navigationTitle(Strings.signingTitle)
     }
 
     private func record(_ g: DragGesture.Value, newStroke: Bool) {
@@ -71,7 +71,7 @@ struct SigningView: View {
                 strokesInput: strokes.map { StrokeInput(points: $0) },
                 padWidth: Float(pad.width), padHeight: Float(pad.height))
             strokes = []
-            message = "已签字"
+            message = Strings.signed
             reload()
         } catch { message = "\(error)" }
     }

@@ -9,17 +9,17 @@ struct EnrollView: View {
     @State private var error: String?
     var body: some View {
         Form {
-            TextField("登记码", text: $code)
-            TextField("姓名", text: $name)
+            TextField(Strings.enrollCode, text: $code)
+            TextField(Strings.enrollDevice, text: $name)
             if let error { Text(error).foregroundStyle(.red) }
-            Button("登记") {
+            Button(Strings.enrollSubmit) {
                 Task {
                     do { try await model.enroll(code: code, name: name) } catch ApiError.Unauthorized {
-                        error = "登记码无效或已使用"
-                    } catch { self.error = "网络不可用，请稍后重试" }
+                        error = Strings.enrollRefused
+                    } catch { self.error = Strings.syncOffline }
                 }
             }
-        }.navigationTitle("设备登记")
+        }.navigationTitle(Strings.enrollTitle)
     }
 }
 
@@ -28,16 +28,16 @@ struct TasksView: View {
     @EnvironmentObject var model: AppModel
     var body: some View {
         List(model.tasks, id: \.inspectionId) { t in
-            NavigationLink(t.enterpriseName + (t.conflicts > 0 ? " · \(t.conflicts)处冲突" : "")) {
+            NavigationLink(t.enterpriseName + (t.conflicts > 0 ? " · " + Strings.conflicts(Int(t.conflicts)) : "")) {
                 InspectionView(id: t.inspectionId)
             }
         }
         .toolbar {
-            NavigationLink("查企业") { EnterpriseView() }
-            NavigationLink("同步") { SyncView() }
+            NavigationLink(Strings.tasksLookup) { EnterpriseView() }
+            NavigationLink(Strings.tasksSync) { SyncView() }
         }
         .onAppear { model.reloadTasks() }
-        .navigationTitle("我的任务")
+        .navigationTitle(Strings.tasksTitle)
     }
 }
 
@@ -50,22 +50,22 @@ struct EnterpriseView: View {
     @State private var error: String?
     var body: some View {
         Form {
-            TextField("统一社会信用代码或扫码内容", text: $query)
-            Button("查询") {
+            TextField(Strings.lookupCode, text: $query)
+            Button(Strings.lookupSubmit) {
                 do {
                     let e = query.count == 18 ? try model.store.enterpriseByCreditCode(code: query) : try model.store.enterpriseByQr(payload: query)
                     enterprise = e
                     findings = try model.store.enterpriseFindings(enterpriseId: e.id)
                     error = nil
-                } catch ApiError.Validation { error = "统一社会信用代码无效" } catch { self.error = "本机无此企业档案，请同步后再试" }
+                } catch ApiError.Validation { error = Strings.lookupInvalid } catch { self.error = Strings.lookupNone }
             }
             if let error { Text(error) }
             if let e = enterprise {
                 Text(e.name).font(.headline)
-                Text("\(e.creditCode) · \(e.grid) · 风险等级 \(e.riskLabel)")
+                Text("\(e.creditCode) · \(e.grid) · \(Strings.risk) \(e.riskLabel)")
                 ForEach(findings, id: \.id) { f in Text("\(f.description) · \(f.grade) · \(f.dueDate)") }
             }
-        }.navigationTitle("企业查询")
+        }.navigationTitle(Strings.lookupTitle)
     }
 }
 
@@ -82,23 +82,23 @@ struct InspectionView: View {
     var body: some View {
         Form {
             if let h = header { Text("\(h.enterpriseName) · \(h.statusLabel)") }
-            if !conflicts.isEmpty { NavigationLink("\(conflicts.count)处冲突待处理") { ConflictsView(id: id) } }
-            Section("隐患") {
-                TextField("隐患描述", text: $description)
-                TextField("隐患等级", text: $grade)
+            if !conflicts.isEmpty { NavigationLink(Strings.conflicts(conflicts.count)) { ConflictsView(id: id) } }
+            Section(Strings.findings) {
+                TextField(Strings.findingDescription, text: $description)
+                TextField(Strings.findingGrade, text: $grade)
                 if let gradeError { Text(gradeError).foregroundStyle(.red) }
-                Button("记录隐患") {
+                Button(Strings.addFinding) {
                     do {
                         _ = try model.store.addFinding(id: id, finding: FindingInput(description: description, location: "", itemCode: nil, grade: grade, requirement: "限期整改"))
                         gradeError = nil
                         reload()
                     } catch ApiError.Validation(let field, let reason) where field == "grade" { gradeError = reason } catch {}
                 }
-                ForEach(findings, id: \.id) { f in Text("\(f.description) · \(f.grade) · 整改期限 \(f.deadline)\(f.deadlineProvisional != nil ? "（暂定）" : "")") }
+                ForEach(findings, id: \.id) { f in Text("\(f.description) · \(f.grade) · \(Strings.dueOn(f.deadline))\(f.deadlineProvisional != nil ? " · " + Strings.provisional : "")") }
             }
         }
         .onAppear(perform: reload)
-        .navigationTitle("现场检查")
+        .navigationTitle(Strings.inspectionTitle)
     }
     func reload() {
         header = try? model.store.openInspection(id: id)
@@ -124,7 +124,7 @@ struct ConflictsView: View {
             }
         }
         .onAppear { conflicts = (try? model.store.conflicts(id: id)) ?? [] }
-        .navigationTitle("冲突处理")
+        .navigationTitle(Strings.conflictsTitle)
     }
 }
 
@@ -134,21 +134,21 @@ struct SyncView: View {
     var body: some View {
         VStack(spacing: 16) {
             switch model.syncState {
-            case .idle: Text("未同步")
+            case .idle: Text(Strings.syncNever)
             case let .running(done, total): ProgressView("文档 \(done)/\(total)")
-            case let .done(changed, rejected): Text("同步完成：\(changed) 份文档有更新" + (rejected > 0 ? "，\(rejected) 份被拒绝" : ""))
+            case let .done(changed, rejected): Text(Strings.syncSummary(changed, rejected))
             case let .failed(message, _, _): Text(message)
             }
-            Button("立即同步") { Task { await model.sync() } }
+            Button(Strings.syncNow) { Task { await model.sync() } }
             Button("停止") { model.engine.interrupt() }
             let refusals = (try? model.store.refusals()) ?? []
-            if !refusals.isEmpty { Text("被服务器拒绝的修改（已另存，不会重复发送）：") }
+            if !refusals.isEmpty { Text(Strings.refusedTitle) }
             List(refusals, id: \.id) { r in
                 VStack(alignment: .leading) {
                     Text("\(r.record)：\(r.reason)")
-                    Text("\(r.at)，另存 \(r.setAside) 项修改").font(.caption)
+                    Text("\(r.at) · " + Strings.refusedTodo(Int(r.setAside))).font(.caption)
                 }
             }
-        }.navigationTitle("同步")
+        }.navigationTitle(Strings.tasksSync)
     }
 }

@@ -80,7 +80,7 @@ fun TasksRoute(repository: InspectionRepository, onOpen: (String) -> Unit, onLoo
             state = try {
                 TasksState(tasks = repository.tasks().map(ScreenStates::task))
             } catch (e: ApiException) {
-                TasksState(error = "本机记录无法读取，请重试；若仍失败请联系联检办")
+                TasksState(error = Strings.tasksUnreadable)
             }
         }
         load()
@@ -109,7 +109,7 @@ fun LookupRoute(
                 found = e
                 state.copy(busy = false, enterprise = ScreenStates.enterprise(e))
             } catch (e: ApiException.Validation) {
-                state.copy(busy = false, error = "统一社会信用代码无效", enterprise = null)
+                state.copy(busy = false, error = Strings.lookupInvalid, enterprise = null)
             } catch (e: ApiException.NotFound) {
                 state.copy(busy = false, error = Strings.lookupNone, enterprise = null)
             }

@@ -104,6 +104,8 @@ enum Strings {
 
     // 文书
     static let documentTitle = "文书预览"
+    static let documents = "文书"
+    static let rectificationOrder = "责令限期整改指令书"
     static let print = "打印"
     static func documentNumber(_ n: String) -> String { "文号：\(n)" }
     static func pages(_ n: Int) -> String { "共 \(n) 页" }

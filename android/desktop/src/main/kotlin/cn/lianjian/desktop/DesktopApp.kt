@@ -14,15 +14,20 @@ import androidx.compose.runtime.remember
 import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.graphics.toComposeImageBitmap
 import androidx.compose.ui.platform.testTag
 import cn.lianjian.app.InspectionRepository
 import cn.lianjian.core.ApiException
 import cn.lianjian.core.ChecklistKey
+import cn.lianjian.core.DocumentEngine
+import cn.lianjian.core.DocumentOptions
+import cn.lianjian.core.PrintedDocument
 import cn.lianjian.core.EnterpriseInfo
 import cn.lianjian.core.InspectionDraft
 import cn.lianjian.core.SignerInput
 import cn.lianjian.core.TeamMemberInfo
 import cn.lianjian.routes.ConflictsRoute
+import cn.lianjian.routes.DocumentRoute
 import cn.lianjian.routes.EnrollRoute
 import cn.lianjian.routes.InspectionRoute
 import cn.lianjian.routes.LookupRoute
@@ -42,6 +47,7 @@ sealed interface Place {
     data class Inspection(val id: String) : Place
     data class Conflicts(val id: String) : Place
     data class Signing(val id: String, val officers: List<String>) : Place
+    data class Document(val id: String) : Place
     data object Sync : Place
 }
 
@@ -58,6 +64,16 @@ class DesktopSession(
     val team: (EnterpriseInfo) -> List<TeamMemberInfo>,
     /** Now, as the core's timestamps read (RFC 3339 with offset). */
     val now: () -> String,
+    /** Where documents are laid out (null: this window does not print), and what to do with the PDF. */
+    val documents: Printing? = null,
+)
+
+/** Printing from the window: the core's engine, the issuing department, where the files go, and the hand-over. */
+class Printing(
+    val engine: DocumentEngine,
+    val options: DocumentOptions,
+    val outDir: String,
+    val print: (PrintedDocument) -> Unit,
 )
 
 /**
@@ -95,7 +111,12 @@ fun DesktopApp(session: DesktopSession) {
                     Place.Lookup -> LookupRoute(repo, scanner = null, onStart = start)
                     is Place.Inspection -> InspectionRoute(repo, p.id, onConflicts = { place = Place.Conflicts(p.id) }, onPresented = {
                         scope.launch { place = Place.Signing(p.id, repo.inspection(p.id).team.map { it.name }) }
-                    })
+                    }, onDocuments = session.documents?.let { { place = Place.Document(p.id) } })
+                    is Place.Document -> session.documents?.let { d ->
+                        DocumentRoute(Strings.rectificationOrder, render = {
+                            repo.printDocument(d.engine, p.id, "rectification_order", d.options, d.outDir)
+                        }, image = ::loadImage, onPrint = d.print)
+                    }
                     is Place.Conflicts -> ConflictsRoute(repo, p.id, mayResolve = true)
                     is Place.Signing -> SigningRoute(repo, p.id, "findings", SignerInput("", "responsible_person", null), p.officers)
                     Place.Sync -> SyncRoute(repo, token = { session.token }, now = { session.now().take(16).replace('T', ' ') })
@@ -110,3 +131,8 @@ fun DesktopApp(session: DesktopSession) {
         }
     }
 }
+
+/** A PNG or JPEG on disk as an image (Skia decodes it); null when it cannot be read. */
+fun loadImage(path: String): androidx.compose.ui.graphics.ImageBitmap? = runCatching {
+    org.jetbrains.skia.Image.makeFromEncoded(java.io.File(path).readBytes()).toComposeImageBitmap()
+}.getOrNull()

@@ -6,6 +6,8 @@ import androidx.compose.ui.window.Window
 import androidx.compose.ui.window.application
 import androidx.compose.ui.window.rememberWindowState
 import cn.lianjian.app.InspectionRepository
+import cn.lianjian.core.DocumentEngine
+import cn.lianjian.core.DocumentOptions
 import cn.lianjian.core.LianjianStore
 import cn.lianjian.core.SyncEngine
 import cn.lianjian.core.TeamMemberInfo
@@ -21,7 +23,8 @@ import java.time.OffsetDateTime
  * Options: --server URL (default http://127.0.0.1:8080), --data DIR (the
  * store and the token; default ~/.local/share/lianjian-desktop),
  * --department CODE and --certificate NO (the signed-in officer's, for the
- * team an inspection starts with).
+ * team an inspection starts with and the department that issues documents),
+ * --fonts DIR (Noto Serif CJK, default /usr/share/fonts/opentype/noto).
  */
 fun main(args: Array<String>) {
     val opts = args.toList().chunked(2).filter { it.size == 2 }.associate { (k, v) -> k.removePrefix("--") to v }
@@ -38,6 +41,13 @@ fun main(args: Array<String>) {
             listOf(TeamMemberInfo(me.personId, me.name, opts["department"] ?: "emergency_management", "lead", opts["certificate"], listOf(e.industry)))
         },
         now = { OffsetDateTime.now().withNano(0).toString() },
+        documents = Printing(
+            engine = DocumentEngine(opts["fonts"] ?: "/usr/share/fonts/opentype/noto"),
+            options = DocumentOptions(opts["department"] ?: "emergency_management", "", null, null, null, emptyList()),
+            outDir = File(data, "printed").path,
+            // The desktop's print dialog is the PDF viewer's.
+            print = { java.awt.Desktop.getDesktop().open(File(it.pdfPath)) },
+        ),
     )
     application {
         Window(onCloseRequest = ::exitApplication, title = "联检", state = rememberWindowState(size = DpSize(420.dp, 860.dp))) {

@@ -124,7 +124,14 @@ fun LookupRoute(
 
 /** 现场检查, wired: the checklist answered through the core, whose verdicts and deadlines the screen shows. */
 @Composable
-fun InspectionRoute(repository: InspectionRepository, id: String, onConflicts: () -> Unit, onPresented: () -> Unit) {
+fun InspectionRoute(
+    repository: InspectionRepository,
+    id: String,
+    onConflicts: () -> Unit,
+    onPresented: () -> Unit,
+    /** Opens the documents to print; null where this device does not print. */
+    onDocuments: (() -> Unit)? = null,
+) {
     val scope = rememberCoroutineScope()
     val model = remember(id) { InspectionViewModel(repository, id, scope) }
     val screen by model.state.collectAsState()
@@ -183,6 +190,7 @@ fun InspectionRoute(repository: InspectionRepository, id: String, onConflicts: (
         },
         onRetry = { scope.launch { model.refresh() } },
         onConflicts = onConflicts,
+        onDocuments = onDocuments,
         onPresent = {
             scope.launch {
                 try {

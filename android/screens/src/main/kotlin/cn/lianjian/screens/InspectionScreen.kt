@@ -35,11 +35,18 @@ fun InspectionScreen(
     onConflicts: () -> Unit = {},
     /** Presents the inspection for signature; null hides the button. */
     onPresent: (() -> Unit)? = null,
+    /** Opens the documents to print; null hides the button. */
+    onDocuments: (() -> Unit)? = null,
 ) {
     ScreenFrame(state.enterprise.ifEmpty { Strings.inspectionTitle }, actions = {
         if (state.conflicts > 0) {
             TextButton(onClick = onConflicts, modifier = Modifier.heightIn(min = MinTouch).testTag("conflicts")) {
                 Text(Strings.conflicts(state.conflicts), color = MaterialTheme.colorScheme.onPrimary)
+            }
+        }
+        if (onDocuments != null) {
+            TextButton(onClick = onDocuments, modifier = Modifier.heightIn(min = MinTouch).testTag("documents")) {
+                Text(Strings.documents, color = MaterialTheme.colorScheme.onPrimary)
             }
         }
         if (onPresent != null) {

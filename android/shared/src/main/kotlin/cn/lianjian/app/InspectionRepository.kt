@@ -136,6 +136,14 @@ class InspectionRepository(
     /** Presents the inspection for signature (`awaiting_signature`), or moves it on; the core refuses a step it does not allow. */
     suspend fun setStatus(id: String, status: String) = withContext(io) { store.setInspectionStatus(id, status) }
 
+    /**
+     * Lays out and numbers a document of [kind] for the inspection on this
+     * device (offline, from its number blocks), writing the PDF and page 1 as
+     * PNG into [outDir]. A record that cannot fill the form is an [cn.lianjian.core.ApiException].
+     */
+    suspend fun printDocument(engine: cn.lianjian.core.DocumentEngine, id: String, kind: String, options: cn.lianjian.core.DocumentOptions, outDir: String) =
+        withContext(io) { engine.renderDocument(store, id, kind, options, outDir) }
+
     /** The inspection's header. */
     suspend fun inspection(id: String): InspectionInfo = withContext(io) { store.openInspection(id) }
 

@@ -106,6 +106,8 @@ object Strings {
 
     // 文书
     const val documentTitle = "文书预览"
+    const val documents = "文书"
+    const val rectificationOrder = "责令限期整改指令书"
     const val print = "打印"
     fun documentNumber(n: String) = "文号：$n"
     fun pages(n: Int) = "共 $n 页"

@@ -131,6 +131,9 @@ enum Strings {
     static let sendBack = "退回补正"
     static let returnReason = "退回原因"
     static let newDeadline = "新的整改期限"
+    static let reviewNoReport = "尚未收到该隐患的整改报告"
+    static let reviewAccepted = "已通过，请安排复查"
+    static let reviewSentBack = "已退回企业补正"
 
     static let syncReenroll = "本设备已被联检办停用，请重新登记"
     static let syncOffline = "网络不可用，修改已保存在本机，恢复网络后会自动同步"

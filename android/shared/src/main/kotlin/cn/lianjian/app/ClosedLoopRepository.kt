@@ -4,6 +4,7 @@ import cn.lianjian.core.FindingSummary
 import cn.lianjian.core.LianjianStore
 import cn.lianjian.core.LifeCycleInfo
 import cn.lianjian.core.RectificationInput
+import cn.lianjian.core.RectificationReportInfo
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
@@ -35,6 +36,10 @@ class ClosedLoopRepository(
     /** The enterprise's rectification report; returns its id. */
     suspend fun submit(inspectionId: String, report: RectificationInput): String =
         withContext(io) { store.submitRectification(inspectionId, report) }
+
+    /** The reports submitted for an inspection's hazards, oldest first. */
+    suspend fun reports(inspectionId: String): List<RectificationReportInfo> =
+        withContext(io) { store.rectificationReports(inspectionId) }
 
     /** The officers accept a report: the 复查 comes next. */
     suspend fun accept(inspectionId: String, findingId: String) =

@@ -182,6 +182,9 @@ class InspectionRepository(
     suspend fun addPhoto(id: String, findingId: String, path: String, processor: PhotoProcessor, purpose: String = "hazard"): EvidenceInfo =
         withContext(io) { store.ingestPhoto(id, EvidenceTargetInput.Finding(findingId), purpose, path, processor) }
 
+    /** Where the bytes of the blob [sha256] are on this device (the display copy of a photo, say). */
+    suspend fun blobPath(sha256: String): String = withContext(io) { store.blobPath(sha256) }
+
     /** The inspection's evidence, flags included. */
     suspend fun evidence(id: String): List<EvidenceInfo> = withContext(io) { store.evidence(id) }
 

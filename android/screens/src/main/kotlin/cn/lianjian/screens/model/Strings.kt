@@ -133,6 +133,9 @@ object Strings {
     const val sendBack = "退回补正"
     const val returnReason = "退回原因"
     const val newDeadline = "新的整改期限"
+    const val reviewNoReport = "尚未收到该隐患的整改报告"
+    const val reviewAccepted = "已通过，请安排复查"
+    const val reviewSentBack = "已退回企业补正"
 
     const val syncReenroll = "本设备已被联检办停用，请重新登记"
     const val syncOffline = "网络不可用，修改已保存在本机，恢复网络后会自动同步"

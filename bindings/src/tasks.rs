@@ -116,8 +116,38 @@ fn date(s: &str) -> ApiResult<NaiveDate> {
     s.parse().map_err(|_| ApiError::validation("date", "expected YYYY-MM-DD"))
 }
 
+/// A closed-loop task on a hazard: what to do, and the hazard.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct HazardTaskInfo {
+    /// `rectify`, `review` or `reinspect`.
+    pub kind: String,
+    /// Its Chinese label.
+    pub label: String,
+    /// The hazard.
+    pub finding: FindingSummary,
+}
+
 #[uniffi::export]
 impl LianjianStore {
+    /// The signed-in user's closed-loop tasks today, as the core's rule gives
+    /// them for the user's role (the enterprise's rectifications; the
+    /// officers' reviews and 复查). Nobody signed in: none.
+    pub fn hazard_tasks(&self) -> ApiResult<Vec<HazardTaskInfo>> {
+        let Some(user) = self.current_user() else { return Ok(vec![]) };
+        let role = lianjian_core::rules::permissions::Role::from_code(&user.role)?;
+        let today = lianjian_core::model::time::local_date(&self.now().0);
+        Ok(self
+            .core()
+            .hazard_tasks(role, today)?
+            .into_iter()
+            .map(|(task, row)| HazardTaskInfo {
+                kind: task.code().into(),
+                label: task.label().into(),
+                finding: row.into(),
+            })
+            .collect())
+    }
+
     /// Inspections that still need work: planned, under way, awaiting signature.
     pub fn my_tasks(&self) -> ApiResult<Vec<TaskSummary>> {
         let store = self.core();

@@ -12,6 +12,7 @@ use crate::doc::{Edit, Editor};
 use crate::error::Result;
 use crate::model::{InspectionId, RectificationReport, Timestamp};
 use crate::rules::lifecycle::{EscalationLevel, EventKind, LifeCycle};
+use crate::rules::permissions::Role;
 
 /// The hazard states in which the enterprise is at work.
 const RECTIFYING: &str = "f.life_state IN ('found', 'rectifying')";
@@ -21,7 +22,68 @@ fn date(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> 
     Ok(text.filter(|t| !t.is_empty()).and_then(|t| t.parse().ok()))
 }
 
+/// A step of the closed loop someone must take on a hazard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HazardTask {
+    /// The enterprise rectifies it and reports (整改).
+    Rectify,
+    /// The officers review the report it submitted (审核整改报告).
+    Review,
+    /// The officers' 复查 falls due.
+    Reinspect,
+}
+
+impl HazardTask {
+    /// The code the apps receive.
+    pub fn code(self) -> &'static str {
+        match self {
+            HazardTask::Rectify => "rectify",
+            HazardTask::Review => "review",
+            HazardTask::Reinspect => "reinspect",
+        }
+    }
+
+    /// The Chinese label the task list shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            HazardTask::Rectify => "整改",
+            HazardTask::Review => "审核整改报告",
+            HazardTask::Reinspect => "复查",
+        }
+    }
+
+    /// Which steps of the loop are a role's own: the enterprise rectifies;
+    /// the officers and the office review reports and hold the 复查.
+    pub fn of_role(role: Role) -> &'static [HazardTask] {
+        match role {
+            Role::Enterprise => &[HazardTask::Rectify],
+            Role::Inspector | Role::TeamLead | Role::Office => &[HazardTask::Review, HazardTask::Reinspect],
+        }
+    }
+}
+
 impl Store {
+    /// The closed-loop tasks of a user of `role` on `today`: each of the
+    /// role's steps ([`HazardTask::of_role`]) with its hazards, a hazard
+    /// listed once (under its first step), earliest deadline first within
+    /// each step.
+    pub fn hazard_tasks(&self, role: Role, today: NaiveDate) -> Result<Vec<(HazardTask, FindingRow)>> {
+        let mut out: Vec<(HazardTask, FindingRow)> = Vec::new();
+        for task in HazardTask::of_role(role) {
+            let rows = match task {
+                HazardTask::Rectify => self.rectifications_due()?,
+                HazardTask::Review => self.reviews_due()?,
+                HazardTask::Reinspect => self.reinspections_due_by(today)?,
+            };
+            for row in rows {
+                if out.iter().all(|(_, r)| r.id != row.id) {
+                    out.push((*task, row));
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Open hazards falling due between `from` and `to` inclusive ("due
     /// within 7 days": `from` = today), earliest first.
     pub fn findings_due_between(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<FindingRow>> {

@@ -13,6 +13,7 @@ pub mod chunks;
 pub mod evidence;
 pub mod findings;
 mod hazards;
+pub use hazards::HazardTask;
 pub mod migrations;
 pub mod numbers;
 mod office;

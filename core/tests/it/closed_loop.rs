@@ -82,6 +82,14 @@ fn a_hazard_goes_round_the_loop_and_every_step_is_an_event() {
     };
     let due = of_f(store.rectifications_due().unwrap());
     assert_eq!((due.len(), due[0].life_state.as_str()), (1, "rectifying"));
+    // Whose task it is, by role: the enterprise's, not yet the officers'.
+    let tasks_of = |store: &lianjian_core::store::Store, role: Role| -> Vec<&'static str> {
+        let today = "2026-03-20".parse().unwrap();
+        let tasks = store.hazard_tasks(role, today).unwrap();
+        tasks.into_iter().filter(|(_, r)| r.id == f.to_string()).map(|(t, _)| t.code()).collect()
+    };
+    assert_eq!(tasks_of(&store, Role::Enterprise), ["rectify"]);
+    assert!(tasks_of(&store, Role::Inspector).is_empty());
     let original = due[0].due_date;
     assert_eq!(due[0].original_due, Some(original));
 
@@ -98,6 +106,8 @@ fn a_hazard_goes_round_the_loop_and_every_step_is_an_event() {
     store.edit(&insp.id, &ent, &[Edit::SubmitRectification(first)], later).unwrap();
     assert_eq!(of_f(store.reviews_due().unwrap()).len(), 1);
     assert!(of_f(store.rectifications_due().unwrap()).is_empty());
+    assert_eq!((tasks_of(&store, Role::TeamLead), tasks_of(&store, Role::Office)), (vec!["review"], vec!["review"]));
+    assert!(tasks_of(&store, Role::Enterprise).is_empty());
 
     // Only officers review; a return needs a reason and a new deadline.
     let accept = new_event(f, EventKind::Accepted, &ent, at("2026-03-26T09:00:00+08:00"));

@@ -16,6 +16,7 @@ import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.toComposeImageBitmap
 import androidx.compose.ui.platform.testTag
+import cn.lianjian.app.ClosedLoopRepository
 import cn.lianjian.app.InspectionRepository
 import cn.lianjian.core.ApiException
 import cn.lianjian.core.ChecklistKey
@@ -23,12 +24,16 @@ import cn.lianjian.core.DocumentEngine
 import cn.lianjian.core.DocumentOptions
 import cn.lianjian.core.PrintedDocument
 import cn.lianjian.core.EnterpriseInfo
+import cn.lianjian.core.FindingSummary
+import cn.lianjian.core.PhotoProcessor
 import cn.lianjian.core.InspectionDraft
 import cn.lianjian.core.SignerInput
 import cn.lianjian.core.TeamMemberInfo
 import cn.lianjian.routes.ConflictsRoute
 import cn.lianjian.routes.DocumentRoute
 import cn.lianjian.routes.EnrollRoute
+import cn.lianjian.routes.RectificationRoute
+import cn.lianjian.routes.ReviewRoute
 import cn.lianjian.routes.InspectionRoute
 import cn.lianjian.routes.LookupRoute
 import cn.lianjian.routes.SigningRoute
@@ -48,6 +53,8 @@ sealed interface Place {
     data class Conflicts(val id: String) : Place
     data class Signing(val id: String, val officers: List<String>) : Place
     data class Document(val id: String) : Place
+    data class Rectify(val hazard: FindingSummary) : Place
+    data class Review(val hazard: FindingSummary) : Place
     data object Sync : Place
 }
 
@@ -59,6 +66,8 @@ sealed interface Place {
  */
 class DesktopSession(
     val repository: InspectionRepository,
+    /** The same store's closed loop (rectification reports and their review). */
+    val closedLoop: ClosedLoopRepository,
     var token: String?,
     val saveToken: (String) -> Unit,
     val team: (EnterpriseInfo) -> List<TeamMemberInfo>,
@@ -66,7 +75,12 @@ class DesktopSession(
     val now: () -> String,
     /** Where documents are laid out (null: this window does not print), and what to do with the PDF. */
     val documents: Printing? = null,
+    /** How photos are kept as evidence, and where the next one comes from (a file chooser in the window). */
+    val photos: Photos? = null,
 )
+
+/** Photos in the window: the core's processor and the picture the user picks. */
+class Photos(val processor: PhotoProcessor, val pick: suspend () -> String?)
 
 /** Printing from the window: the core's engine, the issuing department, where the files go, and the hand-over. */
 class Printing(
@@ -84,6 +98,7 @@ class Printing(
 @Composable
 fun DesktopApp(session: DesktopSession) {
     val repo = session.repository
+    val loop = session.closedLoop
     var place by remember { mutableStateOf<Place>(if (session.token == null) Place.Enroll else Place.Tasks) }
     var error by remember { mutableStateOf<String?>(null) }
     val scope = rememberCoroutineScope()
@@ -107,7 +122,17 @@ fun DesktopApp(session: DesktopSession) {
                         place = Place.Tasks
                     }
                     Place.Tasks -> TasksRoute(repo, onOpen = { place = Place.Inspection(it) }, onLookup = { place = Place.Lookup },
-                        onSync = { place = Place.Sync })
+                        onSync = { place = Place.Sync }, onHazard = { t ->
+                            place = when (t.kind) {
+                                "rectify" -> Place.Rectify(t.finding)
+                                "review" -> Place.Review(t.finding)
+                                else -> Place.Inspection(t.finding.inspectionId)
+                            }
+                        })
+                    is Place.Rectify -> session.photos?.let { ph ->
+                        RectificationRoute(repo, loop, p.hazard, ph.processor, capture = ph.pick, image = ::loadImage)
+                    }
+                    is Place.Review -> ReviewRoute(repo, loop, p.hazard, image = ::loadImage)
                     Place.Lookup -> LookupRoute(repo, scanner = null, onStart = start)
                     is Place.Inspection -> InspectionRoute(repo, p.id, onConflicts = { place = Place.Conflicts(p.id) }, onPresented = {
                         scope.launch { place = Place.Signing(p.id, repo.inspection(p.id).team.map { it.name }) }

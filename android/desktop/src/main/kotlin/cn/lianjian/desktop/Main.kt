@@ -34,6 +34,7 @@ fun main(args: Array<String>) {
     val tokenFile = File(data, "token")
     val session = DesktopSession(
         repository = repository,
+        closedLoop = cn.lianjian.app.ClosedLoopRepository(store),
         token = tokenFile.takeIf { it.exists() }?.readText()?.trim(),
         saveToken = { tokenFile.writeText(it) },
         team = { e ->
@@ -47,6 +48,14 @@ fun main(args: Array<String>) {
             outDir = File(data, "printed").path,
             // The desktop's print dialog is the PDF viewer's.
             print = { java.awt.Desktop.getDesktop().open(File(it.pdfPath)) },
+        ),
+        photos = Photos(
+            cn.lianjian.core.PhotoProcessor(opts["watermark-font"] ?: "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2u),
+            pick = {
+                val chooser = java.awt.FileDialog(null as java.awt.Frame?, "选择照片", java.awt.FileDialog.LOAD)
+                chooser.isVisible = true
+                chooser.file?.let { File(chooser.directory, it).path }
+            },
         ),
     )
     application {

@@ -17,9 +17,6 @@ import cn.lianjian.core.FindingInput
 import cn.lianjian.core.LianjianStore
 import cn.lianjian.core.PhotoProcessor
 import cn.lianjian.core.SyncEngine
-import cn.lianjian.routes.RectificationRoute
-import cn.lianjian.routes.ReviewRoute
-import cn.lianjian.screens.LianjianTheme
 import cn.lianjian.screens.model.Strings
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -30,8 +27,10 @@ import java.nio.file.Path
 
 /**
  * The closed loop in the screens, through the real core and server: the
- * enterprise reports a rectification with an after-photo beside the
- * hazard's photo; the office reads it, photos side by side, and accepts it.
+ * enterprise finds the hazard on its task list (the core's rule for its
+ * role) and reports a rectification with an after-photo beside the hazard's
+ * photo; the office finds the report on its own task list, reads it,
+ * photos side by side, and accepts it.
  */
 @OptIn(ExperimentalTestApi::class)
 class ClosedLoopRoutesTest {
@@ -59,11 +58,13 @@ class ClosedLoopRoutesTest {
         }
 
         runDesktopComposeUiTest {
-            setContent {
-                LianjianTheme {
-                    RectificationRoute(ent, entLoop, hazard, processor, capture = { File(photos, "other-scene.jpg").path }, image = ::loadImage)
-                }
-            }
+            // The enterprise's task list holds the hazard to rectify (the core's rule for its role).
+            val session = DesktopSession(ent, entLoop, entToken, {}, team = { emptyList() }, now = { "2026-06-01T09:00:00+08:00" },
+                photos = Photos(processor) { File(photos, "other-scene.jpg").path })
+            setContent { DesktopApp(session) }
+            val task = "task-hazard:rectify:${hazard.id}"
+            waitUntil(timeoutMillis = 20_000) { onAllNodes(hasTestTag(task)).fetchSemanticsNodes().isNotEmpty() }
+            onNodeWithTag(task).performClick()
             onNodeWithTag("measures").performTextInput("更换配电箱门锁")
             onNodeWithTag("responsible").performTextInput("电工 张强")
             onNodeWithTag("completed-on").performTextInput("2026-06-01")
@@ -82,7 +83,11 @@ class ClosedLoopRoutesTest {
         val due = runBlocking { officeLoop.reviewsDue().single { it.id == hazard.id } }
 
         runDesktopComposeUiTest {
-            setContent { LianjianTheme { ReviewRoute(office, officeLoop, due, image = ::loadImage) } }
+            // The office's task list holds the report to review; the enterprise's task is gone from its own list.
+            setContent { DesktopApp(DesktopSession(office, officeLoop, officeToken, {}, team = { emptyList() }, now = { "2026-06-01T09:00:00+08:00" })) }
+            val task = "task-hazard:review:${due.id}"
+            waitUntil(timeoutMillis = 20_000) { onAllNodes(hasTestTag(task)).fetchSemanticsNodes().isNotEmpty() }
+            onNodeWithTag(task).performClick()
             waitUntil(timeoutMillis = 20_000) { onAllNodes(androidx.compose.ui.test.hasText("${Strings.measures}：更换配电箱门锁")).fetchSemanticsNodes().isNotEmpty() }
             onNodeWithText(Strings.before).assertIsDisplayed()
             onNodeWithTag("accept").performScrollTo().performClick()

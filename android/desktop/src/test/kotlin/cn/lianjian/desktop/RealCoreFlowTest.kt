@@ -57,7 +57,7 @@ class RealCoreFlowTest {
         val store = LianjianStore.openWithClock(File(dir.toFile(), "lead.db").path, FixedClock(clock))
         val repo = InspectionRepository(store, SyncEngine(server.url))
         val enterprise = Samples.enterprise(0)
-        val session = DesktopSession(repo, null, {}, team = { e ->
+        val session = DesktopSession(repo, cn.lianjian.app.ClosedLoopRepository(store), null, {}, team = { e ->
             listOf(
                 TeamMemberInfo(lead.userId, lead.name, "emergency_management", "lead", "42120001", listOf(e.industry)),
                 TeamMemberInfo(member.userId, member.name, "emergency_management", "inspector", "42120002", listOf(e.industry)),

@@ -29,6 +29,7 @@ import cn.lianjian.core.ConflictInfo
 import cn.lianjian.core.EnrollmentInfo
 import cn.lianjian.core.EnterpriseInfo
 import cn.lianjian.core.FindingInput
+import cn.lianjian.core.HazardTaskInfo
 import cn.lianjian.core.RefusalInfo
 import cn.lianjian.core.ResponseInfo
 import cn.lianjian.screens.ConflictsScreen
@@ -72,13 +73,22 @@ fun EnrollRoute(repository: InspectionRepository, defaultDeviceName: String, onE
 
 /** 我的任务, wired: the core's task list, refreshed when a sync changes it. */
 @Composable
-fun TasksRoute(repository: InspectionRepository, onOpen: (String) -> Unit, onLookup: () -> Unit, onSync: () -> Unit) {
+fun TasksRoute(
+    repository: InspectionRepository,
+    onOpen: (String) -> Unit,
+    onLookup: () -> Unit,
+    onSync: () -> Unit,
+    /** A closed-loop task was tapped: rectify, review or reinspect the hazard. */
+    onHazard: (HazardTaskInfo) -> Unit = {},
+) {
     var state by remember { mutableStateOf(TasksState(loading = true)) }
+    var hazards by remember { mutableStateOf<List<HazardTaskInfo>>(emptyList()) }
     var attempt by remember { mutableStateOf(0) }
     LaunchedEffect(attempt) {
         suspend fun load() {
             state = try {
-                TasksState(tasks = repository.tasks().map(ScreenStates::task))
+                hazards = repository.hazardTasks()
+                TasksState(tasks = repository.tasks().map(ScreenStates::task) + hazards.map(ScreenStates::hazardTask))
             } catch (e: ApiException) {
                 TasksState(error = Strings.tasksUnreadable)
             }
@@ -86,7 +96,10 @@ fun TasksRoute(repository: InspectionRepository, onOpen: (String) -> Unit, onLoo
         load()
         repository.tasksChanged.collect { load() }
     }
-    TasksScreen(state, { onOpen(it.id) }, onLookup, onSync) { attempt++ }
+    TasksScreen(state, { row ->
+        val hazard = hazards.firstOrNull { ScreenStates.hazardTask(it).id == row.id }
+        if (hazard != null) onHazard(hazard) else onOpen(row.id)
+    }, onLookup, onSync) { attempt++ }
 }
 
 /** 企业查询, wired: QR scan (QrScanner) or a typed code, the offline dossier from the store. */

@@ -117,6 +117,9 @@ class InspectionRepository(
     /** My tasks: inspections under way. */
     suspend fun tasks(): List<TaskSummary> = withContext(io) { store.myTasks() }
 
+    /** The signed-in user's closed-loop tasks, as the core's rule gives them for the user's role. */
+    suspend fun hazardTasks(): List<cn.lianjian.core.HazardTaskInfo> = withContext(io) { store.hazardTasks() }
+
     /** An enterprise from what the inspector scanned or typed: a QR payload or a credit code. */
     suspend fun findEnterprise(scannedOrTyped: String): EnterpriseInfo = withContext(io) {
         val text = scannedOrTyped.trim()

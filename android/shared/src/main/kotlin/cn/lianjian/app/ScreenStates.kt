@@ -34,6 +34,14 @@ object ScreenStates {
         conflicts = t.conflicts.toInt(),
     )
 
+    /** A closed-loop task of the task list: what to do (the core's label) and the hazard. */
+    fun hazardTask(t: cn.lianjian.core.HazardTaskInfo) = TaskRow(
+        id = "hazard:${t.kind}:${t.finding.id}",
+        title = "${t.label}：${t.finding.description}",
+        enterprise = t.finding.enterpriseName,
+        due = if (t.kind == "reinspect") t.finding.reinspectionDue ?: t.finding.dueDate else t.finding.dueDate,
+    )
+
     /** An open hazard as the dossier lists it, from its life cycle. */
     fun hazard(f: FindingInfo, life: LifeCycleInfo?) = HazardLine(
         description = f.description,

@@ -13,6 +13,7 @@ data class Seeded(val role: String, val name: String, val code: String, val user
  */
 class TestServer : AutoCloseable {
     private val process: Process
+    private val data = Files.createTempDirectory("lianjian-server")
     val url: String
     val users = mutableListOf<Seeded>()
 
@@ -22,7 +23,6 @@ class TestServer : AutoCloseable {
         val target = System.getProperty("lianjian.target")
         val root = System.getProperty("lianjian.root")
         val port = ServerSocket(0).use { it.localPort }
-        val data = Files.createTempDirectory("lianjian-server")
         process = ProcessBuilder(
             "$target/debug/lianjian-sync-server", "--data", data.toString(), "serve",
             "--listen", "127.0.0.1:$port", "--fixtures", "$root/fixtures", "--demo-year", "0",
@@ -45,5 +45,6 @@ class TestServer : AutoCloseable {
     override fun close() {
         process.destroy()
         process.waitFor()
+        data.toFile().deleteRecursively()
     }
 }

@@ -67,7 +67,7 @@ def generate(kotlin: str) -> str:
             for p in [p.strip() for p in params.split(",") if p.strip()]:
                 pname, ptype = [x.strip() for x in p.split(":")]
                 if ptype not in TYPES:
-                    sys.exit(f"strings.py: unsupported parameter type {ptype} in {name}")
+                    sys.exit(f"swift_model.py: unsupported parameter type {ptype} in {name}")
                 args.append(f"_ {pname}: {TYPES[ptype]}")
             body = swift_template(body)
             cond = re.search(r"__IF_(\w+)__(.*)__ENDIF__", body)
@@ -78,7 +78,7 @@ def generate(kotlin: str) -> str:
             else:
                 out.append(f'    static func {name}({", ".join(args)}) -> String {{ "{body}" }}')
             continue
-        sys.exit(f"strings.py: cannot translate this line of Strings.kt: {s}")
+        sys.exit(f"swift_model.py: cannot translate this line of Strings.kt: {s}")
     while out[-1] == "":
         out.pop()
     out.append("}")

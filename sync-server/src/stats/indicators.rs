@@ -282,30 +282,20 @@ pub fn compute(db: &mut dyn Sql, period: Period, today: NaiveDate) -> Result<Ind
 /// Inspections and hazards found in each month of `year` (the chart's line).
 pub fn monthly(db: &mut dyn Sql, year: i32) -> Result<Vec<(u32, i64, i64)>, DbError> {
     let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
-    let mut out: Vec<(u32, i64, i64)> = (1..=12).map(|m| (m, 0, 0)).collect();
-    let by_month = |db: &mut dyn Sql, sql: &str| -> Result<Vec<(usize, i64)>, DbError> {
-        db.query(sql, args![&from, &to])?
-            .iter()
-            .map(|r| Ok((r.text(0)?.parse::<usize>().unwrap_or(0), r.int(1)?)))
-            .collect()
+    let counts = |db: &mut dyn Sql, table: &str, day: &str| -> Result<[i64; 12], DbError> {
+        let sql = format!(
+            "SELECT substr({day}, 6, 2), count(*) FROM {table}
+             WHERE {day} >= $1 AND {day} <= $2 AND self_reported = 0 GROUP BY substr({day}, 6, 2)"
+        );
+        let mut months = [0; 12];
+        for r in db.query(&sql, args![&from, &to])? {
+            if let Some(slot) = r.text(0)?.parse::<usize>().ok().and_then(|m| months.get_mut(m.wrapping_sub(1))) {
+                *slot = r.int(1)?;
+            }
+        }
+        Ok(months)
     };
-    for (m, n) in by_month(
-        db,
-        "SELECT substr(on_day, 6, 2), count(*) FROM office_inspections
-         WHERE on_day >= $1 AND on_day <= $2 AND self_reported = 0 GROUP BY substr(on_day, 6, 2)",
-    )? {
-        if let Some(row) = out.get_mut(m.wrapping_sub(1)) {
-            row.1 = n;
-        }
-    }
-    for (m, n) in by_month(
-        db,
-        "SELECT substr(found_on, 6, 2), count(*) FROM ledger_hazards
-         WHERE found_on >= $1 AND found_on <= $2 AND self_reported = 0 GROUP BY substr(found_on, 6, 2)",
-    )? {
-        if let Some(row) = out.get_mut(m.wrapping_sub(1)) {
-            row.2 = n;
-        }
-    }
-    Ok(out)
+    let inspections = counts(db, "office_inspections", "on_day")?;
+    let hazards = counts(db, "ledger_hazards", "found_on")?;
+    Ok((0..12).map(|i| (i as u32 + 1, inspections[i], hazards[i])).collect())
 }

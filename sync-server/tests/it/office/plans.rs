@@ -83,6 +83,8 @@ async fn only_the_head_sets_the_yearly_ceilings_and_the_dossier_and_draw_use_the
     assert_eq!(clerk.post("/office/caps", &f).await.status, 403);
     let plans = clerk.get("/office/plans").await;
     assert!(plans.body.contains("尚未设定，使用系统默认值") && !plans.body.contains("caps-form"));
+    assert_eq!(plans.body.matches("id=\"caps\"").count(), 1, "the ceilings are shown once, in the page's body");
+    assert!(plans.body.contains("<title>年度检查计划"), "{}", &plans.body[..400]);
 
     let mut head = s.client();
     head.sign_in("admin", PASSWORD).await;

@@ -88,6 +88,8 @@ async fn the_statistics_equal_a_count_made_from_the_documents() {
     assert!(by_dept >= want.inspections);
     let months: i64 = json["monthly"].as_array().unwrap().iter().map(|m| m["inspections"].as_i64().unwrap()).sum();
     assert_eq!(months, want.inspections);
+    let monthly_hazards: i64 = json["monthly"].as_array().unwrap().iter().map(|m| m["hazards"].as_i64().unwrap()).sum();
+    assert_eq!(monthly_hazards, want.hazards);
 
     // The page shows the numbers with their definitions, 同比 and 环比.
     let page = b.get("/office/stats?kind=quarter&year=2026&n=4").await;

@@ -53,7 +53,7 @@ fn note_address(state: &AppState, db: &mut dyn Sql, caller: &Caller, headers: &H
             result: "accepted".into(),
             ..Default::default()
         };
-        crate::audit::append(db, lianjian_core::model::Timestamp::now(), &event)?;
+        crate::audit::append(db, state.clock.now(), &event)?;
     }
     state.addresses.lock().unwrap_or_else(|p| p.into_inner()).insert(caller.device_id.clone(), addr.to_string());
     Ok(())

@@ -12,8 +12,6 @@ use axum::Json;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
-use lianjian_core::model::Timestamp;
-
 use lianjian_core::sync::blobs::{DeclarationRefused, DeclareRequest, DeclareResponse};
 
 use crate::blobs::{self, BlobHash, UploadError, UploadState, MAX_CHUNK};
@@ -89,7 +87,7 @@ pub async fn declare(
     blocking(move || {
         let mut db = state.lock();
         let caller = authenticate(&state, &mut *db.sql, &headers)?;
-        let now = Timestamp::now().to_string();
+        let now = state.clock.now().to_string();
         let quota = state.device_quota.load(std::sync::atomic::Ordering::Relaxed);
         let mut resp = DeclareResponse::default();
         for d in req.uploads {
@@ -135,7 +133,7 @@ pub async fn upload_chunk(
                 return Err(UploadError::ChunkMismatch.into());
             }
         }
-        let now = Timestamp::now().to_string();
+        let now = state.clock.now().to_string();
         {
             let mut db = state.lock();
             if let Some(size) = blobs::stored_size(&mut *db.sql, &hash)? {

@@ -9,7 +9,6 @@ use axum::http::HeaderMap;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
-use lianjian_core::model::Timestamp;
 use lianjian_core::numbering::{NumberBlock, NumberUse};
 
 use crate::audit::{self, Event};
@@ -46,7 +45,7 @@ pub async fn block(
         let mut db = state.lock();
         let caller = authenticate(&state, &mut *db.sql, &headers)?;
         let key = numbers::caller_key(&caller, &req.form, req.year)?;
-        let now = Timestamp::now();
+        let now = state.clock.now();
         let block = numbers::grant_block(&mut *db.sql, &caller, key, now)?;
         let summary =
             format!("{} {} {}年 {}-{}", block.key.department, block.key.form, block.key.year, block.start, block.end);
@@ -71,7 +70,7 @@ pub async fn uses(
     tokio::task::spawn_blocking(move || {
         let mut db = state.lock();
         let caller = authenticate(&state, &mut *db.sql, &headers)?;
-        let now = Timestamp::now();
+        let now = state.clock.now();
         let refused = numbers::report_uses(&mut *db.sql, &caller, &uses, now)?;
         let accepted = uses.len() - refused.len();
         let summary = format!("{accepted} 条编号登记，{} 条被拒绝", refused.len());

@@ -208,7 +208,7 @@ fn batch_one(
     for m in &req.messages {
         before.push((m.doc.clone(), ServerDocs::stored_heads(&mut docs, &m.doc)?));
     }
-    let now = Timestamp::now();
+    let now = state.clock.now();
     let r = serve::batch(&mut docs, &caller.device_id, states, &access, req, now)?;
     record_batch(&mut docs, caller, &before, &r, now)?;
     Ok(r)

@@ -70,8 +70,11 @@ pub struct CachedDigest {
 
 /// Everything the handlers share.
 pub struct AppState {
-    /// The database.
-    pub db: Mutex<Database>,
+    /// The database. A `parking_lot` lock: it hands the lock over fairly
+    /// (`unlock_fair`, and on its own after a short while), where the
+    /// standard one lets a thread that releases and re-takes it in a loop
+    /// (a batch, document by document) starve the devices waiting for it.
+    pub db: parking_lot::Mutex<Database>,
     /// Complete blobs and uploads in progress.
     pub blobs: BlobDir,
     /// In-memory sync states by (device, session id).
@@ -122,7 +125,7 @@ impl AppState {
         // actor of this process; devices' actors are bound to devices.
         let actor = ActorId::from(uuid::Uuid::now_v7().as_bytes().as_slice());
         Ok(AppState {
-            db: Mutex::new(Database { sql, cache: DocCache::default(), actor }),
+            db: parking_lot::Mutex::new(Database { sql, cache: DocCache::default(), actor }),
             blobs,
             sessions: Mutex::new(HashMap::new()),
             scheme: GradeScheme::three_level(),
@@ -144,10 +147,10 @@ impl AppState {
     }
 
     /// Locks the database.
-    pub fn lock(&self) -> std::sync::MutexGuard<'_, Database> {
-        // A panic while holding the lock cannot leave SQL half-done (every
-        // write is one transaction), so a poisoned lock is still usable.
-        self.db.lock().unwrap_or_else(|p| p.into_inner())
+    pub fn lock(&self) -> parking_lot::MutexGuard<'_, Database> {
+        // No poisoning: a panic while holding the lock cannot leave SQL
+        // half-done (every write is one transaction).
+        self.db.lock()
     }
     /// Takes the session's sync states out (to use without holding the lock).
     pub fn take_session(&self, device: &str, session: Option<&str>) -> SessionStates {

@@ -211,6 +211,10 @@ fn batch_one(
     let now = state.clock.now();
     let r = serve::batch(&mut docs, &caller.device_id, states, &access, req, now)?;
     record_batch(&mut docs, caller, &before, &r, now)?;
+    drop(docs);
+    // Straight to the longest waiter: the batch's next document queues
+    // behind the devices that waited during this one.
+    parking_lot::MutexGuard::unlock_fair(db);
     Ok(r)
 }
 

@@ -85,10 +85,7 @@ pub fn export_page_filter(
     today: NaiveDate,
     path: &Path,
 ) -> Result<u32, ExportError> {
-    let rows = {
-        let mut db = state.lock();
-        crate::ledger::query::all(&mut *db.sql, filter, today)?
-    };
+    let rows = crate::ledger::query::all(&mut **state.reports(), filter, today)?;
     let hazards: std::collections::BTreeSet<String> = rows.iter().map(|r| r.id.clone()).collect();
     let inspections: std::collections::BTreeSet<String> = rows.into_iter().map(|r| r.inspection_id).collect();
     let inspections: Vec<String> = inspections.into_iter().collect();
@@ -104,8 +101,7 @@ fn write_ledger(
     keep: impl Fn(&lianjian_documents::ledger::LedgerRow) -> bool,
 ) -> Result<u32, ExportError> {
     let templates = Templates::bundled();
-    let mut db = state.lock();
-    let uses = crate::numbers::ledger(&mut *db.sql)?;
+    let uses = crate::numbers::ledger(&mut **state.reports())?;
     let numbered: Vec<_> = uses
         .into_iter()
         .map(|l| {
@@ -117,6 +113,9 @@ fn write_ledger(
         numbered.iter().filter(|(u, _)| u.voided.is_none()).map(|(u, n)| (u.document.clone(), n.clone())).collect();
     let mut writer = LedgerWriter::new()?;
     for id in inspections {
+        // The lock per document: an export of thousands of hazards does not
+        // stall the devices' syncs.
+        let mut db = state.lock();
         let was_loaded = db.cache.contains(id);
         let inspection: Inspection =
             db.docs().with_document(id, |am| autosurgeon::hydrate(am).map_err(lianjian_core::Error::from))??;
@@ -124,6 +123,7 @@ fn write_ledger(
         if !was_loaded {
             db.cache.forget(id);
         }
+        drop(db);
         for row in rows_of(&inspection, &by_document) {
             if keep(&row) {
                 writer.push(&row)?;

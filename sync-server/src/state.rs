@@ -75,6 +75,11 @@ pub struct AppState {
     /// standard one lets a thread that releases and re-takes it in a loop
     /// (a batch, document by document) starve the devices waiting for it.
     pub db: parking_lot::Mutex<Database>,
+    /// A second connection for the office's reports (statistics, the
+    /// ledger's lists and exports): reading a year of hazards takes a
+    /// hundred milliseconds or more, which must not hold the lock the
+    /// devices' syncs wait for. It only reads committed data.
+    pub reports: parking_lot::Mutex<Box<dyn crate::sql::Sql>>,
     /// Complete blobs and uploads in progress.
     pub blobs: BlobDir,
     /// In-memory sync states by (device, session id).
@@ -120,12 +125,14 @@ impl AppState {
         std::fs::create_dir_all(&config.data)?;
         let mut sql = sql::connect(&config.url())?;
         crate::migrations::migrate(&mut *sql)?;
+        let reports = sql::connect(&config.url())?;
         let blobs = BlobDir::open(&config.data.join("blobs"))?;
         // Changes the server itself makes (the office's catalogue) get an
         // actor of this process; devices' actors are bound to devices.
         let actor = ActorId::from(uuid::Uuid::now_v7().as_bytes().as_slice());
         Ok(AppState {
             db: parking_lot::Mutex::new(Database { sql, cache: DocCache::default(), actor }),
+            reports: parking_lot::Mutex::new(reports),
             blobs,
             sessions: Mutex::new(HashMap::new()),
             scheme: GradeScheme::three_level(),
@@ -151,6 +158,10 @@ impl AppState {
         // No poisoning: a panic while holding the lock cannot leave SQL
         // half-done (every write is one transaction).
         self.db.lock()
+    }
+    /// The reports' connection (see [`AppState::reports`]).
+    pub fn reports(&self) -> parking_lot::MutexGuard<'_, Box<dyn crate::sql::Sql>> {
+        self.reports.lock()
     }
     /// Takes the session's sync states out (to use without holding the lock).
     pub fn take_session(&self, device: &str, session: Option<&str>) -> SessionStates {

@@ -191,11 +191,11 @@ pub async fn page(
     let today = state.clock.today();
     let (sort, descending, page_no) = (q.sort(), q.descending(), q.page.unwrap_or(1));
     let (page, lists) = super::blocking(&state, move |state| {
-        let mut db = state.lock();
-        let page = query::page(&mut *db.sql, &filter, today, sort, descending, page_no, PAGE_SIZE)?;
+        let mut db = state.reports();
+        let page = query::page(&mut **db, &filter, today, sort, descending, page_no, PAGE_SIZE)?;
         let mut lists = Vec::new();
         for column in ["department", "industry", "township", "grade"] {
-            lists.push(query::choices(&mut *db.sql, column)?);
+            lists.push(query::choices(&mut **db, column)?);
         }
         Ok((page, lists))
     })

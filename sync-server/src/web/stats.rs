@@ -135,7 +135,7 @@ pub async fn page(
     let today = state.clock.today();
     let period = q.period(today)?;
     let (i, mom, yoy, plan) = super::blocking(&state, move |state| {
-        page_figures(&mut *state.lock().sql, period, today).map_err(AppError::from)
+        page_figures(&mut **state.reports(), period, today).map_err(AppError::from)
     })
     .await
     .map_err(AppError::page)?;
@@ -235,8 +235,8 @@ pub async fn json(
     let today = state.clock.today();
     let period = q.period(today)?;
     let (i, months) = super::blocking(&state, move |state| {
-        let mut db = state.lock();
-        Ok((compute(&mut *db.sql, period, today)?, monthly(&mut *db.sql, period.year)?))
+        let mut db = state.reports();
+        Ok((compute(&mut **db, period, today)?, monthly(&mut **db, period.year)?))
     })
     .await?;
     let body = serde_json::json!({
@@ -258,8 +258,7 @@ pub async fn export(
     let period = q.period(today)?;
     let key = q.table.clone().unwrap_or_default();
     let bytes = super::blocking(&state, move |state| {
-        let mut db = state.lock();
-        let i = compute(&mut *db.sql, period, today)?;
+        let i = compute(&mut **state.reports(), period, today)?;
         let table = tables(&i)
             .into_iter()
             .find(|t| t.key == key)
@@ -278,7 +277,7 @@ pub async fn export(
         sheet.set_column_width(0, 28).map_err(x)?;
         let bytes = book.save_to_buffer().map_err(x)?;
         super::record(
-            &mut *db.sql,
+            &mut *state.lock().sql,
             state.clock.now(),
             &office.0.user.id,
             "office_export",

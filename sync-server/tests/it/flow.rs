@@ -150,3 +150,39 @@ async fn team_syncs_an_inspection_through_the_server() {
         assert!(spec.contains(&format!("\n  {route}:\n")), "{route} missing from openapi.yaml");
     }
 }
+
+/// The office's reports read through their own connection: while one holds
+/// it (a year's statistics, a large export), devices still sync; and what
+/// they stored is what the reports read next.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+// Held across the sync on purpose: it stands for a report in progress.
+#[allow(clippy::await_holding_lock)]
+async fn a_long_office_report_does_not_stall_device_syncs() {
+    let server = Server::start().await;
+    let lead_user = server.user(Role::TeamLead, 0).clone();
+    let (mut lead, lead_e, client) = server.device(&lead_user).await;
+    client.sync(&mut lead, &lead_e.token).await.unwrap();
+    let ent = lead.search_enterprises("化工", 1).unwrap().remove(0);
+    let ent = lead.enterprise(&ent.id.parse().unwrap()).unwrap();
+    let checklist = lead.latest_checklists(&ent.industry).unwrap().remove(0);
+    let insp = inspection(&ent, &checklist, &[member(&lead_user, TeamRole::Lead, &ent.industry)]);
+    lead.create_inspection(&insp, &editor(&lead_user, Role::TeamLead), at("2026-03-02T08:30:00+08:00")).unwrap();
+
+    let count = |state: &lianjian_sync_server::AppState| {
+        let mut guard = state.reports();
+        let db: &mut dyn lianjian_sync_server::sql::Sql = &mut **guard;
+        let row = db.query_opt(
+            "SELECT COUNT(*) FROM office_inspections WHERE id = $1",
+            lianjian_sync_server::args![insp.id.to_string()],
+        );
+        row.unwrap().unwrap().int(0).unwrap()
+    };
+    assert_eq!(count(&server.state), 0);
+    {
+        let _report = server.state.reports();
+        let synced = tokio::time::timeout(std::time::Duration::from_secs(20), client.sync(&mut lead, &lead_e.token));
+        let p = synced.await.expect("a sync waited for the office's report").unwrap();
+        assert!(p.rejected.is_empty(), "{:?}", p.rejected);
+    }
+    assert_eq!(count(&server.state), 1);
+}

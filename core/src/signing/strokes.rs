@@ -168,6 +168,44 @@ pub fn render_png(strokes: &[Stroke], pad: Pad, scale: f32) -> Result<Vec<u8>> {
     pixmap.encode_png().map_err(|e| Error::validation("strokes", format!("cannot encode the signature: {e}")))
 }
 
+/// Draws the signature as SVG in pad units, with the geometry of
+/// [`render_png`] (the same ink, line widths and round caps): what a printed
+/// document embeds, as vector strokes that stay sharp on paper at any size
+/// and cost nothing to rasterize.
+pub fn render_svg(strokes: &[Stroke], pad: Pad) -> String {
+    use std::fmt::Write;
+    let mut svg = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}"><g fill="#101020" stroke="#101020" stroke-linecap="round" stroke-linejoin="round">"##,
+        w = pad.width.max(1.0),
+        h = pad.height.max(1.0)
+    );
+    const BASE: f32 = 2.2;
+    for stroke in strokes {
+        match stroke.points.as_slice() {
+            [] => {}
+            [p] => {
+                let _ = write!(svg, r#"<circle cx="{}" cy="{}" r="{}" stroke="none"/>"#, p.x, p.y, BASE * 0.5);
+            }
+            points => {
+                for pair in points.windows(2) {
+                    let pressure = (pair[0].pressure + pair[1].pressure) / 2.0;
+                    let _ = write!(
+                        svg,
+                        r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke-width="{:.2}"/>"#,
+                        pair[0].x,
+                        pair[0].y,
+                        pair[1].x,
+                        pair[1].y,
+                        BASE * (0.45 + pressure)
+                    );
+                }
+            }
+        }
+    }
+    svg.push_str("</g></svg>");
+    svg
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -196,6 +234,10 @@ pub(crate) mod tests {
         assert_eq!(img.dimensions(), (800, 320));
         let inked = img.pixels().filter(|p| p.0[3] > 128).count();
         assert!(inked > 2_000, "{inked} inked pixels");
+        // The vector twin: one line per pair of points, in pad units.
+        let svg = render_svg(&scribble(1), PAD);
+        assert!(svg.starts_with("<svg") && svg.contains(r#"viewBox="0 0 400 160""#), "{svg}");
+        assert_eq!(svg.matches("<line ").count(), 2 * 39);
         // Same strokes, same bytes: both platforms draw the same PNG.
         assert_eq!(png, render_png(&scribble(1), PAD, 2.0).unwrap());
     }

@@ -249,3 +249,52 @@ fn a_long_site_record_flows_onto_a_continuation_page() {
     let page2 = squash(&poppler("pdftotext", &["-f", "2", "-l", "2"], &out.pdf));
     assert!(page2.contains("续页") && page2.contains("被检查单位现场负责人（签名）"), "{page2}");
 }
+
+/// Dark pixels of `page` of `pdf` rendered in grey at 100 dpi.
+fn ink(pdf: &[u8], page: usize) -> usize {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let p = page.to_string();
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-gray", "-r", "100", "-f", &p, "-l", &p, "-singlefile"])
+        .arg(&path)
+        .arg(dir.path().join("page"))
+        .output()
+        .expect("pdftoppm (scripts/setup installs poppler-utils)");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pgm = std::fs::read(dir.path().join("page.pgm")).unwrap();
+    // P5 header: magic, width, height, maxval, each followed by whitespace.
+    let mut fields = 0;
+    let mut start = 0;
+    for (i, b) in pgm.iter().enumerate() {
+        if b.is_ascii_whitespace() && i > 0 && !pgm[i - 1].is_ascii_whitespace() {
+            fields += 1;
+            if fields == 4 {
+                start = i + 1;
+                break;
+            }
+        }
+    }
+    pgm[start..].iter().filter(|&&v| v < 128).count()
+}
+
+#[test]
+fn the_signers_strokes_are_printed_on_the_signature_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, insp) = signed(dir.path(), 5, None);
+    let doc = store.inspection_doc(&insp.id).unwrap();
+    let req = request(FormKind::RectificationOrder, "（咸安）应急责改〔2026〕12号");
+    let signed_pdf = render_inspection(engine(), doc.automerge(), &ctx(), &req).unwrap();
+    let dir2 = tempfile::tempdir().unwrap();
+    let (mut bare, bare_insp, _) = lianjian_documents::demo::inspection(dir2.path(), 5).unwrap();
+    let doc = bare.inspection_doc(&bare_insp.id).unwrap();
+    let unsigned_pdf = render_inspection(engine(), doc.automerge(), &ctx(), &req).unwrap();
+    let last = signed_pdf.pages();
+    assert_eq!(last, unsigned_pdf.pages());
+    let (with, without) = (ink(&signed_pdf.pdf, last), ink(&unsigned_pdf.pdf, last));
+    // Three handwritten signatures (two officers, the responsible person).
+    // The names and times alone add about 600 dark pixels; the strokes as
+    // many again.
+    assert!(with > without + 1_000, "signed page {with} dark pixels, unsigned {without}");
+}

@@ -233,8 +233,20 @@ fn freeze(
         reasons.insert(id, c.reasons);
     }
     let mut conflicts: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    for r in db.query("SELECT user_id, enterprise_id, reason FROM inspector_conflicts", &[])? {
-        conflicts.entry(r.text(0)?).or_default().push((r.text(1)?, r.text(2)?));
+    for r in db.query("SELECT user_id, enterprise_id, reason, salt FROM inspector_conflicts", &[])? {
+        let (user, enterprise, reason) = (r.text(0)?, r.text(1)?, r.text(2)?);
+        let salt = match r.opt_text(3)? {
+            Some(salt) => salt,
+            None => {
+                let salt = crate::db::new_secret();
+                db.execute(
+                    "UPDATE inspector_conflicts SET salt = $1 WHERE user_id = $2 AND enterprise_id = $3",
+                    args![&salt, &user, &enterprise],
+                )?;
+                salt
+            }
+        };
+        conflicts.entry(user).or_default().push((enterprise, draw::seal_reason(&reason, &salt)));
     }
     for r in db.query(
         "SELECT id, name, department, certificate FROM users
@@ -251,6 +263,16 @@ fn freeze(
         });
     }
     Ok((pool.normalized(), reasons))
+}
+
+/// The declared conflicts' reasons by (officer, enterprise): for the
+/// office's own view of a draw, where the public one shows only seals.
+pub fn conflict_reasons(db: &mut dyn Sql) -> Result<BTreeMap<(String, String), String>, DrawError> {
+    let mut out = BTreeMap::new();
+    for r in db.query("SELECT user_id, enterprise_id, reason FROM inspector_conflicts", &[])? {
+        out.insert((r.text(0)?, r.text(1)?), r.text(2)?);
+    }
+    Ok(out)
 }
 
 /// The rules for a draw of `percent` of each class (red, orange, yellow,

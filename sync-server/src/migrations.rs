@@ -403,6 +403,9 @@ CREATE TABLE office_caps (
 );
 "#,
     ),
+    // 15: a conflict's reason is published only as a seal; its salt (made
+    // when a draw first freezes it) stays here.
+    Migration::Shared("ALTER TABLE inspector_conflicts ADD COLUMN salt TEXT;"),
 ];
 
 /// The schema version this build writes.

@@ -5,6 +5,7 @@
 //! numbers and the result, offer the package for download and re-run the
 //! draw on request.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use askama::Template;
@@ -82,7 +83,11 @@ pub struct DrawnView {
     unstaffed: Vec<String>,
 }
 
-fn view(r: &DrawRecord) -> DrawView {
+/// The conflicts' reasons by (officer, enterprise), for the office's view;
+/// the public sees their seals.
+type Reasons = BTreeMap<(String, String), String>;
+
+fn view(r: &DrawRecord, reasons: Option<&Reasons>) -> DrawView {
     let name_of = |id: &str| r.pool.enterprises.iter().find(|e| e.id == id).map_or(id.to_string(), |e| e.name.clone());
     let officer = |id: &str| r.pool.inspectors.iter().find(|i| i.id == id).map_or(id.to_string(), |i| i.name.clone());
     let classes = r
@@ -130,7 +135,13 @@ fn view(r: &DrawRecord) -> DrawView {
             exclusions: result
                 .exclusions
                 .iter()
-                .map(|x| (officer(&x.inspector), name_of(&x.enterprise), x.reason.clone()))
+                .map(|x| {
+                    let known = (x.rule == "conflict")
+                        .then(|| reasons?.get(&(x.inspector.clone(), x.enterprise.clone())))
+                        .flatten();
+                    let why = known.map_or_else(|| x.reason.clone(), |why| format!("回避：{why}"));
+                    (officer(&x.inspector), name_of(&x.enterprise), why)
+                })
                 .collect(),
             at_cap: result.at_cap.iter().map(|e| name_of(e)).collect(),
             unstaffed: result.unstaffed.iter().map(|e| name_of(e)).collect(),
@@ -230,12 +241,15 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     office.require(OfficeAction::Read)?;
-    let record = super::blocking(&state, move |state| Ok(draws::load(&mut *state.lock().sql, &id)?))
-        .await
-        .map_err(AppError::page)?;
+    let (record, reasons) = super::blocking(&state, move |state| {
+        let mut db = state.lock();
+        Ok((draws::load(&mut *db.sql, &id)?, draws::conflict_reasons(&mut *db.sql)?))
+    })
+    .await
+    .map_err(AppError::page)?;
     let page = DrawPage {
         chrome: Chrome::new(&office, "draws"),
-        d: view(&record),
+        d: view(&record, Some(&reasons)),
         may_run: office.may(OfficeAction::RunDraw),
     };
     super::html(&page).map_err(AppError::page)
@@ -291,7 +305,7 @@ async fn public_record(state: &Arc<AppState>, id: String) -> Result<DrawRecord, 
 /// `GET /public/draws/{id}`: no sign-in.
 pub async fn public(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Response, AppError> {
     let record = public_record(&state, id).await?;
-    super::html(&PublicDraw { d: view(&record), verdict: None }).map_err(AppError::page)
+    super::html(&PublicDraw { d: view(&record, None), verdict: None }).map_err(AppError::page)
 }
 
 /// `GET /public/draws/{id}/verify`: re-runs the draw from its package.
@@ -299,7 +313,7 @@ pub async fn public_verify(State(state): State<Arc<AppState>>, Path(id): Path<St
     let record = public_record(&state, id).await?;
     let package = record.package().ok_or_else(|| AppError::BadRequest("尚未抽取，无法核验".into()).page())?;
     let v = draws::verify(&package);
-    super::html(&PublicDraw { d: view(&record), verdict: Some((v.commitment_matches, v.result_matches)) })
+    super::html(&PublicDraw { d: view(&record, None), verdict: Some((v.commitment_matches, v.result_matches)) })
         .map_err(AppError::page)
 }
 

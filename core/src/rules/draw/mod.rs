@@ -46,7 +46,11 @@ pub struct PoolInspector {
     pub department: String,
     /// 执法证 number; an inspector without one is never drawn.
     pub certificate: Option<String>,
-    /// Declared conflicts (回避): enterprise id and the reason.
+    /// Declared conflicts (回避): enterprise id and the reason's seal
+    /// ([`seal_reason`]). The pool is published; why an officer is tied to
+    /// an enterprise (a relative works there, a former employer) is
+    /// personal, so only its seal is, which the office can open for an
+    /// auditor by showing the reason and its salt.
     pub conflicts: Vec<(String, String)>,
 }
 
@@ -107,6 +111,18 @@ pub fn commitment(pool: &Pool, rules: &DrawRules, seed_hash: &[u8; 32]) -> Strin
         h.update((part.len() as u64).to_be_bytes());
         h.update(&part);
     }
+    hex::encode(h.finalize())
+}
+
+/// The seal of a conflict's reason: SHA-256 (hex) of a domain tag, the
+/// office's random `salt` for that declaration, and the reason. Without the
+/// salt a short reason cannot be guessed from its seal.
+pub fn seal_reason(reason: &str, salt: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"lianjian-recusal/1\0");
+    h.update((salt.len() as u64).to_be_bytes());
+    h.update(salt.as_bytes());
+    h.update(reason.as_bytes());
     hex::encode(h.finalize())
 }
 

@@ -97,8 +97,9 @@ pub fn run(pool: &Pool, rules: &DrawRules, seed: &[u8; 32]) -> DrawResult {
                 rule: rule.into(),
                 reason,
             };
-            if let Some((_, why)) = i.conflicts.iter().find(|(ent, _)| *ent == e.id) {
-                out.exclusions.push(left_out("conflict", format!("回避：{why}")));
+            if let Some((_, seal)) = i.conflicts.iter().find(|(ent, _)| *ent == e.id) {
+                let seal: String = seal.chars().take(12).collect();
+                out.exclusions.push(left_out("conflict", format!("回避（理由已登记，封存号 {seal}）")));
             } else if i.certificate.as_deref().is_none_or(|c| c.trim().is_empty()) {
                 // Not an enforcement officer: never drawn (not listed per enterprise).
             } else if allowed.is_some_and(|d| !d.contains(&i.department)) {

@@ -18,7 +18,7 @@ fn inspector(i: usize, dept: &str, cert: bool, conflicts: &[&str]) -> PoolInspec
         name: format!("检查员{i}"),
         department: dept.into(),
         certificate: cert.then(|| format!("4212{i:07}")),
-        conflicts: conflicts.iter().map(|e| (e.to_string(), "近亲属在该企业任职".to_string())).collect(),
+        conflicts: conflicts.iter().map(|e| (e.to_string(), seal_reason("近亲属在该企业任职", "salt"))).collect(),
     }
 }
 
@@ -81,10 +81,12 @@ fn a_draw_keeps_the_ratio_the_ceiling_the_conflicts_and_two_certified_officers_o
             assert!(allowed.contains(&i.department), "{id} of {} for {}", i.department, e.industry);
         }
     }
-    // A conflict that applied is recorded with its reason.
+    // A conflict that applied is recorded with its reason's seal, never the
+    // reason itself (the pool and the result are published).
     for x in &out.exclusions {
         assert_eq!(x.rule, "conflict");
-        assert!(x.reason.starts_with("回避："));
+        assert!(x.reason.starts_with("回避（理由已登记，封存号 "), "{}", x.reason);
+        assert!(!x.reason.contains("近亲属"), "{}", x.reason);
         assert!(out.picks.iter().any(|p| p.enterprise == x.enterprise));
     }
 }

@@ -177,11 +177,34 @@ async fn an_officers_certificate_and_declared_conflict_keep_them_out_of_a_draw_t
         serde_json::from_str(&b.get(&format!("/public/draws/{id}/package.json")).await.body).unwrap();
     let pick = package.result.picks.iter().find(|p| p.enterprise == ent_id).expect("every enterprise is drawn at 100%");
     assert!(!pick.inspectors.contains(&officer));
-    assert!(package
-        .result
-        .exclusions
-        .iter()
-        .any(|x| x.inspector == officer && x.enterprise == ent_id && x.reason.contains("配偶")));
+    // The public sees that she stood aside, and the reason's seal, not the
+    // reason: it is hers and her family's.
+    let x = package.result.exclusions.iter().find(|x| x.inspector == officer && x.enterprise == ent_id).unwrap();
+    assert!(x.reason.starts_with("回避（理由已登记，封存号 "), "{}", x.reason);
+    let public = s.client().get(&format!("/public/draws/{id}")).await.body;
+    let published = serde_json::to_string(&package).unwrap();
+    for text in [&public, &published] {
+        assert!(!text.contains("配偶"), "the reason is published");
+    }
+    // The seal opens with the salt the office keeps; the office's page shows the reason.
+    let salt = super::support::blocking(|| {
+        let mut db = s.state.lock();
+        db.sql
+            .query_opt(
+                "SELECT salt FROM inspector_conflicts WHERE user_id = $1 AND enterprise_id = $2",
+                lianjian_sync_server::args![&officer, &ent_id],
+            )
+            .unwrap()
+            .unwrap()
+            .text(0)
+            .unwrap()
+    });
+    let seal = lianjian_core::rules::draw::seal_reason("配偶在该企业任安全员", &salt);
+    let sealed = package.pool.inspectors.iter().find(|i| i.id == officer).unwrap().conflicts.clone();
+    assert_eq!(sealed, vec![(ent_id.clone(), seal.clone())]);
+    assert!(x.reason.contains(&seal[..12]));
+    let office_page = b.get(&format!("/office/draws/{id}")).await.body;
+    assert!(office_page.contains("回避：配偶在该企业任安全员"), "{office_page}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -106,6 +106,7 @@ impl From<Core> for ApiError {
     }
 }
 
+#[cfg(feature = "documents")]
 impl From<lianjian_documents::Error> for ApiError {
     fn from(e: lianjian_documents::Error) -> Self {
         match e {

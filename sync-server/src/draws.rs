@@ -419,6 +419,10 @@ pub fn run(state: &AppState, id: &str, witnesses: &str, by: &crate::db::User) ->
         }
         inspection.id = InspectionId::new();
         let doc_id = inspection.id.to_string();
+        docs.sql().execute(
+            "INSERT INTO draw_inspections (draw_id, enterprise_id, inspection_id) VALUES ($1, $2, $3)",
+            args![id, &e.id, &doc_id],
+        )?;
         docs.put(
             &doc_id,
             DocKind::Inspection,

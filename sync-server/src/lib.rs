@@ -25,6 +25,7 @@ pub mod numbers;
 pub mod office;
 pub mod pages;
 pub mod plans;
+pub mod publications;
 pub mod routes;
 pub mod rule_data;
 pub mod seed;

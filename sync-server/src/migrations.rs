@@ -405,7 +405,27 @@ CREATE TABLE office_caps (
     ),
     // 15: a conflict's reason is published only as a seal; its salt (made
     // when a draw first freezes it) stays here.
-    Migration::Shared("ALTER TABLE inspector_conflicts ADD COLUMN salt TEXT;"),
+    // The drawn inspections, when each result formed, and its 公示.
+    Migration::Shared(
+        r#"
+ALTER TABLE inspector_conflicts ADD COLUMN salt TEXT;
+ALTER TABLE office_inspections ADD COLUMN result_on TEXT;
+CREATE TABLE draw_inspections (
+    draw_id       TEXT NOT NULL,
+    enterprise_id TEXT NOT NULL,
+    inspection_id TEXT NOT NULL,
+    PRIMARY KEY (draw_id, enterprise_id)
+);
+CREATE TABLE draw_publications (
+    draw_id       TEXT NOT NULL,
+    enterprise_id TEXT NOT NULL,
+    published_on  TEXT NOT NULL,
+    result        TEXT NOT NULL,
+    published_by  TEXT NOT NULL,
+    PRIMARY KEY (draw_id, enterprise_id)
+);
+"#,
+    ),
 ];
 
 /// The schema version this build writes.

@@ -14,6 +14,7 @@ pub mod lifecycle;
 pub mod office_access;
 pub mod outcome;
 pub mod permissions;
+pub mod publication;
 pub mod signing;
 pub mod team;
 pub mod transitions;

@@ -39,6 +39,8 @@ code_enum!(
         SetCaps = ("set_caps", "设定检查频次上限"),
         /// Run a 双随机 draw (commit and reveal).
         RunDraw = ("run_draw", "组织抽取"),
+        /// Publish a drawn inspection's result (抽查结果公示).
+        PublishResult = ("publish_result", "公示抽查结果"),
         /// Read the audit trail.
         ReadAudit = ("read_audit", "查看审计记录"),
     }

@@ -63,9 +63,11 @@ pub fn reindex(db: &mut dyn Sql, doc: &str, merged: &Automerge, rules: Option<&R
     departments.sort_unstable();
     departments.dedup();
     let on = inspection.started_at.or(inspection.scheduled_at).unwrap_or(inspection.created_at);
+    let result_on = lianjian_core::rules::publication::result_formed(&inspection).map(|t| local_date(&t.0).to_string());
     db.execute(
-        "INSERT INTO office_inspections (id, enterprise_id, on_day, status, departments, officers, self_reported, hazards)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO office_inspections (id, enterprise_id, on_day, status, departments, officers, self_reported, hazards,
+           result_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         args![
             doc,
             inspection.enterprise.to_string(),
@@ -74,7 +76,8 @@ pub fn reindex(db: &mut dyn Sql, doc: &str, merged: &Automerge, rules: Option<&R
             departments.join(","),
             &officers,
             i64::from(inspection.self_reported),
-            inspection.findings.len() as i64
+            inspection.findings.len() as i64,
+            result_on
         ],
     )
     .map_err(storage)?;

@@ -19,6 +19,7 @@ use lianjian_core::rules::office_access::OfficeAction;
 
 use crate::draws::{self, DrawError, DrawRecord};
 use crate::error::AppError;
+use crate::publications::{self, PublishError, ResultRow};
 use crate::state::AppState;
 
 use super::chrome::Chrome;
@@ -33,6 +34,49 @@ impl From<DrawError> for AppError {
             other => AppError::BadRequest(other.to_string()),
         }
     }
+}
+
+impl From<PublishError> for AppError {
+    fn from(e: PublishError) -> Self {
+        match e {
+            PublishError::NotDrawn => AppError::NotFound(e.to_string()),
+            PublishError::Db(d) => AppError::Db(d),
+            other => AppError::BadRequest(other.to_string()),
+        }
+    }
+}
+
+/// One drawn enterprise's result as shown: the office sees every one with
+/// its standing, the public only the published ones.
+pub struct ResultView {
+    enterprise_id: String,
+    enterprise: String,
+    formed: String,
+    standing: String,
+    overdue: bool,
+    may_publish: bool,
+    published: String,
+}
+
+fn result_views(rows: Vec<ResultRow>, public: bool) -> Vec<ResultView> {
+    use lianjian_core::rules::publication::Standing;
+    rows.into_iter()
+        .filter(|r| !public || r.published.is_some())
+        .map(|r| ResultView {
+            formed: r.formed.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+            overdue: matches!(r.standing, Standing::Overdue { .. } | Standing::Published { on_time: false, .. }),
+            may_publish: matches!(r.standing, Standing::Due { .. } | Standing::Overdue { .. }),
+            standing: match (&r.standing, r.provisional) {
+                (Standing::Due { .. } | Standing::Overdue { .. }, true) => {
+                    format!("{}，暂定：跨年放假安排未导入，按周末推算", r.standing.label())
+                }
+                _ => r.standing.label(),
+            },
+            published: r.published.unwrap_or_default(),
+            enterprise_id: r.enterprise_id,
+            enterprise: r.enterprise,
+        })
+        .collect()
 }
 
 /// A draw in the list.
@@ -70,6 +114,7 @@ pub struct DrawView {
     inspectors: usize,
     classes: Vec<(&'static str, usize, u32, u32)>,
     drawn: Option<DrawnView>,
+    results: Vec<ResultView>,
 }
 
 /// What the public sees once drawn.
@@ -87,7 +132,7 @@ pub struct DrawnView {
 /// the public sees their seals.
 type Reasons = BTreeMap<(String, String), String>;
 
-fn view(r: &DrawRecord, reasons: Option<&Reasons>) -> DrawView {
+fn view(r: &DrawRecord, reasons: Option<&Reasons>, results: Vec<ResultView>) -> DrawView {
     let name_of = |id: &str| r.pool.enterprises.iter().find(|e| e.id == id).map_or(id.to_string(), |e| e.name.clone());
     let officer = |id: &str| r.pool.inspectors.iter().find(|i| i.id == id).map_or(id.to_string(), |i| i.name.clone());
     let classes = r
@@ -109,6 +154,7 @@ fn view(r: &DrawRecord, reasons: Option<&Reasons>) -> DrawView {
         enterprises: r.pool.enterprises.len(),
         inspectors: r.pool.inspectors.len(),
         classes,
+        results,
         drawn: r.drawn.as_ref().map(|(w, at, result)| DrawnView {
             at: super::minute(at),
             witnesses: w.clone(),
@@ -232,6 +278,15 @@ struct DrawPage {
     chrome: Chrome,
     d: DrawView,
     may_run: bool,
+    may_publish: bool,
+    /// The 公示 period as the office's loop rules set it, in words.
+    period: String,
+}
+
+/// The office's rules (calendar, loop rules) as the server holds them now.
+fn rule_data(state: &AppState, db: &mut crate::state::Database) -> Result<Arc<crate::rule_data::RuleData>, AppError> {
+    let revision = crate::db::revision(&mut *db.sql)?;
+    Ok(state.office.get(revision, &mut db.docs())?)
 }
 
 /// `GET /office/draws/{id}`.
@@ -241,15 +296,25 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     office.require(OfficeAction::Read)?;
-    let (record, reasons) = super::blocking(&state, move |state| {
+    let today = state.clock.today();
+    let (record, reasons, results, period) = super::blocking(&state, move |state| {
         let mut db = state.lock();
-        Ok((draws::load(&mut *db.sql, &id)?, draws::conflict_reasons(&mut *db.sql)?))
+        let record = draws::load(&mut *db.sql, &id)?;
+        let rules = rule_data(state, &mut db)?;
+        let results = publications::results(&mut *db.sql, &id, &rules, today)?;
+        let period = match rules.office.loop_rules.results_published_within {
+            lianjian_core::rules::grades::DeadlineRule::WorkingDays(n) => format!("{n} 个工作日"),
+            lianjian_core::rules::grades::DeadlineRule::CalendarDays(n) => format!("{n} 日"),
+        };
+        Ok((record, draws::conflict_reasons(&mut *db.sql)?, results, period))
     })
     .await
     .map_err(AppError::page)?;
     let page = DrawPage {
         chrome: Chrome::new(&office, "draws"),
-        d: view(&record, Some(&reasons)),
+        may_publish: office.may(OfficeAction::PublishResult),
+        period,
+        d: view(&record, Some(&reasons), result_views(results, false)),
         may_run: office.may(OfficeAction::RunDraw),
     };
     super::html(&page).map_err(AppError::page)
@@ -298,28 +363,78 @@ struct PublicDraw {
     verdict: Option<(bool, bool)>,
 }
 
-async fn public_record(state: &Arc<AppState>, id: String) -> Result<DrawRecord, AppError> {
-    super::blocking(state, move |state| Ok(draws::load(&mut *state.lock().sql, &id)?)).await.map_err(AppError::page)
+async fn public_record(state: &Arc<AppState>, id: String) -> Result<(DrawRecord, Vec<ResultRow>), AppError> {
+    let today = state.clock.today();
+    super::blocking(state, move |state| {
+        let mut db = state.lock();
+        let record = draws::load(&mut *db.sql, &id)?;
+        let rules = rule_data(state, &mut db)?;
+        Ok((record, publications::results(&mut *db.sql, &id, &rules, today)?))
+    })
+    .await
+    .map_err(AppError::page)
+}
+
+/// The 公示 form: which enterprise's result.
+#[derive(Deserialize)]
+pub struct Publish {
+    #[serde(default)]
+    csrf: String,
+    enterprise: String,
+}
+
+/// `POST /office/draws/{id}/publish`: publishes one drawn enterprise's
+/// result on the draw's public page.
+pub async fn publish(
+    State(state): State<Arc<AppState>>,
+    office: Office,
+    Path(id): Path<String>,
+    Form(f): Form<Publish>,
+) -> Result<Response, AppError> {
+    office.require(OfficeAction::PublishResult)?;
+    office.check_csrf(&f.csrf)?;
+    let target = format!("/office/draws/{id}#results");
+    let today = state.clock.today();
+    super::blocking(&state, move |state| {
+        let mut db = state.lock();
+        let text = publications::publish(&mut *db.sql, &id, &f.enterprise, &office.0.user.id, today)?;
+        super::record(
+            &mut *db.sql,
+            state.clock.now(),
+            &office.0.user.id,
+            "result_published",
+            Some(&id),
+            format!("公示抽查结果：{}，{text}", f.enterprise),
+        )?;
+        Ok(())
+    })
+    .await
+    .map_err(AppError::page)?;
+    Ok(super::see_other(target))
 }
 
 /// `GET /public/draws/{id}`: no sign-in.
 pub async fn public(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Response, AppError> {
-    let record = public_record(&state, id).await?;
-    super::html(&PublicDraw { d: view(&record, None), verdict: None }).map_err(AppError::page)
+    let (record, results) = public_record(&state, id).await?;
+    super::html(&PublicDraw { d: view(&record, None, result_views(results, true)), verdict: None })
+        .map_err(AppError::page)
 }
 
 /// `GET /public/draws/{id}/verify`: re-runs the draw from its package.
 pub async fn public_verify(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Response, AppError> {
-    let record = public_record(&state, id).await?;
+    let (record, results) = public_record(&state, id).await?;
     let package = record.package().ok_or_else(|| AppError::BadRequest("尚未抽取，无法核验".into()).page())?;
     let v = draws::verify(&package);
-    super::html(&PublicDraw { d: view(&record, None), verdict: Some((v.commitment_matches, v.result_matches)) })
-        .map_err(AppError::page)
+    super::html(&PublicDraw {
+        d: view(&record, None, result_views(results, true)),
+        verdict: Some((v.commitment_matches, v.result_matches)),
+    })
+    .map_err(AppError::page)
 }
 
 /// `GET /public/draws/{id}/package.json`: everything needed to re-run it.
 pub async fn public_package(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Response, AppError> {
-    let record = public_record(&state, id).await?;
+    let (record, _) = public_record(&state, id).await?;
     let package = record.package().ok_or_else(|| AppError::BadRequest("尚未抽取".into()))?;
     Ok(Json(package).into_response())
 }

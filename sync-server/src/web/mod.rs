@@ -55,6 +55,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/office/draws", get(draws::list).post(draws::create))
         .route("/office/draws/{id}", get(draws::show))
         .route("/office/draws/{id}/run", post(draws::run))
+        .route("/office/draws/{id}/publish", post(draws::publish))
         .route("/public/draws/{id}", get(draws::public))
         .route("/public/draws/{id}/verify", get(draws::public_verify))
         .route("/public/draws/{id}/package.json", get(draws::public_package))

@@ -181,6 +181,15 @@ pub struct LoopRules {
     /// say "10 日" without saying whether working days are meant
     /// (unverified), so an office may set calendar days instead.
     pub reinspection_within: DeadlineRule,
+    /// A drawn inspection's result is published (抽查结果公示) within this of
+    /// its forming ([`crate::rules::publication`]). Default: 20 working days,
+    /// widely attributed to 国发〔2019〕5号 but unverified, so an office sets it.
+    #[serde(default = "default_publication")]
+    pub results_published_within: DeadlineRule,
+}
+
+fn default_publication() -> DeadlineRule {
+    DeadlineRule::WorkingDays(20)
 }
 
 /// The office's own time rules of the loop, as imported
@@ -209,13 +218,22 @@ impl LoopRulesImport {
         if !(1..=60).contains(&days) {
             return Err(crate::error::Error::validation("loop_rules", "复查时限须在 1 至 60 日之间"));
         }
+        let publication = match parsed.rules.results_published_within {
+            DeadlineRule::CalendarDays(n) | DeadlineRule::WorkingDays(n) => n,
+        };
+        if !(1..=60).contains(&publication) {
+            return Err(crate::error::Error::validation("loop_rules", "抽查结果公示时限须在 1 至 60 日之间"));
+        }
         Ok(parsed)
     }
 }
 
 impl Default for LoopRules {
     fn default() -> Self {
-        LoopRules { reinspection_within: DeadlineRule::WorkingDays(10) }
+        LoopRules {
+            reinspection_within: DeadlineRule::WorkingDays(10),
+            results_published_within: default_publication(),
+        }
     }
 }
 

@@ -103,7 +103,7 @@ fn a_returned_report_keeps_the_original_deadline_and_counts_late() {
 fn overdue_and_reinspection_due_around_the_2026_national_day() {
     let cal = HolidayCalendar::bundled();
     let working = LoopRules::default();
-    let calendar_days = LoopRules { reinspection_within: DeadlineRule::CalendarDays(10) };
+    let calendar_days = LoopRules { reinspection_within: DeadlineRule::CalendarDays(10), ..LoopRules::default() };
     let ordered = [ev(1, EventKind::Ordered, Role::TeamLead, "2026-09-10T16:00:00+08:00")];
     let lc = life_cycle(&HazardFacts::new(hazard(), d("2026-09-30"), false), &ordered);
     // The deadline day itself is in time; the next day is overdue, holiday or not.

@@ -21,6 +21,7 @@ pub mod engine;
 pub mod error;
 pub mod fonts;
 pub mod forms;
+#[cfg(feature = "ledger")]
 pub mod ledger;
 pub mod qr;
 pub mod render;

@@ -295,3 +295,29 @@ struct ReviewState: Equatable {
     var error: String? = nil
     var done: String? = nil
 }
+
+/// A member of the team being composed.
+struct TeamMemberRow: Equatable {
+    var personId: String
+    var name: String
+    /// Department code (`emergency_management`, …).
+    var department: String
+    /// 执法证号; none for an expert or a member without enforcement powers.
+    var certificate: String? = nil
+    var lead: Bool = false
+}
+
+/// What the team screen shows: the team so far, the core's verdict on it, and the member being added.
+struct TeamState: Equatable {
+    var enterprise: String = ""
+    var members: [TeamMemberRow] = []
+    /// Why this team may not start (the core's team rule), or null when it may.
+    var verdict: String? = nil
+    var draftName: String = ""
+    /// The colleague's personal code, scanned from their app or typed.
+    var draftPerson: String = ""
+    var draftCertificate: String = ""
+    var draftDepartment: String = "emergency_management"
+    var busy: Bool = false
+    var error: String? = nil
+}

@@ -29,6 +29,30 @@ enum Strings {
     static func dueOn(_ day: String) -> String { "期限 \(day)" }
     static func conflicts(_ n: Int) -> String { "\(n)处冲突待处理" }
 
+    // 检查组
+    static let teamTitle = "组建检查组"
+    static let teamEmpty = "尚未添加成员。执法检查须有两名以上持执法证的执法人员，其中一名为组长。"
+    static let teamAdd = "添加成员"
+    static let teamName = "姓名"
+    static let teamPerson = "人员编码（见联检办人员名录）"
+    static let teamCertificate = "执法证号（无则不填）"
+    static let teamMakeLead = "设为组长"
+    static let teamLead = "组长"
+    static let teamRemove = "移除"
+    static let teamReady = "检查组符合要求，可以开始检查"
+    static let teamStart = "开始检查"
+    static let teamNoCertificate = "无执法证"
+    static func teamFor(_ enterprise: String) -> String { "检查对象：\(enterprise)" }
+    // Department labels, as the core names them (TeamScreen maps the codes).
+    static let deptEmergencyManagement = "应急管理"
+    static let deptFireRescue = "消防"
+    static let deptHousingConstruction = "住建"
+    static let deptMarketRegulation = "市场监管"
+    static let deptTransport = "交通运输"
+    static let deptPublicSecurity = "公安"
+    static let deptHealth = "卫健"
+    static let deptNaturalResources = "自然资源"
+
     // 企业查询与档案
     static let lookupTitle = "企业查询"
     static let lookupHint = "扫描企业二维码，或输入统一社会信用代码"

@@ -142,6 +142,19 @@ object Samples {
         strokes = emptyList(), refusing = true, refusalReason = "对隐患等级有异议，拒绝签字", witnesses = setOf("王建军", "李红梅"),
     )
 
+    val team = cn.lianjian.screens.model.TeamState(
+        enterprise = "咸宁市安达化工有限公司",
+        members = listOf(
+            cn.lianjian.screens.model.TeamMemberRow("0190f0a0-0000-7000-8000-000000000001", "王建军", "emergency_management", "42120001", lead = true),
+            cn.lianjian.screens.model.TeamMemberRow("0190f0a0-0000-7000-8000-000000000002", "李红梅", "fire_rescue", null),
+        ),
+        verdict = "执法检查须有两名以上持执法证的执法人员（现有 1 名）",
+        draftName = "刘海燕",
+        draftPerson = "0190f0a0-0000-7000-8000-000000000003",
+        draftCertificate = "42120003",
+        draftDepartment = "fire_rescue",
+    )
+
     val conflicts = ConflictsState(
         mayResolve = true,
         conflicts = listOf(

@@ -2,6 +2,8 @@ package cn.lianjian.desktop
 
 import androidx.compose.runtime.Composable
 import cn.lianjian.screens.ConflictsScreen
+import cn.lianjian.screens.TeamDraftEvents
+import cn.lianjian.screens.TeamScreen
 import cn.lianjian.screens.EnrollScreen
 import cn.lianjian.screens.DocumentScreen
 import cn.lianjian.screens.EvidenceScreen
@@ -76,6 +78,8 @@ class ScreenGalleryTest {
         },
         shot("signing", Devices) { SigningScreen(Samples.signing, { _, _, _, _ -> }, { _, _, _, _ -> }, {}, {}, {}, {}, {}, {}, {}) },
         shot("signing-refusal", phone) { SigningScreen(Samples.signingRefusal, { _, _, _, _ -> }, { _, _, _, _ -> }, {}, {}, {}, {}, {}, {}, {}) },
+        shot("team", Devices) { TeamScreen(Samples.team, NoDraftEvents, {}, {}, {}) },
+        shot("team-empty", phone) { TeamScreen(cn.lianjian.screens.model.TeamState(enterprise = Samples.team.enterprise), NoDraftEvents, {}, {}, {}) },
         shot("conflicts", Devices) { ConflictsScreen(Samples.conflicts, { _, _ -> }, {}) },
         shot("conflicts-member", phone) { ConflictsScreen(Samples.conflicts.copy(mayResolve = false), { _, _ -> }, {}) },
         shot("conflicts-empty", phone) { ConflictsScreen(ConflictsState(), { _, _ -> }, {}) },
@@ -89,3 +93,5 @@ class ScreenGalleryTest {
         shot("sync-failed", phone) { SyncScreen(Samples.syncFailed) {} },
     ).flatten()
 }
+
+private val NoDraftEvents = TeamDraftEvents({}, {}, {}, {}, {})

@@ -129,6 +129,10 @@ class InspectionRepository(
     /** Checklists for an enterprise's industry. */
     suspend fun checklists(industry: String): List<ChecklistInfo> = withContext(io) { store.latestChecklists(industry) }
 
+    /** The core's team rule on [team] for an inspection of [industry]: null when it may start, else why not (Chinese). */
+    fun checkTeam(team: List<cn.lianjian.core.TeamMemberInfo>, industry: String): String? =
+        cn.lianjian.core.checkTeam(team, industry, false)
+
     /** Plans an inspection and starts it; returns its id. */
     suspend fun startInspection(draft: InspectionDraft): String = withContext(io) {
         val id = store.createInspection(draft)

@@ -251,3 +251,29 @@ data class ReviewState(
     val error: String? = null,
     val done: String? = null,
 )
+
+/** A member of the team being composed. */
+data class TeamMemberRow(
+    val personId: String,
+    val name: String,
+    /** Department code (`emergency_management`, …). */
+    val department: String,
+    /** 执法证号; none for an expert or a member without enforcement powers. */
+    val certificate: String? = null,
+    val lead: Boolean = false,
+)
+
+/** What the team screen shows: the team so far, the core's verdict on it, and the member being added. */
+data class TeamState(
+    val enterprise: String = "",
+    val members: List<TeamMemberRow> = emptyList(),
+    /** Why this team may not start (the core's team rule), or null when it may. */
+    val verdict: String? = null,
+    val draftName: String = "",
+    /** The colleague's personal code, scanned from their app or typed. */
+    val draftPerson: String = "",
+    val draftCertificate: String = "",
+    val draftDepartment: String = "emergency_management",
+    val busy: Boolean = false,
+    val error: String? = null,
+)

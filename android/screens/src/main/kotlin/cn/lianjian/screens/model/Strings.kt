@@ -31,6 +31,30 @@ object Strings {
     fun dueOn(day: String) = "期限 $day"
     fun conflicts(n: Int) = "${n}处冲突待处理"
 
+    // 检查组
+    const val teamTitle = "组建检查组"
+    const val teamEmpty = "尚未添加成员。执法检查须有两名以上持执法证的执法人员，其中一名为组长。"
+    const val teamAdd = "添加成员"
+    const val teamName = "姓名"
+    const val teamPerson = "人员编码（见联检办人员名录）"
+    const val teamCertificate = "执法证号（无则不填）"
+    const val teamMakeLead = "设为组长"
+    const val teamLead = "组长"
+    const val teamRemove = "移除"
+    const val teamReady = "检查组符合要求，可以开始检查"
+    const val teamStart = "开始检查"
+    const val teamNoCertificate = "无执法证"
+    fun teamFor(enterprise: String) = "检查对象：$enterprise"
+    // Department labels, as the core names them (TeamScreen maps the codes).
+    const val deptEmergencyManagement = "应急管理"
+    const val deptFireRescue = "消防"
+    const val deptHousingConstruction = "住建"
+    const val deptMarketRegulation = "市场监管"
+    const val deptTransport = "交通运输"
+    const val deptPublicSecurity = "公安"
+    const val deptHealth = "卫健"
+    const val deptNaturalResources = "自然资源"
+
     // 企业查询与档案
     const val lookupTitle = "企业查询"
     const val lookupHint = "扫描企业二维码，或输入统一社会信用代码"

@@ -39,7 +39,11 @@ pub struct TeamMemberInfo {
 /// team rule, the one the server applies): `None` when it may, else the
 /// reason in Chinese, for the team screen to show before 开始检查.
 #[uniffi::export]
-pub fn check_team(team: Vec<TeamMemberInfo>, industry: String, qualification_required: bool) -> ApiResult<Option<String>> {
+pub fn check_team(
+    team: Vec<TeamMemberInfo>,
+    industry: String,
+    qualification_required: bool,
+) -> ApiResult<Option<String>> {
     let team = team.iter().map(TeamMemberInfo::to_core).collect::<ApiResult<Vec<_>>>()?;
     Ok(lianjian_core::rules::team::validate_team(&team, &industry, qualification_required).err().map(|e| e.to_string()))
 }

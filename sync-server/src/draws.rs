@@ -388,8 +388,7 @@ pub fn run(state: &AppState, id: &str, witnesses: &str, by: &crate::db::User) ->
     if n != 1 {
         return Err(DrawError::AlreadyDrawn);
     }
-    let revision = crate::db::revision(&mut *db.sql)?;
-    let rules = state.office.get(revision, &mut db.docs())?;
+    let rules = state.rule_data(&mut db)?;
     let editor =
         Editor { person: by.id.parse::<lianjian_core::model::PersonId>()?, name: by.name.clone(), role: Role::Office };
     let mut docs = db.docs();

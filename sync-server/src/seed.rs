@@ -332,8 +332,7 @@ pub fn rebuild_ledger_if_empty(state: &AppState) -> lianjian_core::Result<i64> {
         .map(|r| r.text(0))
         .collect::<std::result::Result<_, _>>()
         .map_err(Error::from)?;
-    let revision = crate::db::revision(&mut *db.sql).map_err(Error::from)?;
-    let rules = state.office.get(revision, &mut db.docs())?;
+    let rules = state.rule_data(&mut db)?;
     for id in &ids {
         let was_loaded = db.cache.contains(id);
         let doc = db.docs().with_document(id, |am| am.clone())?;

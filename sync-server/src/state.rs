@@ -159,6 +159,12 @@ impl AppState {
         // half-done (every write is one transaction).
         self.db.lock()
     }
+    /// The office's rules (calendars, schemes, loop rules, checklists) as of
+    /// the database's current revision, from the cache when unchanged.
+    pub fn rule_data(&self, db: &mut Database) -> lianjian_core::Result<std::sync::Arc<crate::rule_data::RuleData>> {
+        let revision = crate::db::revision(&mut *db.sql)?;
+        self.office.get(revision, &mut db.docs())
+    }
     /// The reports' connection (see [`AppState::reports`]).
     pub fn reports(&self) -> parking_lot::MutexGuard<'_, Box<dyn crate::sql::Sql>> {
         self.reports.lock()

@@ -283,12 +283,6 @@ struct DrawPage {
     period: String,
 }
 
-/// The office's rules (calendar, loop rules) as the server holds them now.
-fn rule_data(state: &AppState, db: &mut crate::state::Database) -> Result<Arc<crate::rule_data::RuleData>, AppError> {
-    let revision = crate::db::revision(&mut *db.sql)?;
-    Ok(state.office.get(revision, &mut db.docs())?)
-}
-
 /// `GET /office/draws/{id}`.
 pub async fn show(
     State(state): State<Arc<AppState>>,
@@ -300,7 +294,7 @@ pub async fn show(
     let (record, reasons, results, period) = super::blocking(&state, move |state| {
         let mut db = state.lock();
         let record = draws::load(&mut *db.sql, &id)?;
-        let rules = rule_data(state, &mut db)?;
+        let rules = state.rule_data(&mut db)?;
         let results = publications::results(&mut *db.sql, &id, &rules, today)?;
         let period = match rules.office.loop_rules.results_published_within {
             lianjian_core::rules::grades::DeadlineRule::WorkingDays(n) => format!("{n} 个工作日"),
@@ -368,7 +362,7 @@ async fn public_record(state: &Arc<AppState>, id: String) -> Result<(DrawRecord,
     super::blocking(state, move |state| {
         let mut db = state.lock();
         let record = draws::load(&mut *db.sql, &id)?;
-        let rules = rule_data(state, &mut db)?;
+        let rules = state.rule_data(&mut db)?;
         Ok((record, publications::results(&mut *db.sql, &id, &rules, today)?))
     })
     .await
